@@ -1,0 +1,87 @@
+// The one typed configuration object, read once from flags and environment variables (flags win).
+// Nothing else in chattrail reads process.env. Every setting is documented in the README.
+import path from 'node:path';
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** This deployment's home region: where Chatbot processes commands and global work happens. */
+  region: string;
+  /** `full` also survives power loss (fsync per commit); `normal` survives a killed process. */
+  durability: 'normal' | 'full';
+  /** Base64 32-byte key sealing secrets at rest; generated into the data folder when absent. */
+  masterKey?: string;
+  /** Largest request body accepted (bytes); S3 object uploads have their own limit. */
+  maxBodyBytes: number;
+  maxObjectBytes: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  deliveryWindowSeconds: number;
+  digestWindowSeconds: number;
+  retentionDays: number;
+  slack: {
+    apiUrl: string;
+    clientId?: string;
+    clientSecret?: string;
+    signingSecret?: string;
+    /** Where Slack sends users back after authorizing (defaults to this server's /slack/oauth/callback). */
+    redirectUri?: string;
+  };
+  /** The URL users reach this server at (OAuth redirects, console links). */
+  publicUrl?: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+function flagValue(argv: string[], name: string): string | undefined {
+  const i = argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (i < 0) return undefined;
+  const a = argv[i];
+  return a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[i + 1];
+}
+
+function int(name: string, v: string | undefined, dflt: number, min: number, max: number): number {
+  if (v === undefined || v === '') return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer between ${min} and ${max}, got '${v}'`);
+  return n;
+}
+
+function oneOf<T extends string>(name: string, v: string | undefined, allowed: readonly T[], dflt: T): T {
+  if (v === undefined || v === '') return dflt;
+  if (!allowed.includes(v as T)) throw new Error(`${name} must be one of ${allowed.join(', ')}, got '${v}'`);
+  return v as T;
+}
+
+export function loadConfig(argv: string[] = [], env: Env = process.env, cwd = process.cwd()): Config {
+  const get = (flag: string, envName: string) => flagValue(argv, flag) ?? env[envName];
+  const region = get('region', 'CHATTRAIL_REGION') ?? 'us-east-1';
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) throw new Error(`CHATTRAIL_REGION must be a region name like us-east-1, got '${region}'`);
+  return {
+    host: get('host', 'CHATTRAIL_HOST') ?? '127.0.0.1',
+    port: int('CHATTRAIL_PORT', get('port', 'CHATTRAIL_PORT'), 4566, 0, 65535),
+    dataDir: path.resolve(cwd, get('data-dir', 'CHATTRAIL_DATA_DIR') ?? '.chattrail'),
+    region,
+    durability: oneOf('CHATTRAIL_DURABILITY', get('durability', 'CHATTRAIL_DURABILITY'), ['normal', 'full'] as const, 'normal'),
+    masterKey: env.CHATTRAIL_MASTER_KEY,
+    maxBodyBytes: int('CHATTRAIL_MAX_BODY_BYTES', env.CHATTRAIL_MAX_BODY_BYTES, 10 * 1024 * 1024, 1024, 1024 ** 3),
+    maxObjectBytes: int('CHATTRAIL_MAX_OBJECT_BYTES', env.CHATTRAIL_MAX_OBJECT_BYTES, 512 * 1024 * 1024, 1024, 5 * 1024 ** 3),
+    logLevel: oneOf('CHATTRAIL_LOG_LEVEL', get('log-level', 'CHATTRAIL_LOG_LEVEL'), ['debug', 'info', 'warn', 'error'] as const, 'info'),
+    deliveryWindowSeconds: int('CHATTRAIL_DELIVERY_WINDOW_SECONDS', env.CHATTRAIL_DELIVERY_WINDOW_SECONDS, 5, 1, 3600),
+    digestWindowSeconds: int('CHATTRAIL_DIGEST_WINDOW_SECONDS', env.CHATTRAIL_DIGEST_WINDOW_SECONDS, 3600, 1, 86400),
+    retentionDays: int('CHATTRAIL_RETENTION_DAYS', env.CHATTRAIL_RETENTION_DAYS, 90, 1, 3650),
+    slack: {
+      apiUrl: env.CHATTRAIL_SLACK_API_URL ?? 'https://slack.com/api/',
+      clientId: env.CHATTRAIL_SLACK_CLIENT_ID,
+      clientSecret: env.CHATTRAIL_SLACK_CLIENT_SECRET,
+      signingSecret: env.CHATTRAIL_SLACK_SIGNING_SECRET,
+      redirectUri: env.CHATTRAIL_SLACK_REDIRECT_URI,
+    },
+    publicUrl: env.CHATTRAIL_PUBLIC_URL,
+  };
+}
+
+/** Loopback hosts: the only ones where development conveniences may be enabled. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}

@@ -1,0 +1,121 @@
+// Policy evaluation: whether a request is allowed by identity policies, by identity policies
+// intersected with a permissions boundary or Chatbot guardrails, by a role's trust policy, or by
+// a resource policy. An explicit Deny always wins; an Allow beats the implicit deny.
+
+import type { PolicyDocument, Statement } from './document.js';
+import { conditionHolds } from './conditions.js';
+import { actionMatches, arnMatches } from './match.js';
+import { principalMatches } from './principal.js';
+import { hasVariables, substituteVariables, type AuthorizationRequest } from './request.js';
+
+export type { AuthorizationRequest, ContextValue, PrincipalType, RequestPrincipal } from './request.js';
+export { actionMatches, resourceMatches } from './match.js';
+
+export type Decision = 'Allow' | 'ExplicitDeny' | 'ImplicitDeny';
+
+export interface EvaluationResult {
+  decision: Decision;
+  /** The Deny that decided, or the first Allow that applied. */
+  matchedStatement?: Statement;
+}
+
+export interface BoundedEvaluationResult extends EvaluationResult {
+  /** Which policy set refused: the identity policies or the boundary/guardrails. */
+  deniedBy?: 'identity' | 'boundary';
+}
+
+/** Shared, frozen: the common no-match answer allocates nothing. */
+const IMPLICIT_DENY: EvaluationResult = Object.freeze({ decision: 'ImplicitDeny' });
+
+export function evaluateIdentityPolicies(req: AuthorizationRequest, policies: readonly PolicyDocument[]): EvaluationResult {
+  return evaluateDocuments(req, policies, false);
+}
+
+/**
+ * The effective permission is the intersection: identity policies must allow, and so must the
+ * boundary (a permissions boundary, a session policy, or a Chatbot channel's guardrail policies).
+ * `undefined` means no boundary; an empty list allows nothing. A Deny in either set denies.
+ */
+export function evaluateWithBoundary(
+  req: AuthorizationRequest,
+  identityPolicies: readonly PolicyDocument[],
+  boundaryOrGuardrails: readonly PolicyDocument[] | undefined,
+): BoundedEvaluationResult {
+  const identity = evaluateIdentityPolicies(req, identityPolicies);
+  if (identity.decision === 'ExplicitDeny') return { ...identity, deniedBy: 'identity' };
+  if (boundaryOrGuardrails === undefined) {
+    return identity.decision === 'Allow' ? identity : { decision: 'ImplicitDeny', deniedBy: 'identity' };
+  }
+  // Evaluated even when identity already refused, so a guardrail's explicit Deny is reported as such.
+  const boundary = evaluateIdentityPolicies(req, boundaryOrGuardrails);
+  if (boundary.decision === 'ExplicitDeny') return { ...boundary, deniedBy: 'boundary' };
+  if (identity.decision !== 'Allow') return { decision: 'ImplicitDeny', deniedBy: 'identity' };
+  if (boundary.decision !== 'Allow') return { decision: 'ImplicitDeny', deniedBy: 'boundary' };
+  return identity;
+}
+
+/** For sts:AssumeRole* : whether the role's trust policy lets this caller in. */
+export function evaluateTrustPolicy(req: AuthorizationRequest, trust: PolicyDocument): Decision {
+  return evaluateDocuments(req, [trust], true).decision;
+}
+
+/** For bucket, topic and function policies. */
+export function evaluateResourcePolicy(req: AuthorizationRequest, policy: PolicyDocument): Decision {
+  return evaluateDocuments(req, [policy], true).decision;
+}
+
+function evaluateDocuments(
+  req: AuthorizationRequest,
+  documents: readonly PolicyDocument[],
+  checkPrincipal: boolean,
+): EvaluationResult {
+  let allow: Statement | undefined;
+  for (const doc of documents) {
+    // AWS substitutes variables only under Version 2012-10-17; before it, `${...}` is literal text.
+    const variables = doc.Version === '2012-10-17';
+    const statements: readonly Statement[] = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
+    for (const statement of statements) {
+      if (!statementApplies(statement, req, variables, checkPrincipal)) continue;
+      if (statement.Effect === 'Deny') return { decision: 'ExplicitDeny', matchedStatement: statement };
+      if (statement.Effect === 'Allow') allow ??= statement;
+    }
+  }
+  return allow === undefined ? IMPLICIT_DENY : { decision: 'Allow', matchedStatement: allow };
+}
+
+function statementApplies(s: Statement, req: AuthorizationRequest, variables: boolean, checkPrincipal: boolean): boolean {
+  if (s.Action === undefined && s.NotAction === undefined) return false;
+  if (s.Action !== undefined && !anyAction(s.Action, req.action)) return false;
+  if (s.NotAction !== undefined && anyAction(s.NotAction, req.action)) return false;
+  // No Resource element (trust policies) means the policy's own resource.
+  if (s.Resource !== undefined && !anyResource(s.Resource, req, variables)) return false;
+  if (s.NotResource !== undefined && anyResource(s.NotResource, req, variables)) return false;
+  if (checkPrincipal && !principalApplies(s, req)) return false;
+  return s.Condition === undefined || conditionHolds(s.Condition, req, variables, s.Effect === 'Deny');
+}
+
+function principalApplies(s: Statement, req: AuthorizationRequest): boolean {
+  if (s.Principal !== undefined) return principalMatches(s.Principal, req.principal);
+  if (s.NotPrincipal !== undefined) return !principalMatches(s.NotPrincipal, req.principal);
+  // Parsed trust/resource policies always name a principal; an unvalidated one fails closed.
+  return s.Effect === 'Deny';
+}
+
+function anyAction(patterns: string | string[], action: string): boolean {
+  if (typeof patterns === 'string') return actionMatches(patterns, action);
+  for (const pattern of patterns) if (actionMatches(pattern, action)) return true;
+  return false;
+}
+
+function anyResource(patterns: string | string[], req: AuthorizationRequest, variables: boolean): boolean {
+  if (typeof patterns === 'string') return resourcePatternMatches(patterns, req, variables);
+  for (const pattern of patterns) if (resourcePatternMatches(pattern, req, variables)) return true;
+  return false;
+}
+
+/** A pattern whose variable has no value matches nothing, as in AWS. */
+function resourcePatternMatches(pattern: string, req: AuthorizationRequest, variables: boolean): boolean {
+  if (!variables || !hasVariables(pattern)) return arnMatches(pattern, req.resource, false);
+  const substituted = substituteVariables(pattern, req, true);
+  return substituted !== undefined && arnMatches(substituted, req.resource, true);
+}

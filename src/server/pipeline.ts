@@ -1,0 +1,212 @@
+// The one path every AWS API call takes: find the service → verify the signature → parse and
+// validate by the model → authorize by IAM policy → run the handler → record the CloudTrail event
+// durably → answer. Chat commands and the console enter at `execute`, after authentication.
+import type { RawRequest, RawResponse } from '../protocol/http.js';
+import { AwsError, isAwsError } from '../protocol/errors.js';
+import { parseRequest, resolveOperation, queryForm, serializeError, serializeResponse, validationErrorCode } from '../protocol/codec.js';
+import { validateInput } from '../protocol/validate.js';
+import { checkTime, readScope, signatureMatches, type SignatureScope } from '../auth/sigv4.js';
+import { authError } from '../auth/auth-errors.js';
+import { hashToken } from '../services/iam/store.js';
+import type { Principal } from '../auth/principal.js';
+import type { CredentialResolver } from '../auth/credentials.js';
+import type { Authorizer } from '../auth/authorize.js';
+import { accessDeniedMessage } from '../auth/authorize.js';
+import type { PolicyDocument } from '../policy/document.js';
+import type { CallContext, Clock, Ids, ServiceDefinition } from '../services/types.js';
+import type { Stores } from '../storage/stores.js';
+import type { ServiceRegistry } from './registry.js';
+import type { Logger } from './runtime.js';
+import { buildEvent } from '../trail/record.js';
+import type { StoredEvent } from '../trail/event-store.js';
+
+export interface PipelineDeps {
+  registry: ServiceRegistry;
+  credentials: CredentialResolver;
+  authorizer: Authorizer;
+  stores: Stores;
+  clock: Clock;
+  ids: Ids;
+  logger: Logger;
+  homeRegion: string;
+  /** Called after an event is durably stored (live console, delivery wake-up). */
+  onRecorded?: (event: StoredEvent) => void;
+}
+
+/** A call that has been authenticated and parsed, ready to be authorized and run. */
+export interface Call {
+  service: ServiceDefinition;
+  opName: string;
+  input: Record<string, unknown>;
+  principal: Principal;
+  region: string;
+  sourceIp: string;
+  userAgent: string;
+  requestId: string;
+  via?: { console?: boolean; chatbot?: boolean };
+  /** Chatbot channel guardrails, intersected with the principal's own permissions. */
+  guardrails?: PolicyDocument[];
+}
+
+export type CallResult = { ok: true; output: Record<string, unknown> } | { ok: false; error: AwsError };
+
+export class Pipeline {
+  constructor(private readonly deps: PipelineDeps) {}
+
+  /** Serves one HTTP request addressed to an AWS API. Never throws. */
+  async handle(req: RawRequest, sourceIp: string): Promise<RawResponse> {
+    const requestId = this.deps.ids.uuid();
+    const scope = readScope(req);
+    const service = 'kind' in scope ? this.guessService(req) : this.deps.registry.forScope(scope.service);
+    if (!service) return unknownServiceResponse(requestId, 'kind' in scope ? undefined : scope.service);
+    const protocol = service.model.metadata.protocol;
+    try {
+      if (service.rewrite) req = service.rewrite(req);
+      if ('kind' in scope) throw authError(protocol, scope.kind === 'missing' ? 'missing' : 'incomplete', 'message' in scope ? scope.message : undefined);
+      const principal = await this.authenticate(req, scope, service);
+      let parsed;
+      try {
+        parsed = parseRequest(service.model, req);
+      } catch (e) {
+        // An authenticated call to a known operation with a bad body is still an API call: record it.
+        const op = safeResolve(service, req);
+        if (op && isAwsError(e)) {
+          const call = this.callOf(service, op, {}, principal, scope.region, req, sourceIp, requestId);
+          await this.record(call, undefined, e);
+        }
+        throw e;
+      }
+      const call = this.callOf(service, parsed.op.name, parsed.input, principal, scope.region, req, sourceIp, requestId);
+      const result = await this.execute(call);
+      if (!result.ok) throw result.error;
+      const raw = service.rawResponse?.(call.opName, result.output, requestId);
+      return raw ?? serializeResponse(service.model, parsed.op, result.output, requestId, req.method);
+    } catch (e) {
+      const err = isAwsError(e) ? e : this.internalFailure(e, requestId);
+      return serializeError(service.model, err, requestId, req.method);
+    }
+  }
+
+  private callOf(service: ServiceDefinition, opName: string, input: Record<string, unknown>, principal: Principal, region: string, req: RawRequest, sourceIp: string, requestId: string): Call {
+    return { service, opName, input, principal, region, sourceIp, userAgent: req.headers['user-agent'] ?? '', requestId };
+  }
+
+  /**
+   * Validates, authorizes, runs and records one call. The promise resolves only once the record
+   * is durable, so a 2xx is never sent for a call the trail could lose.
+   */
+  async execute(call: Call): Promise<CallResult> {
+    const { service, opName, input, principal } = call;
+    const resources: { type: string; arn: string; accountId?: string }[] = [];
+    let additionalEventData: Record<string, unknown> | undefined;
+    const ctx: CallContext = {
+      requestId: call.requestId, principal, accountId: principal.accountId, region: call.region,
+      sourceIp: call.sourceIp, userAgent: call.userAgent, clock: this.deps.clock, ids: this.deps.ids,
+      stores: this.deps.stores, homeRegion: this.deps.homeRegion, via: call.via,
+      addResource: (type, arn, accountId) => { resources.push({ type, arn, accountId }); },
+      annotate: (f) => { additionalEventData = { ...additionalEventData, ...f.additionalEventData }; },
+    };
+    let output: Record<string, unknown> | undefined;
+    let error: AwsError | undefined;
+    try {
+      const op = service.model.operation(opName);
+      if (!op) throw new AwsError('InvalidAction', `Unknown operation ${opName}`);
+      service.precheck?.(opName, input);
+      validateInput(service.model, op.input?.shape, input, service.validationErrorCode ?? validationErrorCode(service.model));
+      await this.authorize(call, ctx);
+      const handler = service.handlers[opName];
+      if (!handler) throw new AwsError(service.model.metadata.protocol === 'rest-xml' ? 'NotImplemented' : 'InvalidAction', `chattrail does not implement ${service.model.metadata.serviceId} ${opName} yet`, 501);
+      output = ((await handler(input, ctx)) ?? {}) as Record<string, unknown>;
+    } catch (e) {
+      error = isAwsError(e) ? e : this.internalFailure(e, call.requestId);
+    }
+    await this.record(call, output, error, resources, additionalEventData);
+    return error ? { ok: false, error } : { ok: true, output: output! };
+  }
+
+  private async authorize(call: Call, ctx: CallContext): Promise<void> {
+    const { service, opName, input, principal } = call;
+    const action = `${service.actionPrefix ?? service.model.signingName}:${opName}`;
+    const resource = service.resourceOf?.(opName, input, ctx) ?? '*';
+    const now = this.deps.clock.now();
+    const result = await this.deps.authorizer.authorize(principal, action, resource, {
+      'aws:SourceIp': call.via?.chatbot ? undefined : call.sourceIp,
+      'aws:CurrentTime': now.toISOString(),
+      'aws:EpochTime': String(Math.floor(now.getTime() / 1000)),
+      'aws:SecureTransport': 'false',
+      'aws:RequestedRegion': call.region,
+      'aws:UserAgent': call.userAgent,
+      'aws:ViaAWSService': call.via?.chatbot ? 'true' : 'false',
+    }, call.guardrails);
+    if (!result.allowed) {
+      const code = service.model.metadata.protocol === 'query' || service.model.metadata.protocol === 'rest-xml' ? 'AccessDenied' : 'AccessDeniedException';
+      const message = service.model.metadata.protocol === 'rest-xml' ? 'Access Denied' : accessDeniedMessage(principal, action, resource, result);
+      throw new AwsError(code, message, service.model.metadata.protocol === 'json' ? 400 : 403);
+    }
+  }
+
+  private async record(call: Call, output: Record<string, unknown> | undefined, error: AwsError | undefined,
+    resources: { type: string; arn: string; accountId?: string }[] = [], additionalEventData?: Record<string, unknown>): Promise<void> {
+    const event = buildEvent({
+      model: call.service.model, rules: call.service.recording, opName: call.opName, input: call.input, output, error,
+      principal: call.principal, recipientAccountId: call.principal.accountId, signedRegion: call.region,
+      eventTime: this.deps.clock.now(), requestId: call.requestId, eventId: this.deps.ids.uuid(),
+      sourceIp: call.sourceIp, userAgent: call.userAgent, resources, additionalEventData, fromConsole: call.via?.console,
+    });
+    await this.deps.stores.events.append(event);
+    this.deps.onRecorded?.(event);
+  }
+
+  private async authenticate(req: RawRequest, scope: SignatureScope, service: ServiceDefinition): Promise<Principal> {
+    const protocol = service.model.metadata.protocol;
+    const timeProblem = checkTime(scope, this.deps.clock.now());
+    if (timeProblem) throw authError(protocol, timeProblem.kind === 'skewed' ? 'skewed' : timeProblem.kind === 'expired' ? 'expired' : 'incomplete', 'message' in timeProblem ? timeProblem.message : undefined);
+    const cred = await this.deps.credentials.resolve(scope.accessKeyId);
+    if (!cred || !cred.active) throw authError(protocol, 'unknownKey');
+    if (cred.tokenHash) {
+      if (!scope.securityToken || hashToken(scope.securityToken) !== cred.tokenHash) throw authError(protocol, 'badToken');
+      if (cred.expiresAt && cred.expiresAt.getTime() <= this.deps.clock.now().getTime()) throw authError(protocol, 'expiredToken');
+    } else if (scope.securityToken) {
+      throw authError(protocol, 'badToken');
+    }
+    if (!(await signatureMatches(req, scope, cred.secretAccessKey, scope.securityToken))) throw authError(protocol, 'badSignature');
+    return cred.principal;
+  }
+
+  /** Unsigned requests carry no scope: pick the service their shape points to, for the error format. */
+  private guessService(req: RawRequest): ServiceDefinition | undefined {
+    const target = req.headers['x-amz-target'];
+    const all = this.deps.registry.all();
+    if (target) return all.find((s) => s.model.metadata.targetPrefix && target.startsWith(s.model.metadata.targetPrefix));
+    const ctype = req.headers['content-type'] ?? '';
+    if (ctype.startsWith('application/x-www-form-urlencoded') || req.query.has('Action')) {
+      let action: string | null = null;
+      try { action = queryForm(req).get('Action'); } catch { /* not a form */ }
+      return all.find((s) => s.model.metadata.protocol === 'query' && action && s.model.operation(action)) ?? this.deps.registry.forScope('sts');
+    }
+    return this.deps.registry.forScope('s3') ?? this.deps.registry.forScope('sts');
+  }
+
+  private internalFailure(e: unknown, requestId: string): AwsError {
+    this.deps.logger.error('internal failure', { requestId, error: e instanceof Error ? e.stack : String(e) });
+    return new AwsError('InternalFailure', `The request processing has failed because of an unknown error, exception or failure. (Request ID: ${requestId})`, 500);
+  }
+}
+
+function safeResolve(service: ServiceDefinition, req: RawRequest): string | undefined {
+  try {
+    const form = service.model.metadata.protocol === 'query' ? queryForm(req) : undefined;
+    return resolveOperation(service.model, req, form).op.name;
+  } catch {
+    return undefined;
+  }
+}
+
+function unknownServiceResponse(requestId: string, name: string | undefined): RawResponse {
+  const message = name ? `chattrail does not serve the service '${name}'` : 'Request is missing Authentication Token';
+  return {
+    status: name ? 400 : 403,
+    headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
+    body: `<ErrorResponse><Error><Type>Sender</Type><Code>${name ? 'UnrecognizedService' : 'MissingAuthenticationToken'}</Code><Message>${message}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+  };
+}

@@ -1,0 +1,37 @@
+// Clock, ids and the structured logger: injected everywhere so tests can be deterministic.
+import crypto from 'node:crypto';
+import type { Clock, Ids } from '../services/types.js';
+
+export const systemClock: Clock = { now: () => new Date() };
+
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+export const randomIds: Ids = {
+  uuid: () => crypto.randomUUID(),
+  alnum(len: number): string {
+    const bytes = crypto.randomBytes(len);
+    let s = '';
+    for (let i = 0; i < len; i++) s += ALNUM[bytes[i] & 31];
+    return s;
+  },
+  secret: (len: number) => crypto.randomBytes(len).toString('base64').replace(/[+/=]/g, '').slice(0, len),
+};
+
+type Level = 'debug' | 'info' | 'warn' | 'error';
+const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+/** One JSON line per event. Callers pass fields, never secrets. */
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+export function createLogger(level: Level, write: (line: string) => void = (l) => process.stderr.write(l + '\n')): Logger {
+  const min = ORDER[level];
+  const log = (lvl: Level) => (msg: string, fields?: Record<string, unknown>) => {
+    if (ORDER[lvl] < min) return;
+    write(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...fields }));
+  };
+  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+}

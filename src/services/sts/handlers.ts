@@ -1,0 +1,114 @@
+// AWS STS: who am I, and temporary credentials (AssumeRole with trust policy evaluation,
+// GetSessionToken, GetFederationToken). Issued sessions are stored sealed; tokens only as hashes.
+import { AwsError } from '../../protocol/errors.js';
+import type { AssumedRolePrincipal, FederatedPrincipal, Principal } from '../../auth/principal.js';
+import { principalId } from '../../auth/principal.js';
+import type { CallContext, Handler } from '../types.js';
+import { hashToken, type IdentityStore } from '../iam/store.js';
+import { evaluateTrustPolicy } from '../../policy/evaluate.js';
+import { parsePolicyDocument } from '../../policy/document.js';
+
+export interface StsDeps {
+  identity: IdentityStore;
+}
+
+interface IssuedCredentials {
+  AccessKeyId: string;
+  SecretAccessKey: string;
+  SessionToken: string;
+  Expiration: Date;
+}
+
+/** Creates and stores a session for `principal` (whose accessKeyId is filled in here). */
+async function issueSession(deps: StsDeps, ctx: CallContext, principal: Principal, durationSeconds: number): Promise<IssuedCredentials> {
+  const accessKeyId = `ASIA${ctx.ids.alnum(16)}`;
+  const secret = ctx.ids.secret(40);
+  // Real session tokens are long opaque blobs; ours carry 64 random bytes and a recognizable prefix.
+  const token = `IQoJb3JpZ2luX2VjE${Buffer.from(ctx.ids.secret(48) + ctx.ids.secret(48)).toString('base64')}`;
+  const expiresAt = new Date(ctx.clock.now().getTime() + durationSeconds * 1000);
+  const stored = { ...principal, accessKeyId } as Principal;
+  await deps.identity.putSession({ accessKeyId, sealedSecret: deps.identity.box.seal(secret), tokenHash: hashToken(token), expiresAt, principal: stored });
+  return { AccessKeyId: accessKeyId, SecretAccessKey: secret, SessionToken: token, Expiration: new Date(Math.floor(expiresAt.getTime() / 1000) * 1000) };
+}
+
+function parseRoleArn(arn: string): { accountId: string; roleName: string } | undefined {
+  const m = /^arn:aws:iam::(\d{12}):role\/(?:[\x21-\x7e]*\/)?([\w+=,.@-]+)$/.exec(arn);
+  return m ? { accountId: m[1], roleName: m[2] } : undefined;
+}
+
+export function stsHandlers(deps: StsDeps): Record<string, Handler> {
+  return {
+    async GetCallerIdentity(_input: Record<string, never>, ctx: CallContext) {
+      const p = ctx.principal;
+      return { UserId: principalId(p), Account: p.accountId, Arn: p.arn };
+    },
+
+    async AssumeRole(input: { RoleArn: string; RoleSessionName: string; DurationSeconds?: number; ExternalId?: string; Policy?: string; SourceIdentity?: string }, ctx: CallContext) {
+      const caller = ctx.principal;
+      const denied = () => new AwsError('AccessDenied', `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`, 403);
+      const target = parseRoleArn(input.RoleArn);
+      if (!target) throw new AwsError('ValidationError', `${input.RoleArn} is invalid`);
+      const role = await deps.identity.getRole(target.accountId, target.roleName);
+      if (!role) throw denied();
+      ctx.addResource('AWS::IAM::Role', role.arn, target.accountId);
+      const trust = parsePolicyDocument(role.assumeRolePolicyDocument, 'trust');
+      const decision = evaluateTrustPolicy({
+        action: 'sts:AssumeRole', resource: role.arn,
+        principal: { arn: caller.arn, accountId: caller.accountId, type: caller.type, service: caller.type === 'AWSService' ? caller.service : undefined },
+        context: { 'sts:ExternalId': input.ExternalId, 'sts:RoleSessionName': input.RoleSessionName, 'sts:SourceIdentity': input.SourceIdentity },
+      }, trust);
+      if (decision !== 'Allow') throw denied();
+      const duration = input.DurationSeconds ?? 3600;
+      if (duration > role.maxSessionDuration) {
+        throw new AwsError('ValidationError', `The requested DurationSeconds exceeds the MaxSessionDuration set for this role.`);
+      }
+      if (input.Policy !== undefined) {
+        try { parsePolicyDocument(input.Policy, 'identity'); } catch (e) { throw new AwsError('MalformedPolicyDocument', (e as Error).message); }
+      }
+      const session: AssumedRolePrincipal = {
+        type: 'AssumedRole', accountId: target.accountId, arn: `arn:aws:sts::${target.accountId}:assumed-role/${role.roleName}/${input.RoleSessionName}`,
+        roleName: role.roleName, roleArn: role.arn, roleId: role.roleId, sessionName: input.RoleSessionName, accessKeyId: '',
+        sessionCreatedAt: ctx.clock.now(), sessionPolicy: input.Policy, assumedBy: caller.type === 'AWSService' ? caller.service : undefined,
+      };
+      const credentials = await issueSession(deps, ctx, session, duration);
+      return {
+        Credentials: credentials,
+        AssumedRoleUser: { AssumedRoleId: `${role.roleId}:${input.RoleSessionName}`, Arn: session.arn },
+        PackedPolicySize: input.Policy ? Math.min(100, Math.ceil(input.Policy.length / 20)) : undefined,
+        SourceIdentity: input.SourceIdentity,
+      };
+    },
+
+    async GetSessionToken(input: { DurationSeconds?: number }, ctx: CallContext) {
+      const p = ctx.principal;
+      if (p.type !== 'IAMUser' && p.type !== 'Root') {
+        throw new AwsError('AccessDenied', 'Cannot call GetSessionToken with session credentials', 403);
+      }
+      const max = p.type === 'Root' ? 3600 : 129600;
+      const duration = Math.min(input.DurationSeconds ?? (p.type === 'Root' ? 3600 : 43200), max);
+      // A session token acts as the same user: same principal, temporary key.
+      return { Credentials: await issueSession(deps, ctx, p, duration) };
+    },
+
+    async GetFederationToken(input: { Name: string; Policy?: string; DurationSeconds?: number }, ctx: CallContext) {
+      const p = ctx.principal;
+      if (p.type !== 'IAMUser') throw new AwsError('AccessDenied', 'Only IAM users can call GetFederationToken', 403);
+      if (input.Policy !== undefined) {
+        try { parsePolicyDocument(input.Policy, 'identity'); } catch (e) { throw new AwsError('MalformedPolicyDocument', (e as Error).message); }
+      }
+      const fed: FederatedPrincipal = {
+        type: 'FederatedUser', accountId: p.accountId, arn: `arn:aws:sts::${p.accountId}:federated-user/${input.Name}`,
+        federatedName: input.Name, accessKeyId: '', sessionCreatedAt: ctx.clock.now(),
+        issuer: { arn: p.arn, userName: p.userName, userId: p.userId },
+        // Without a session policy a federated user has no permissions, as in AWS.
+        sessionPolicy: input.Policy ?? '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}',
+      };
+      const credentials = await issueSession(deps, ctx, fed, input.DurationSeconds ?? 43200);
+      return {
+        Credentials: credentials,
+        FederatedUser: { FederatedUserId: `${p.accountId}:${input.Name}`, Arn: fed.arn },
+        PackedPolicySize: input.Policy ? Math.min(100, Math.ceil(input.Policy.length / 20)) : undefined,
+      };
+    },
+  };
+}

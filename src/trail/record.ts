@@ -1,0 +1,200 @@
+// Builds the CloudTrail record of one finished call. This is the only place records are made:
+// services contribute rules (recording.ts), never records. Field order follows real CloudTrail.
+import type { Principal } from '../auth/principal.js';
+import { principalId, lookupUserName } from '../auth/principal.js';
+import type { AwsError } from '../protocol/errors.js';
+import type { ServiceModel, Shape } from '../protocol/model.js';
+import type { RecordingRules } from '../services/types.js';
+import type { StoredEvent } from './event-store.js';
+
+export const EVENT_VERSION = '1.11';
+const HIDDEN = 'HIDDEN_DUE_TO_SECURITY_REASONS';
+
+export interface FinishedCall {
+  model: ServiceModel;
+  rules: RecordingRules;
+  opName: string;
+  input: Record<string, unknown> | undefined;
+  output?: Record<string, unknown>;
+  error?: AwsError;
+  principal: Principal;
+  /** The account whose resources the call touched; usually the caller's. */
+  recipientAccountId: string;
+  signedRegion: string;
+  eventTime: Date;
+  requestId: string;
+  eventId: string;
+  sourceIp: string;
+  userAgent: string;
+  resources: { type: string; arn: string; accountId?: string }[];
+  additionalEventData?: Record<string, unknown>;
+  fromConsole?: boolean;
+  /** Wall-clock of the credentials' session start, for sessionContext.attributes. */
+}
+
+export function isReadOnly(opName: string, rules: RecordingRules): boolean {
+  if (rules.readOnly?.includes(opName)) return true;
+  if (rules.notReadOnly?.includes(opName)) return false;
+  return /^(Get|List|Describe|Lookup|Head|Search|Check|Lookup|Select)/.test(opName);
+}
+
+export function eventNameOf(opName: string, rules: RecordingRules): string {
+  return rules.eventNames?.[opName] ?? opName;
+}
+
+export function recordRegion(signedRegion: string, rules: RecordingRules): string {
+  return rules.globalRegion ?? signedRegion;
+}
+
+function isoSeconds(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export function userIdentityOf(p: Principal): Record<string, unknown> {
+  switch (p.type) {
+    case 'Root':
+      return { type: 'Root', principalId: p.accountId, arn: p.arn, accountId: p.accountId, accessKeyId: p.accessKeyId };
+    case 'IAMUser':
+      return { type: 'IAMUser', principalId: p.userId, arn: p.arn, accountId: p.accountId, accessKeyId: p.accessKeyId, userName: p.userName };
+    case 'AssumedRole':
+      return {
+        type: 'AssumedRole', principalId: principalId(p), arn: p.arn, accountId: p.accountId, accessKeyId: p.accessKeyId,
+        sessionContext: {
+          sessionIssuer: { type: 'Role', principalId: p.roleId, arn: p.roleArn, accountId: p.accountId, userName: p.roleName },
+          webIdFederationData: {},
+          attributes: { creationDate: isoSeconds(p.sessionCreatedAt), mfaAuthenticated: 'false' },
+        },
+      };
+    case 'FederatedUser':
+      return {
+        type: 'FederatedUser', principalId: principalId(p), arn: p.arn, accountId: p.accountId, accessKeyId: p.accessKeyId,
+        sessionContext: {
+          sessionIssuer: { type: 'IAMUser', principalId: p.issuer.userId, arn: p.issuer.arn, accountId: p.accountId, userName: p.issuer.userName },
+          webIdFederationData: {},
+          attributes: { creationDate: isoSeconds(p.sessionCreatedAt), mfaAuthenticated: 'false' },
+        },
+      };
+    case 'AWSService':
+      return { type: 'AWSService', invokedBy: p.service };
+  }
+}
+
+function lowerFirst(s: string): string {
+  return s.length ? s[0].toLowerCase() + s.slice(1) : s;
+}
+
+/**
+ * A value as CloudTrail logs it: structure members in camelCase (or the wire names when the
+ * service keeps them), map keys untouched, sensitive members hidden (requests) or left out
+ * (responses), blobs left out.
+ */
+export function loggedValue(model: ServiceModel, shape: Shape, v: unknown, mode: 'request' | 'response', rules: RecordingRules): unknown {
+  if (v === undefined || v === null) return undefined;
+  if (shape.sensitive) return mode === 'request' ? HIDDEN : undefined;
+  switch (shape.type) {
+    case 'structure': {
+      const out: Record<string, unknown> = {};
+      for (const [name, ref] of Object.entries(shape.members ?? {})) {
+        if (rules.redact?.includes(name)) continue;
+        const x = loggedValue(model, model.shape(ref.shape), (v as Record<string, unknown>)[name], mode, rules);
+        if (x !== undefined) out[rules.wireNames ? (ref.locationName ?? name) : lowerFirst(name)] = x;
+      }
+      return out;
+    }
+    case 'list':
+      return (v as unknown[]).map((x) => loggedValue(model, model.shape(shape.member!.shape), x, mode, rules) ?? null);
+    case 'map': {
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = loggedValue(model, model.shape(shape.value!.shape), x, mode, rules);
+      return out;
+    }
+    case 'timestamp':
+      return formatLoggedDate(v as Date);
+    case 'blob':
+      return undefined;
+    default:
+      return v;
+  }
+}
+
+/** CloudTrail renders dates inside request/response elements the way the Java SDK prints them. */
+export function formatLoggedDate(d: Date): string {
+  const month = d.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' });
+  let h = d.getUTCHours();
+  const ampm = h >= 12 ? 'PM' : 'AM';
+  h = h % 12 || 12;
+  const mm = String(d.getUTCMinutes()).padStart(2, '0');
+  const ss = String(d.getUTCSeconds()).padStart(2, '0');
+  return `${month} ${d.getUTCDate()}, ${d.getUTCFullYear()}, ${h}:${mm}:${ss} ${ampm}`;
+}
+
+function requestParametersOf(c: FinishedCall): unknown {
+  const custom = c.rules.requestParameters?.[c.opName];
+  if (custom) return custom(c.input ?? {});
+  const op = c.model.operation(c.opName);
+  if (!op?.input || !c.input) return null;
+  const v = loggedValue(c.model, c.model.shape(op.input.shape), c.input, 'request', c.rules) as Record<string, unknown>;
+  return v && Object.keys(v).length ? v : null;
+}
+
+function responseElementsOf(c: FinishedCall, readOnly: boolean): unknown {
+  if (c.error || !c.output) return null;
+  const custom = c.rules.responseElements?.[c.opName];
+  if (custom) return custom(c.output) ?? null;
+  if (readOnly) return null;
+  const op = c.model.operation(c.opName);
+  if (!op?.output) return null;
+  const v = loggedValue(c.model, c.model.shape(op.output.shape), c.output, 'response', c.rules) as Record<string, unknown>;
+  return v && Object.keys(v).length ? v : null;
+}
+
+/** The record and the columns Event history filters on. */
+export function buildEvent(c: FinishedCall): StoredEvent {
+  const readOnly = isReadOnly(c.opName, c.rules);
+  const management = !c.rules.dataEvents?.includes(c.opName);
+  const eventName = eventNameOf(c.opName, c.rules);
+  const region = recordRegion(c.signedRegion, c.rules);
+  const service = c.principal.type === 'AWSService' ? c.principal.service : undefined;
+  const record: Record<string, unknown> = {
+    eventVersion: EVENT_VERSION,
+    userIdentity: userIdentityOf(c.principal),
+    eventTime: isoSeconds(c.eventTime),
+    eventSource: c.rules.eventSource,
+    eventName,
+    awsRegion: region,
+    sourceIPAddress: service ?? c.sourceIp,
+    userAgent: service ?? c.userAgent,
+  };
+  if (c.error) {
+    record.errorCode = c.error.code;
+    record.errorMessage = c.error.message;
+  }
+  record.requestParameters = requestParametersOf(c);
+  record.responseElements = responseElementsOf(c, readOnly);
+  if (c.additionalEventData) record.additionalEventData = c.additionalEventData;
+  record.requestID = c.requestId;
+  record.eventID = c.eventId;
+  record.readOnly = readOnly;
+  if (c.resources.length) {
+    record.resources = c.resources.map((r) => ({ accountId: r.accountId ?? c.recipientAccountId, type: r.type, ARN: r.arn }));
+  }
+  record.eventType = 'AwsApiCall';
+  record.managementEvent = management;
+  record.recipientAccountId = c.recipientAccountId;
+  record.eventCategory = management ? 'Management' : 'Data';
+  if (c.fromConsole) record.sessionCredentialFromConsole = 'true';
+  return {
+    eventId: c.eventId,
+    accountId: c.recipientAccountId,
+    region,
+    eventTime: new Date(Math.floor(c.eventTime.getTime() / 1000) * 1000),
+    eventName,
+    eventSource: c.rules.eventSource,
+    username: lookupUserName(c.principal) ?? service,
+    accessKeyId: c.principal.accessKeyId || undefined,
+    readOnly,
+    management,
+    resources: c.resources.map((r) => ({ type: r.type, name: r.arn })),
+    record: JSON.stringify(record),
+  };
+}

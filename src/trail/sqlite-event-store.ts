@@ -1,0 +1,158 @@
+// EventStore on SQLite with group commit: appends made in the same event-loop turn share one
+// transaction, and each caller's promise resolves only after that transaction commits. One index
+// per lookup attribute keeps LookupEvents to an index range scan at any table size.
+import type { Migration, Sqlite } from '../storage/sqlite.js';
+import type { EventStore, LookupQuery, StoredEvent } from './event-store.js';
+
+export const eventMigrations: Migration[] = [{
+  id: '0002-events',
+  sql: `
+  CREATE TABLE events (
+    seq INTEGER PRIMARY KEY,
+    event_id TEXT NOT NULL,
+    account TEXT NOT NULL,
+    region TEXT NOT NULL,
+    event_time INTEGER NOT NULL,
+    event_name TEXT NOT NULL,
+    event_source TEXT NOT NULL,
+    username TEXT,
+    access_key_id TEXT,
+    read_only INTEGER NOT NULL,
+    management INTEGER NOT NULL,
+    record TEXT NOT NULL
+  );
+  CREATE INDEX events_by_time ON events (account, region, event_time, seq);
+  CREATE INDEX events_by_name ON events (account, region, event_name, event_time, seq);
+  CREATE INDEX events_by_user ON events (account, region, username, event_time, seq);
+  CREATE INDEX events_by_source ON events (account, region, event_source, event_time, seq);
+  CREATE INDEX events_by_key ON events (account, region, access_key_id, event_time, seq);
+  CREATE INDEX events_by_readonly ON events (account, region, read_only, event_time, seq);
+  CREATE INDEX events_by_id ON events (event_id);
+  CREATE TABLE event_resources (
+    seq INTEGER NOT NULL, account TEXT NOT NULL, region TEXT NOT NULL, event_time INTEGER NOT NULL,
+    type TEXT NOT NULL, name TEXT NOT NULL
+  );
+  CREATE INDEX resources_by_type ON event_resources (account, region, type, event_time, seq);
+  CREATE INDEX resources_by_name ON event_resources (account, region, name, event_time, seq);
+  CREATE INDEX resources_by_seq ON event_resources (seq);
+  `,
+}];
+
+interface Row {
+  seq: number; event_id: string; account: string; region: string; event_time: number; event_name: string;
+  event_source: string; username: string | null; access_key_id: string | null; read_only: number; management: number; record: string;
+}
+
+const COLUMN: Record<string, string> = {
+  EventName: 'event_name', Username: 'username', EventSource: 'event_source', AccessKeyId: 'access_key_id', ReadOnly: 'read_only',
+};
+
+interface Pending { event: StoredEvent; resolve: () => void; reject: (e: unknown) => void }
+
+export class SqliteEventStore implements EventStore {
+  private pending: Pending[] = [];
+  private flushScheduled = false;
+  private readonly insertEvent;
+  private readonly insertResource;
+  private readonly writeBatch;
+  private readonly lookups = new Map<string, ReturnType<Sqlite['prepare']>>();
+
+  constructor(private readonly db: Sqlite) {
+    this.insertEvent = db.prepare(`INSERT INTO events (event_id, account, region, event_time, event_name, event_source, username, access_key_id, read_only, management, record)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.insertResource = db.prepare('INSERT INTO event_resources (seq, account, region, event_time, type, name) VALUES (?, ?, ?, ?, ?, ?)');
+    this.writeBatch = db.transaction((batch: Pending[]) => {
+      for (const { event: e } of batch) {
+        const t = e.eventTime.getTime();
+        const info = this.insertEvent.run(e.eventId, e.accountId, e.region, t, e.eventName, e.eventSource, e.username ?? null,
+          e.accessKeyId ?? null, e.readOnly ? 1 : 0, e.management ? 1 : 0, e.record);
+        e.seq = Number(info.lastInsertRowid);
+        for (const r of e.resources) this.insertResource.run(e.seq, e.accountId, e.region, t, r.type, r.name);
+      }
+    });
+  }
+
+  append(event: StoredEvent): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ event, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Commits everything queued so far in one transaction, then answers every waiting caller. */
+  private flush(): void {
+    const batch = this.pending;
+    this.pending = [];
+    this.flushScheduled = false;
+    try {
+      this.writeBatch(batch);
+    } catch (e) {
+      for (const p of batch) p.reject(e);
+      return;
+    }
+    for (const p of batch) p.resolve();
+  }
+
+  async lookup(q: LookupQuery): Promise<StoredEvent[]> {
+    const attr = q.attribute;
+    const key = attr?.key ?? 'none';
+    let stmt = this.lookups.get(key + (q.after ? ':after' : ''));
+    if (!stmt) {
+      stmt = this.db.prepare(this.lookupSql(key, !!q.after));
+      this.lookups.set(key + (q.after ? ':after' : ''), stmt);
+    }
+    const params: unknown[] = [q.accountId, q.region];
+    if (attr) params.push(attr.key === 'ReadOnly' ? (attr.value === 'true' ? 1 : 0) : attr.value);
+    params.push(q.start.getTime(), q.end.getTime());
+    if (q.after) params.push(q.after.time, q.after.seq);
+    params.push(q.limit);
+    return (stmt.all(params) as Row[]).map(toEvent);
+  }
+
+  private lookupSql(key: string, after: boolean): string {
+    const page = `${after ? 'AND (x.event_time, x.seq) < (?, ?)' : ''} ORDER BY x.event_time DESC, x.seq DESC LIMIT ?`;
+    if (key === 'ResourceType' || key === 'ResourceName') {
+      const col = key === 'ResourceType' ? 'type' : 'name';
+      // DISTINCT: one event may name several resources of the same type.
+      return `SELECT DISTINCT e.* FROM event_resources x JOIN events e ON e.seq = x.seq
+        WHERE x.account = ? AND x.region = ? AND x.${col} = ? AND x.event_time BETWEEN ? AND ? AND e.management = 1 ${page}`;
+    }
+    if (key === 'EventId') {
+      return `SELECT * FROM events x WHERE x.account = ? AND x.region = ? AND x.event_id = ? AND x.event_time BETWEEN ? AND ? AND x.management = 1 ${page}`;
+    }
+    const filter = key === 'none' ? '' : `AND x.${COLUMN[key]} = ?`;
+    return `SELECT * FROM events x WHERE x.account = ? AND x.region = ? ${filter} AND x.event_time BETWEEN ? AND ? AND x.management = 1 ${page}`;
+  }
+
+  async readAfter(after: number, limit: number): Promise<StoredEvent[]> {
+    return (this.db.prepare('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?').all(after, limit) as Row[]).map(toEvent);
+  }
+
+  async lastSeq(): Promise<number> {
+    return (this.db.prepare('SELECT COALESCE(MAX(seq), 0) FROM events').pluck().get() as number) ?? 0;
+  }
+
+  async purgeBefore(before: Date): Promise<number> {
+    const t = before.getTime();
+    return this.db.transaction(() => {
+      this.db.prepare('DELETE FROM event_resources WHERE event_time < ?').run(t);
+      return this.db.prepare('DELETE FROM events WHERE event_time < ?').run(t).changes;
+    })();
+  }
+
+  async close(): Promise<void> {
+    if (this.pending.length) this.flush();
+  }
+}
+
+function toEvent(r: Row): StoredEvent {
+  return {
+    seq: r.seq, eventId: r.event_id, accountId: r.account, region: r.region, eventTime: new Date(r.event_time),
+    eventName: r.event_name, eventSource: r.event_source, username: r.username ?? undefined,
+    accessKeyId: r.access_key_id ?? undefined, readOnly: r.read_only === 1, management: r.management === 1,
+    resources: [], record: r.record,
+  };
+}
