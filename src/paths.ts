@@ -1,9 +1,15 @@
 // Where the project's own files live at run time (models, console build), found from this
-// module's location so `node dist/src/...` works from any working directory.
-import { fileURLToPath } from 'node:url';
+// module's location so `node dist/src/...` works from any working directory and any build folder.
+import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-/** The repository root: dist/src/paths.js → ../.. ; src/paths.ts (ts-node-like runs) → .. */
-export const projectRoot = path.resolve(here, here.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
+function findRoot(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'models'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`chattrail: cannot find the project root above ${start}`);
+  }
+}
+
+export const projectRoot = findRoot(path.dirname(fileURLToPath(import.meta.url)));
 export const modelsDir = path.join(projectRoot, 'models');

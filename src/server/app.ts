@@ -12,13 +12,25 @@ import { ServiceRegistry } from './registry.js';
 import { Pipeline } from './pipeline.js';
 import { createHttpServer, type Route } from './http.js';
 import { createLogger, randomIds, systemClock, type Logger } from './runtime.js';
-import type { Clock, Ids } from '../services/types.js';
+import type { Clock, Ids, ServiceDefinition } from '../services/types.js';
 import { ensureDefaultAccount } from './bootstrap.js';
 import type { AdminCredentials } from '../services/iam/accounts.js';
 import { stsService } from '../services/sts/index.js';
 import { iamService } from '../services/iam/index.js';
 import { cloudtrailService } from '../services/cloudtrail/index.js';
 import { EventHistory } from '../services/cloudtrail/lookup.js';
+import type { Module, ModuleDeps } from './module.js';
+import { chatbotModule } from '../services/chatbot/module.js';
+import { s3Module } from '../services/s3/module.js';
+import { snsModule } from '../services/sns/module.js';
+import { lambdaModule } from '../services/lambda/module.js';
+import { organizationsModule } from '../services/organizations/module.js';
+import { trailsModule } from '../trail/delivery/module.js';
+import { chatModule } from '../chat/module.js';
+import { consoleModule } from '../console/module.js';
+
+/** Feature modules, in dependency order (trails use S3 and SNS; chat uses Chatbot's store). */
+const MODULES = [s3Module, snsModule, organizationsModule, lambdaModule, chatbotModule, trailsModule, chatModule, consoleModule];
 
 export interface Chattrail {
   url: string;
@@ -26,6 +38,7 @@ export interface Chattrail {
   stores: Stores;
   identity: IdentityStore;
   pipeline: Pipeline;
+  modules: Module[];
   registry: ServiceRegistry;
   logger: Logger;
   /** Set on the very first start only. */
@@ -53,9 +66,26 @@ export async function startChattrail(config: Config, opts: StartOptions = {}): P
   const history = new EventHistory(crypto.randomBytes(32), config.retentionDays);
   registry.register(stsService({ identity }));
   registry.register(iamService({ identity, authorizer, credentials }));
-  registry.register(cloudtrailService({ history }));
 
-  const pipeline = new Pipeline({ registry, credentials, authorizer, stores, clock, ids, logger, homeRegion: config.region });
+  let pipeline: Pipeline | undefined;
+  let baseUrl = '';
+  const modules: Module[] = [];
+  const deps: ModuleDeps = {
+    config, stores, box, identity, credentials, authorizer, registry, clock, ids, logger,
+    pipeline: () => { if (!pipeline) throw new Error('pipeline not ready'); return pipeline; },
+    buckets: () => modules.find((m) => m.buckets)?.buckets,
+    topics: () => modules.find((m) => m.topics)?.topics,
+    baseUrl: () => baseUrl,
+  };
+  for (const make of MODULES) modules.push(make(deps));
+  const trailHandlers = modules.flatMap((m) => m.services ?? []).find((s) => s.model.name === 'cloudtrail');
+  registry.register(trailHandlers ? mergeCloudTrail(cloudtrailService({ history }), trailHandlers) : cloudtrailService({ history }));
+  for (const m of modules) for (const s of m.services ?? []) if (s.model.name !== 'cloudtrail') registry.register(s);
+  const recordedHooks = modules.filter((m) => m.onRecorded);
+  pipeline = new Pipeline({
+    registry, credentials, authorizer, stores, clock, ids, logger, homeRegion: config.region,
+    onRecorded: recordedHooks.length ? (e) => { for (const m of recordedHooks) m.onRecorded!(e); } : undefined,
+  });
   const firstAdmin = await ensureDefaultAccount(identity, ids, clock, config.dataDir, config.region);
 
   const routes: Route[] = [{
@@ -64,16 +94,18 @@ export async function startChattrail(config: Config, opts: StartOptions = {}): P
       if (req.rawPath === '/_chattrail/health') return { status: 200, headers: { 'content-type': 'application/json' }, body: '{"status":"ok"}' };
       return { status: 404, headers: { 'content-type': 'application/json' }, body: '{"message":"not found"}' };
     },
-  }];
+  }, ...modules.flatMap((m) => m.routes ?? [])];
   const server = createHttpServer({
     routes, logger,
-    aws: (req, ip) => pipeline.handle(req, ip),
+    aws: (req, ip) => pipeline!.handle(req, ip),
     maxBodyBytes: () => config.maxBodyBytes,
   });
   await listen(server, config.port, config.host);
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  baseUrl = url;
+  for (const m of modules) await m.start?.();
 
   const retention = setInterval(() => {
     stores.events.purgeBefore(new Date(clock.now().getTime() - config.retentionDays * 86_400_000))
@@ -83,14 +115,26 @@ export async function startChattrail(config: Config, opts: StartOptions = {}): P
 
   let closed = false;
   return {
-    url, config, stores, identity, pipeline, registry, logger, firstAdmin,
+    url, config, stores, identity, pipeline, modules, registry, logger, firstAdmin,
     async close() {
       if (closed) return;
       closed = true;
       clearInterval(retention);
       await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
+      for (const m of [...modules].reverse()) await m.stop?.().catch((e: unknown) => logger.error('module stop failed', { module: m.name, error: String(e) }));
       await stores.close();
     },
+  };
+}
+
+/** Event history lives in the core; a trails module contributes the trail operations of the same API. */
+function mergeCloudTrail(core: ServiceDefinition, trails: ServiceDefinition): ServiceDefinition {
+  return {
+    ...trails, ...core,
+    handlers: { ...trails.handlers, ...core.handlers },
+    recording: { ...trails.recording, ...core.recording },
+    precheck: (op, input) => { core.precheck?.(op, input); trails.precheck?.(op, input); },
+    resourceOf: (op, input, ctx) => trails.resourceOf?.(op, input, ctx) ?? core.resourceOf?.(op, input, ctx) ?? '*',
   };
 }
 

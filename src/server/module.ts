@@ -1,0 +1,50 @@
+// A feature module (Chatbot, S3, SNS, trails, chat, console...) plugs into the server through this
+// one shape: services it serves, HTTP routes it owns, background work it starts and stops.
+import type { Config } from '../config.js';
+import type { Stores } from '../storage/stores.js';
+import type { SecretBox } from '../storage/secrets.js';
+import type { IdentityStore } from '../services/iam/store.js';
+import type { CredentialResolver } from '../auth/credentials.js';
+import type { Authorizer } from '../auth/authorize.js';
+import type { ServiceDefinition, Clock, Ids } from '../services/types.js';
+import type { ServiceRegistry } from './registry.js';
+import type { Pipeline } from './pipeline.js';
+import type { Route } from './http.js';
+import type { Logger } from './runtime.js';
+import type { StoredEvent } from '../trail/event-store.js';
+import type { BucketSink, TopicSink } from '../trail/sinks.js';
+
+export interface ModuleDeps {
+  config: Config;
+  stores: Stores;
+  box: SecretBox;
+  identity: IdentityStore;
+  credentials: CredentialResolver;
+  authorizer: Authorizer;
+  registry: ServiceRegistry;
+  clock: Clock;
+  ids: Ids;
+  logger: Logger;
+  /** The request pipeline; available once every module is constructed (call it lazily). */
+  pipeline(): Pipeline;
+  /** Other modules' capabilities, resolved lazily for the same reason. */
+  buckets(): BucketSink | undefined;
+  topics(): TopicSink | undefined;
+  /** The server's own base URL (http://host:port), known once it listens. */
+  baseUrl(): string;
+}
+
+export interface Module {
+  name: string;
+  services?: ServiceDefinition[];
+  routes?: Route[];
+  /** Capabilities offered to other modules. */
+  buckets?: BucketSink;
+  topics?: TopicSink;
+  /** Called once the HTTP server listens. */
+  start?(): Promise<void>;
+  /** Called on shutdown, before storage closes. */
+  stop?(): Promise<void>;
+  /** Called after each event is durably recorded (cheap: runs on the request path). */
+  onRecorded?(event: StoredEvent): void;
+}

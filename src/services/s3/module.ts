@@ -1,0 +1,6 @@
+// Placeholder module: replaced by the real implementation in this folder.
+import type { Module, ModuleDeps } from '../../server/module.js';
+
+export function s3Module(_deps: ModuleDeps): Module {
+  return { name: 's3' };
+}

@@ -1,0 +1,89 @@
+// Starts a real chattrail (random port, temporary data folder) for end-to-end tests, and drives it
+// with the real AWS CLI and AWS SDK v3 clients using the first-start administrator's credentials.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { loadConfig, type Config } from '../../src/config.js';
+import { startChattrail, type Chattrail, type StartOptions } from '../../src/server/app.js';
+import type { AdminCredentials } from '../../src/services/iam/accounts.js';
+import { createLogger } from '../../src/server/runtime.js';
+
+const execFileP = promisify(execFile);
+
+export interface TestServer {
+  app: Chattrail;
+  url: string;
+  admin: AdminCredentials;
+  dataDir: string;
+  /** Runs `aws --endpoint-url <url> ...args` as the admin (or other creds); parses JSON stdout. */
+  aws(args: string[], opts?: AwsRunOptions): Promise<AwsResult>;
+  /** Credentials + endpoint for AWS SDK v3 clients. */
+  sdkConfig(region?: string, creds?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }): SdkConfig;
+  stop(): Promise<void>;
+}
+
+export interface AwsRunOptions {
+  region?: string;
+  creds?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  env?: Record<string, string>;
+}
+
+export interface AwsResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  json: any;
+}
+
+export interface SdkConfig {
+  endpoint: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  forcePathStyle: boolean;
+  maxAttempts: number;
+}
+
+export async function startTestServer(env: Record<string, string> = {}, opts: StartOptions = {}): Promise<TestServer> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chattrail-test-'));
+  const config: Config = loadConfig([], { CHATTRAIL_PORT: '0', CHATTRAIL_DATA_DIR: dataDir, CHATTRAIL_LOG_LEVEL: 'error', ...env });
+  const app = await startChattrail(config, { logger: createLogger('error'), ...opts });
+  if (!app.firstAdmin) throw new Error('test server did not create an administrator');
+  const admin = app.firstAdmin;
+  const url = app.url;
+  return {
+    app, url, admin, dataDir,
+    async aws(args, o = {}) {
+      const creds = o.creds ?? admin;
+      const env2: Record<string, string> = {
+        PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.homedir(),
+        AWS_ACCESS_KEY_ID: creds.accessKeyId, AWS_SECRET_ACCESS_KEY: creds.secretAccessKey,
+        AWS_DEFAULT_REGION: o.region ?? 'us-east-1', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+        AWS_MAX_ATTEMPTS: '1', AWS_RETRY_MODE: 'standard', AWS_PAGER: '', ...o.env,
+      };
+      if ('sessionToken' in creds && creds.sessionToken) env2.AWS_SESSION_TOKEN = creds.sessionToken;
+      try {
+        const { stdout, stderr } = await execFileP('aws', ['--endpoint-url', url, '--output', 'json', ...args], { env: env2, maxBuffer: 64 * 1024 * 1024 });
+        return { code: 0, stdout, stderr, json: stdout.trim() ? JSON.parse(stdout) : undefined };
+      } catch (e) {
+        const err = e as { code?: number; stdout?: string; stderr?: string };
+        return { code: typeof err.code === 'number' ? err.code : 1, stdout: err.stdout ?? '', stderr: err.stderr ?? String(e), json: undefined };
+      }
+    },
+    sdkConfig(region = 'us-east-1', creds) {
+      const c = creds ?? { accessKeyId: admin.accessKeyId, secretAccessKey: admin.secretAccessKey };
+      return { endpoint: url, region, credentials: c, forcePathStyle: true, maxAttempts: 1 };
+    },
+    async stop() {
+      await app.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The error code the AWS CLI printed: `An error occurred (Code) when calling ...`. */
+export function cliErrorCode(r: AwsResult): string | undefined {
+  return /An error occurred \(([^)]+)\)/.exec(r.stderr)?.[1];
+}
