@@ -129,6 +129,8 @@ export function formatLoggedDate(d: Date): string {
 }
 
 function requestParametersOf(c: FinishedCall): unknown {
+  // Calls refused before they ran log no parameters, as real CloudTrail does (S3 keeps them).
+  if (c.error && /^AccessDenied/.test(c.error.code) && c.rules.eventSource !== 's3.amazonaws.com') return null;
   const custom = c.rules.requestParameters?.[c.opName];
   if (custom) return custom(c.input ?? {});
   const op = c.model.operation(c.opName);

@@ -1,0 +1,85 @@
+// The servers under test, each in its own process: chattrail (the compiled CLI beside this file)
+// and moto_server. Starts them on free loopback ports, waits until they answer, reads peak RSS.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface Server {
+  url: string;
+  proc: ChildProcess;
+  stop(): Promise<void>;
+}
+
+const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'main.js');
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      const port = typeof a === 'object' && a ? a.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitUntilUp(url: string, proc: ChildProcess, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) throw new Error(`${what} exited with code ${proc.exitCode} before answering`);
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(1000) });
+      return;
+    } catch { /* not listening yet */ }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${what} did not answer at ${url} within ${timeoutMs} ms`);
+}
+
+function stopper(proc: ChildProcess): () => Promise<void> {
+  return () => new Promise((resolve) => {
+    if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+    const force = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+    proc.once('exit', () => { clearTimeout(force); resolve(); });
+    proc.kill('SIGTERM');
+  });
+}
+
+/** Starts `chattrail start` on `dataDir` (created by the first start, with its admin key). */
+export async function startChattrail(dataDir: string): Promise<Server> {
+  const port = await freePort();
+  const proc = spawn(process.execPath, [CLI, 'start'], {
+    env: { ...process.env, CHATTRAIL_PORT: String(port), CHATTRAIL_HOST: '127.0.0.1', CHATTRAIL_DATA_DIR: dataDir, CHATTRAIL_LOG_LEVEL: 'error' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntilUp(`${url}/_chattrail/health`, proc, 'chattrail');
+  return { url, proc, stop: stopper(proc) };
+}
+
+export async function startMoto(): Promise<Server> {
+  const port = await freePort();
+  const proc = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'ignore'] });
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntilUp(url, proc, 'moto_server');
+  return { url, proc, stop: stopper(proc) };
+}
+
+/** Peak resident set size (VmHWM) of a live process, in MiB. */
+export function peakRssMiB(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 'NaN');
+  return kb / 1024;
+}
+
+/** The admin key the first start wrote into `<dataDir>/credentials`. */
+export function adminCredentials(dataDir: string): { accessKeyId: string; secretAccessKey: string } {
+  const text = fs.readFileSync(path.join(dataDir, 'credentials'), 'utf8');
+  const id = /aws_access_key_id = (\S+)/.exec(text)?.[1];
+  const secret = /aws_secret_access_key = (\S+)/.exec(text)?.[1];
+  if (!id || !secret) throw new Error(`no credentials in ${dataDir}`);
+  return { accessKeyId: id, secretAccessKey: secret };
+}

@@ -1,0 +1,195 @@
+// Reads a chat message in the AWS CLI's syntax (`@aws lambda list-functions --region us-west-2`)
+// into a service, an operation and an input typed by the model, or explains what is wrong.
+import type { ServiceDefinition } from '../services/types.js';
+import type { ServiceModel, Shape } from '../protocol/model.js';
+import { readJsonValue } from '../protocol/json-shapes.js';
+import { readScalar } from '../protocol/xml.js';
+import { CLI_SERVICE_NAMES, cliName, suggest } from './cli-names.js';
+import { parseShorthand, type ShorthandValue } from './shorthand.js';
+
+export type ParsedCommand =
+  | { kind: 'help'; service?: ServiceDefinition; cliService?: string }
+  | { kind: 'call'; service: ServiceDefinition; cliService: string; opName: string; input: Record<string, unknown>; region?: string; output: 'text' | 'json' }
+  | { kind: 'error'; message: string };
+
+export interface ServiceLookup {
+  byName(name: string): ServiceDefinition | undefined;
+  all(): ServiceDefinition[];
+}
+
+/** Slack wraps text: `<@U123>` mentions, `&lt;` entities, `<http://x|x>` links, smart quotes. */
+export function normalizeSlackText(text: string): string {
+  return text
+    .replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, ' ')
+    .replace(/<(https?:\/\/[^|>]+)(\|[^>]*)?>/g, '$1')
+    .replace(/<mailto:[^|>]+\|([^>]+)>/g, '$1')
+    .replace(/[\u201c\u201d]/g, '"').replace(/[\u2018\u2019]/g, "'").replace(/\u2014/g, '--')
+    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
+    .trim();
+}
+
+/** Splits like a POSIX shell: quotes group, backslash escapes. */
+export function tokenize(text: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quote: string | undefined;
+  let has = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === quote) quote = undefined;
+      else if (c === '\\' && quote === '"' && i + 1 < text.length) cur += text[++i];
+      else cur += c;
+    } else if (c === '"' || c === "'") { quote = c; has = true; }
+    else if (c === '\\' && i + 1 < text.length) { cur += text[++i]; has = true; }
+    else if (/\s/.test(c)) { if (has || cur) out.push(cur); cur = ''; has = false; }
+    else { cur += c; has = true; }
+  }
+  if (quote) throw new Error(`unterminated ${quote} quote`);
+  if (has || cur) out.push(cur);
+  return out;
+}
+
+function cliServiceNames(lookup: ServiceLookup): Map<string, ServiceDefinition> {
+  const names = new Map<string, ServiceDefinition>();
+  for (const s of lookup.all()) names.set(s.model.name, s);
+  for (const [cli, model] of Object.entries(CLI_SERVICE_NAMES)) {
+    const s = lookup.byName(model);
+    if (s) names.set(cli, s);
+  }
+  return names;
+}
+
+export function operationNames(model: ServiceModel): Map<string, string> {
+  return new Map([...model.operations.keys()].map((op) => [cliName(op), op]));
+}
+
+export function parseCommand(text: string, lookup: ServiceLookup): ParsedCommand {
+  let tokens: string[];
+  try {
+    tokens = tokenize(normalizeSlackText(text));
+  } catch (e) {
+    return { kind: 'error', message: `I could not read that command: ${(e as Error).message}.` };
+  }
+  if (tokens[0]?.toLowerCase() === '@aws' || tokens[0]?.toLowerCase() === 'aws') tokens.shift();
+  const services = cliServiceNames(lookup);
+  const [svcName, opCli, ...rest] = tokens;
+  if (!svcName || svcName === 'help' || svcName === '--help') return { kind: 'help' };
+  const service = services.get(svcName.toLowerCase());
+  if (!service) {
+    const hint = suggest(svcName.toLowerCase(), services.keys());
+    return { kind: 'error', message: `\`${svcName}\` is not a service I know.${hint.length ? ` Did you mean ${hint.map((h) => `\`${h}\``).join(' or ')}?` : ''} Try \`@aws help\`.` };
+  }
+  if (!opCli || opCli === 'help' || opCli === '--help') return { kind: 'help', service, cliService: svcName.toLowerCase() };
+  const ops = operationNames(service.model);
+  const opName = ops.get(opCli.toLowerCase());
+  if (!opName) {
+    const hint = suggest(opCli.toLowerCase(), ops.keys());
+    return { kind: 'error', message: `\`${svcName} ${opCli}\` is not a command I know.${hint.length ? ` Did you mean ${hint.map((h) => `\`${svcName} ${h}\``).join(' or ')}?` : ''} Try \`@aws ${svcName} help\`.` };
+  }
+  try {
+    const { input, region, output } = parseArguments(service.model, opName, rest, svcName);
+    return { kind: 'call', service, cliService: svcName.toLowerCase(), opName, input, region, output };
+  } catch (e) {
+    return { kind: 'error', message: (e as Error).message };
+  }
+}
+
+/** The CLI's global options chat commands accept; the rest are ignored with a note in help. */
+const GLOBAL_OPTIONS = new Set(['--region', '--output']);
+
+function parseArguments(model: ServiceModel, opName: string, args: string[], svcName: string) {
+  const op = model.operation(opName)!;
+  const shape = op.input ? model.shape(op.input.shape) : undefined;
+  const members = new Map(Object.entries(shape?.members ?? {}).map(([name, ref]) => [`--${cliName(name)}`, name]));
+  const input: Record<string, unknown> = {};
+  let region: string | undefined;
+  let output: 'text' | 'json' = 'text';
+  for (let i = 0; i < args.length;) {
+    const flag = args[i];
+    if (!flag.startsWith('--')) throw new Error(`Unexpected \`${flag}\`: parameters are written \`--name value\`.`);
+    const values: string[] = [];
+    let j = i + 1;
+    while (j < args.length && !args[j].startsWith('--')) values.push(args[j++]);
+    i = j;
+    if (GLOBAL_OPTIONS.has(flag)) {
+      if (values.length !== 1) throw new Error(`\`${flag}\` takes one value.`);
+      if (flag === '--region') region = values[0];
+      else if (values[0] === 'json' || values[0] === 'text' || values[0] === 'table') output = values[0] === 'json' ? 'json' : 'text';
+      else throw new Error('`--output` is json, text or table.');
+      continue;
+    }
+    const negated = flag.startsWith('--no-') && !members.has(flag) ? `--${flag.slice(5)}` : undefined;
+    const memberName = members.get(negated ?? flag);
+    if (!memberName) {
+      const hint = suggest(flag, members.keys());
+      throw new Error(`Unknown option \`${flag}\` for \`${svcName} ${cliName(opName)}\`.${hint.length ? ` Did you mean ${hint.map((h) => `\`${h}\``).join(' or ')}?` : ''}`);
+    }
+    const memberShape = model.shape(shape!.members![memberName].shape);
+    if (memberShape.type === 'boolean' && values.length === 0) {
+      input[memberName] = !negated;
+      continue;
+    }
+    if (values.length === 0) throw new Error(`\`${flag}\` needs a value.`);
+    input[memberName] = typedValue(model, memberShape, values, flag);
+  }
+  const missing = (shape?.required ?? []).filter((r) => input[r] === undefined);
+  if (missing.length) {
+    throw new Error(`The following arguments are required: ${missing.map((m) => `\`--${cliName(m)}\``).join(', ')}`);
+  }
+  return { input, region, output };
+}
+
+function typedValue(model: ServiceModel, shape: Shape, values: string[], flag: string): unknown {
+  const joined = values.join(' ');
+  try {
+    switch (shape.type) {
+      case 'list': {
+        const item = model.shape(shape.member!.shape);
+        if (values.length === 1 && values[0].trim().startsWith('[')) return readJsonValue(model, shape, JSON.parse(values[0]), flag);
+        return values.map((v) => (item.type === 'structure' || item.type === 'map' ? structured(model, item, v, flag) : readScalar(item, v, flag)));
+      }
+      case 'structure': case 'map':
+        return structured(model, shape, joined, flag);
+      default:
+        if (values.length > 1) throw new Error(`\`${flag}\` takes one value; quote it if it has spaces.`);
+        return readScalar(shape, values[0], flag);
+    }
+  } catch (e) {
+    throw new Error(`Bad value for \`${flag}\`: ${(e as Error).message}`);
+  }
+}
+
+function structured(model: ServiceModel, shape: Shape, text: string, flag: string): unknown {
+  const t = text.trim();
+  if (t.startsWith('{') || t.startsWith('[')) return readJsonValue(model, shape, JSON.parse(t), flag);
+  return fromShorthand(model, shape, parseShorthand(t));
+}
+
+function fromShorthand(model: ServiceModel, shape: Shape, v: ShorthandValue): unknown {
+  switch (shape.type) {
+    case 'structure': {
+      if (typeof v !== 'object' || Array.isArray(v)) throw new Error('expected key=value pairs');
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) {
+        const ref = shape.members?.[k];
+        if (!ref) throw new Error(`unknown key \`${k}\` (expected ${Object.keys(shape.members ?? {}).join(', ')})`);
+        out[k] = fromShorthand(model, model.shape(ref.shape), x);
+      }
+      return out;
+    }
+    case 'map': {
+      if (typeof v !== 'object' || Array.isArray(v)) throw new Error('expected key=value pairs');
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) out[k] = fromShorthand(model, model.shape(shape.value!.shape), x);
+      return out;
+    }
+    case 'list': {
+      const items = Array.isArray(v) ? v : [v];
+      return items.map((x) => fromShorthand(model, model.shape(shape.member!.shape), x));
+    }
+    default:
+      if (typeof v !== 'string') throw new Error('expected a plain value');
+      return readScalar(shape, v);
+  }
+}

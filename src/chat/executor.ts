@@ -1,0 +1,77 @@
+// Runs a parsed chat command the way AWS Chatbot does: as the service principal
+// chatbot.amazonaws.com it assumes the channel's (or the user's) role with a session name
+// containing "chatbot", then makes the call with those credentials, bounded by the channel's
+// guardrail policies. Both calls go through the same pipeline, so both are recorded.
+import type { Pipeline } from '../server/pipeline.js';
+import type { ServiceRegistry } from '../server/registry.js';
+import type { CredentialResolver } from '../auth/credentials.js';
+import type { Authorizer } from '../auth/authorize.js';
+import type { Principal, ServicePrincipal } from '../auth/principal.js';
+import type { Ids } from '../services/types.js';
+import type { PolicyDocument } from '../policy/document.js';
+import type { AwsError } from '../protocol/errors.js';
+
+export const CHATBOT_SERVICE = 'chatbot.amazonaws.com';
+export const SESSION_NAME = 'chatbot-session';
+
+export interface ExecutorDeps {
+  pipeline(): Pipeline;
+  registry: ServiceRegistry;
+  credentials: CredentialResolver;
+  authorizer: Authorizer;
+  ids: Ids;
+  /** The region AWS Chatbot "processes" commands in: this deployment's home region. */
+  homeRegion: string;
+}
+
+export interface CommandRun {
+  accountId: string;
+  roleArn: string;
+  guardrailPolicyArns: string[];
+  serviceName: string;
+  opName: string;
+  input: Record<string, unknown>;
+  region?: string;
+}
+
+export type CommandOutcome =
+  | { ok: true; output: Record<string, unknown>; region: string }
+  | { ok: false; stage: 'assume-role' | 'call'; error: AwsError; region: string };
+
+export class CommandExecutor {
+  constructor(private readonly deps: ExecutorDeps) {}
+
+  async run(cmd: CommandRun): Promise<CommandOutcome> {
+    const region = cmd.region ?? this.deps.homeRegion;
+    const chatbot: ServicePrincipal = { type: 'AWSService', service: CHATBOT_SERVICE, accountId: cmd.accountId, arn: CHATBOT_SERVICE, accessKeyId: '' };
+    const sts = this.deps.registry.byName('sts')!;
+    const assumed = await this.deps.pipeline().execute({
+      service: sts, opName: 'AssumeRole', principal: chatbot, region: this.deps.homeRegion,
+      input: { RoleArn: cmd.roleArn, RoleSessionName: SESSION_NAME, DurationSeconds: 900 },
+      sourceIp: CHATBOT_SERVICE, userAgent: CHATBOT_SERVICE, requestId: this.deps.ids.uuid(), via: { chatbot: true },
+    });
+    if (!assumed.ok) return { ok: false, stage: 'assume-role', error: assumed.error, region: this.deps.homeRegion };
+    const keyId = (assumed.output.Credentials as { AccessKeyId: string }).AccessKeyId;
+    const session = await this.deps.credentials.resolve(keyId);
+    if (!session) throw new Error(`session ${keyId} vanished right after AssumeRole`);
+    const service = this.deps.registry.byName(cmd.serviceName);
+    if (!service) throw new Error(`unknown service ${cmd.serviceName}`);
+    const result = await this.deps.pipeline().execute({
+      service, opName: cmd.opName, input: cmd.input, principal: session.principal as Principal, region,
+      sourceIp: CHATBOT_SERVICE, userAgent: CHATBOT_SERVICE, requestId: this.deps.ids.uuid(), via: { chatbot: true },
+      guardrails: await this.guardrails(cmd.accountId, cmd.guardrailPolicyArns),
+    });
+    return result.ok ? { ok: true, output: result.output, region } : { ok: false, stage: 'call', error: result.error, region };
+  }
+
+  /** No guardrails configured means none apply; an unknown guardrail ARN allows nothing (fail closed). */
+  private async guardrails(accountId: string, arns: string[]): Promise<PolicyDocument[] | undefined> {
+    if (!arns.length) return undefined;
+    const docs: PolicyDocument[] = [];
+    for (const arn of arns) {
+      const doc = await this.deps.authorizer.managedPolicy(accountId, arn);
+      docs.push(doc ?? { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: '*', Resource: '*' }] });
+    }
+    return docs;
+  }
+}

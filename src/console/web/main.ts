@@ -1,0 +1,2 @@
+// Placeholder entry of the browser console; replaced by the console implementation.
+export {};
