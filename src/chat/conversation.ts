@@ -1,0 +1,177 @@
+// One chat exchange: a message mentioning the bot becomes a command, checked against the channel's
+// configuration, confirmed with buttons when it changes something, run, and answered in the thread.
+import type { ChatDirectory, ChannelConfig, SlackPoster } from './directory.js';
+import { parseCommand, operationNames, type ServiceLookup } from './command.js';
+import { cliName } from './cli-names.js';
+import { formatResult } from './format.js';
+import type { CommandExecutor } from './executor.js';
+import { isReadOnly } from '../trail/record.js';
+import type { DocumentStore } from '../storage/documents.js';
+import type { Clock, Ids } from '../services/types.js';
+import type { Logger } from '../server/runtime.js';
+
+export interface IncomingMessage {
+  teamId: string;
+  channel: string;
+  user: string;
+  text: string;
+  ts: string;
+  threadTs?: string;
+}
+
+interface PendingCommand {
+  id: string;
+  teamId: string;
+  channel: string;
+  user: string;
+  text: string;
+  threadTs: string;
+  createdAt: Date;
+}
+
+const PENDING_KIND = 'chat-pending-command';
+const PENDING_TTL_MS = 10 * 60 * 1000;
+export const CONFIRM_ACTION = 'chattrail_confirm';
+export const CANCEL_ACTION = 'chattrail_cancel';
+
+export interface ConversationDeps {
+  directory: ChatDirectory;
+  poster: SlackPoster;
+  executor: CommandExecutor;
+  services: ServiceLookup;
+  documents: DocumentStore;
+  clock: Clock;
+  ids: Ids;
+  logger: Logger;
+}
+
+export class Conversation {
+  constructor(private readonly deps: ConversationDeps) {}
+
+  /** Handles a message; every outcome (including refusals) ends with a reply in the thread. */
+  async onMessage(m: IncomingMessage): Promise<void> {
+    const ws = await this.deps.directory.workspace(m.teamId);
+    if (!ws || ws.needsReauthorization) {
+      this.deps.logger.warn('message from a workspace without a usable bot token', { teamId: m.teamId });
+      return;
+    }
+    const threadTs = m.threadTs ?? m.ts;
+    const reply = (text: string, blocks?: unknown[]) => this.deps.poster.post(ws.botToken, { channel: m.channel, text, blocks, thread_ts: threadTs });
+    const config = await this.deps.directory.channelConfiguration(m.teamId, m.channel);
+    if (!config) {
+      await reply(`This channel is not configured for AWS commands yet. An administrator can connect it with:\n\`aws chatbot create-slack-channel-configuration --slack-team-id ${m.teamId} --slack-channel-id ${m.channel} --configuration-name <name> --iam-role-arn <role ARN trusting chatbot.amazonaws.com>\``);
+      return;
+    }
+    const parsed = parseCommand(m.text, this.deps.services);
+    if (parsed.kind === 'error') { await reply(parsed.message); return; }
+    if (parsed.kind === 'help') { await reply(this.helpText(parsed.service?.model.name, parsed.cliService)); return; }
+    const roleArn = await this.roleFor(config, m.user);
+    if (!roleArn) {
+      await reply(`This channel requires each user to link their own IAM role (user authorization). <@${m.user}>, ask an administrator to create your Slack user identity for configuration ${config.configurationName}.`);
+      return;
+    }
+    if (!isReadOnly(parsed.opName, parsed.service.recording)) {
+      await this.askConfirmation(ws.botToken, m, threadTs, `${parsed.cliService} ${cliName(parsed.opName)}`);
+      return;
+    }
+    await this.run(ws.botToken, config, roleArn, m.text, m.channel, threadTs, m.user);
+  }
+
+  /** A button press on a confirmation: only the person who asked may run or cancel it. */
+  async onAction(a: { teamId: string; user: string; actionId: string; value: string; channel: string; messageTs: string }): Promise<void> {
+    const ws = await this.deps.directory.workspace(a.teamId);
+    if (!ws) return;
+    const key = { kind: PENDING_KIND, accountId: a.teamId, region: 'global', id: a.value };
+    const pending = await this.deps.documents.get<PendingCommand>(key);
+    if (!pending) {
+      await this.deps.poster.update(ws.botToken, { channel: a.channel, ts: a.messageTs, text: 'This request has expired or was already answered.' });
+      return;
+    }
+    if (pending.user !== a.user) {
+      await this.deps.poster.post(ws.botToken, { channel: a.channel, thread_ts: pending.threadTs, text: `<@${a.user}>, only <@${pending.user}> can confirm this command.` });
+      return;
+    }
+    // Deleting first makes a double click (or a retried delivery) run the command once.
+    if (!(await this.deps.documents.delete(key))) return;
+    const expired = this.deps.clock.now().getTime() - new Date(pending.createdAt).getTime() > PENDING_TTL_MS;
+    if (a.actionId === CANCEL_ACTION || expired) {
+      await this.deps.poster.update(ws.botToken, { channel: a.channel, ts: a.messageTs, text: expired ? 'This request expired; ask again.' : `Cancelled by <@${a.user}>.` });
+      return;
+    }
+    await this.deps.poster.update(ws.botToken, { channel: a.channel, ts: a.messageTs, text: `Confirmed by <@${a.user}>. Running...` });
+    const config = await this.deps.directory.channelConfiguration(pending.teamId, pending.channel);
+    const roleArn = config && await this.roleFor(config, pending.user);
+    if (!config || !roleArn) {
+      await this.deps.poster.post(ws.botToken, { channel: pending.channel, thread_ts: pending.threadTs, text: 'The channel configuration changed since you asked; please ask again.' });
+      return;
+    }
+    await this.run(ws.botToken, config, roleArn, pending.text, pending.channel, pending.threadTs, pending.user);
+  }
+
+  private async roleFor(config: ChannelConfig, slackUser: string): Promise<string | undefined> {
+    return config.userAuthorizationRequired ? this.deps.directory.userRoleArn(config.configurationArn, slackUser) : config.iamRoleArn;
+  }
+
+  private async askConfirmation(token: string, m: IncomingMessage, threadTs: string, label: string): Promise<void> {
+    const id = this.deps.ids.uuid();
+    await this.deps.documents.put<PendingCommand>({ kind: PENDING_KIND, accountId: m.teamId, region: 'global', id },
+      { id, teamId: m.teamId, channel: m.channel, user: m.user, text: m.text, threadTs, createdAt: this.deps.clock.now() });
+    const text = `\`${label}\` changes resources. <@${m.user}>, run it?`;
+    await this.deps.poster.post(token, {
+      channel: m.channel, thread_ts: threadTs, text,
+      blocks: [
+        { type: 'section', text: { type: 'mrkdwn', text } },
+        { type: 'actions', elements: [
+          { type: 'button', action_id: CONFIRM_ACTION, style: 'primary', text: { type: 'plain_text', text: 'Run' }, value: id },
+          { type: 'button', action_id: CANCEL_ACTION, text: { type: 'plain_text', text: 'Cancel' }, value: id },
+        ] },
+      ],
+    });
+  }
+
+  /** Runs a command text for a channel and posts the answer; also used by the console's test panel. */
+  async run(token: string | undefined, config: ChannelConfig, roleArn: string, text: string, channel: string, threadTs: string | undefined, user: string): Promise<{ text: string; ok: boolean }> {
+    const parsed = parseCommand(text, this.deps.services);
+    let answer: { text: string; ok: boolean; attachment?: { filename: string; content: string } };
+    if (parsed.kind !== 'call') {
+      answer = { text: parsed.kind === 'error' ? parsed.message : this.helpText(parsed.service?.model.name, parsed.cliService), ok: parsed.kind === 'help' };
+    } else {
+      const outcome = await this.deps.executor.run({
+        accountId: config.accountId, roleArn, guardrailPolicyArns: config.guardrailPolicyArns,
+        serviceName: parsed.service.model.name, opName: parsed.opName, input: parsed.input, region: parsed.region,
+      });
+      const title = `${parsed.cliService} ${cliName(parsed.opName)} (${outcome.region})`;
+      if (outcome.ok) {
+        answer = { ...formatResult(title, outcome.output, parsed.output), ok: true };
+      } else if (outcome.stage === 'assume-role') {
+        answer = { ok: false, text: `I could not assume the role \`${roleArn}\`: ${outcome.error.message}\nIts trust policy must allow the service principal \`chatbot.amazonaws.com\` to call \`sts:AssumeRole\`.` };
+      } else {
+        answer = { ok: false, text: `*${title}* failed: \`${outcome.error.code}\`\n${outcome.error.message}` };
+      }
+      this.log(config, user, title, answer.ok, outcome.ok ? undefined : outcome.error.code);
+    }
+    if (token) {
+      await this.deps.poster.post(token, { channel, thread_ts: threadTs, text: answer.text });
+      if (answer.attachment) await this.deps.poster.upload(token, { channel, thread_ts: threadTs, ...answer.attachment });
+    }
+    return { text: answer.text, ok: answer.ok };
+  }
+
+  /** The configuration's LoggingLevel decides what chattrail's log keeps of chat commands. */
+  private log(config: ChannelConfig, user: string, command: string, ok: boolean, errorCode?: string): void {
+    if (config.loggingLevel === 'NONE' || (config.loggingLevel === 'ERROR' && ok)) return;
+    const fields = { configuration: config.configurationArn, channel: config.channelId, slackUser: user, command, errorCode };
+    if (ok) this.deps.logger.info('chat command', fields);
+    else this.deps.logger.warn('chat command failed', fields);
+  }
+
+  private helpText(serviceName?: string, cliService?: string): string {
+    if (!serviceName) {
+      const names = this.deps.services.all().map((s) => (s.model.name === 's3' ? 's3api' : s.model.name)).sort();
+      return `Ask me with the AWS CLI's syntax: \`@aws <service> <command> [--parameter value ...] [--region <region>] [--output json]\`.\nServices: ${names.map((n) => `\`${n}\``).join(', ')}.\nExample: \`@aws lambda list-functions --region us-west-2\`. \`@aws <service> help\` lists a service's commands.`;
+    }
+    const model = this.deps.services.byName(serviceName)!.model;
+    const ops = [...operationNames(model).keys()].sort();
+    return `\`${cliService}\` commands (${ops.length}): ${ops.map((o) => `\`${o}\``).join(', ')}`.slice(0, 3500);
+  }
+}

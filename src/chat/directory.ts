@@ -1,0 +1,36 @@
+// What the chat receiver needs to know about Slack channels and workspaces, as a small interface
+// (implemented over the Chatbot service's store), so the receiver can be tested on its own.
+export interface ChannelConfig {
+  accountId: string;
+  configurationArn: string;
+  configurationName: string;
+  teamId: string;
+  channelId: string;
+  iamRoleArn: string;
+  guardrailPolicyArns: string[];
+  userAuthorizationRequired: boolean;
+  loggingLevel: 'ERROR' | 'INFO' | 'NONE';
+}
+
+export interface WorkspaceAuth {
+  teamId: string;
+  teamName: string;
+  botToken: string;
+  botUserId?: string;
+  needsReauthorization: boolean;
+}
+
+export interface ChatDirectory {
+  channelConfiguration(teamId: string, channelId: string): Promise<ChannelConfig | undefined>;
+  channelConfigurationByArn(arn: string): Promise<ChannelConfig | undefined>;
+  workspace(teamId: string): Promise<WorkspaceAuth | undefined>;
+  /** The role a Slack user linked for a configuration (Slack user identities), if any. */
+  userRoleArn(configurationArn: string, slackUserId: string): Promise<string | undefined>;
+}
+
+/** Sends messages to Slack on behalf of a workspace's bot. */
+export interface SlackPoster {
+  post(token: string, msg: { channel: string; text: string; blocks?: unknown[]; thread_ts?: string }): Promise<{ ts: string }>;
+  update(token: string, msg: { channel: string; ts: string; text: string; blocks?: unknown[] }): Promise<void>;
+  upload(token: string, file: { channel: string; thread_ts?: string; filename: string; content: string; title?: string }): Promise<void>;
+}

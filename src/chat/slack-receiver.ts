@@ -1,0 +1,122 @@
+// Slack's Events API and interactivity endpoints. Verification is done once, first, with Bolt's
+// verifySlackRequest (v0 HMAC, five-minute window, constant-time compare); then the request is
+// acknowledged at once and the work continues in the background, as Slack's 3-second rule requires.
+import { verifySlackRequest } from '@slack/bolt/dist/receivers/verify-request.js';
+import type { RawRequest, RawResponse } from '../protocol/http.js';
+import type { DocumentStore } from '../storage/documents.js';
+import type { Clock } from '../services/types.js';
+import type { Logger } from '../server/runtime.js';
+import type { Conversation } from './conversation.js';
+import { CANCEL_ACTION, CONFIRM_ACTION } from './conversation.js';
+
+export interface ReceiverDeps {
+  signingSecret?: string;
+  conversation: Conversation;
+  documents: DocumentStore;
+  clock: Clock;
+  logger: Logger;
+}
+
+const SEEN_KIND = 'slack-event-seen';
+
+function json(status: number, body: unknown): RawResponse {
+  return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+
+interface EventEnvelope {
+  type?: string;
+  challenge?: string;
+  team_id?: string;
+  event_id?: string;
+  event?: { type?: string; subtype?: string; bot_id?: string; channel?: string; channel_type?: string; user?: string; text?: string; ts?: string; thread_ts?: string };
+}
+
+interface BlockActionPayload {
+  type?: string;
+  team?: { id?: string };
+  user?: { id?: string };
+  channel?: { id?: string };
+  container?: { message_ts?: string; channel_id?: string };
+  message?: { ts?: string };
+  actions?: { action_id?: string; value?: string }[];
+}
+
+export class SlackReceiver {
+  private readonly inFlight = new Set<Promise<void>>();
+  constructor(private readonly deps: ReceiverDeps) {}
+
+  /** Checks Slack's signature; returns an error response when it does not hold. */
+  private verify(req: RawRequest): RawResponse | undefined {
+    if (!this.deps.signingSecret) return json(503, { error: 'CHATTRAIL_SLACK_SIGNING_SECRET is not configured' });
+    const signature = req.headers['x-slack-signature'];
+    const timestamp = Number(req.headers['x-slack-request-timestamp']);
+    if (!signature || !Number.isFinite(timestamp)) return json(401, { error: 'missing Slack signature headers' });
+    try {
+      verifySlackRequest({
+        signingSecret: this.deps.signingSecret, body: req.body.toString('utf8'),
+        headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': timestamp },
+        nowMilliseconds: this.deps.clock.now().getTime(),
+        logger: silentLogger,
+      });
+      return undefined;
+    } catch (e) {
+      this.deps.logger.warn('rejected a Slack request', { reason: (e as Error).message.slice(0, 200) });
+      return json(401, { error: 'invalid Slack signature' });
+    }
+  }
+
+  async events(req: RawRequest): Promise<RawResponse> {
+    if (req.method !== 'POST') return json(405, { error: 'POST only' });
+    const refused = this.verify(req);
+    if (refused) return refused;
+    let env: EventEnvelope;
+    try { env = JSON.parse(req.body.toString('utf8')) as EventEnvelope; } catch { return json(400, { error: 'body is not JSON' }); }
+    if (env.type === 'url_verification') return json(200, { challenge: env.challenge });
+    if (env.type !== 'event_callback' || !env.event || !env.team_id || !env.event_id) return json(200, { ok: true });
+    // Slack retries a delivery it thinks failed; the event id makes the second one a no-op.
+    const first = await this.deps.documents.create({ kind: SEEN_KIND, accountId: env.team_id, region: 'global', id: env.event_id }, { at: this.deps.clock.now() });
+    if (!first) return json(200, { ok: true, duplicate: true });
+    const e = env.event;
+    const isMention = e.type === 'app_mention';
+    const isDirect = e.type === 'message' && e.channel_type === 'im' && !e.subtype && !e.bot_id;
+    if ((isMention || isDirect) && e.channel && e.user && e.text && e.ts) {
+      this.background(this.deps.conversation.onMessage({ teamId: env.team_id, channel: e.channel, user: e.user, text: e.text, ts: e.ts, threadTs: e.thread_ts }));
+    }
+    return json(200, { ok: true });
+  }
+
+  async interactivity(req: RawRequest): Promise<RawResponse> {
+    if (req.method !== 'POST') return json(405, { error: 'POST only' });
+    const refused = this.verify(req);
+    if (refused) return refused;
+    let payload: BlockActionPayload;
+    try {
+      payload = JSON.parse(new URLSearchParams(req.body.toString('utf8')).get('payload') ?? '') as BlockActionPayload;
+    } catch {
+      return json(400, { error: 'payload is not JSON' });
+    }
+    const action = payload.actions?.[0];
+    const channel = payload.channel?.id ?? payload.container?.channel_id;
+    const messageTs = payload.container?.message_ts ?? payload.message?.ts;
+    if (payload.type === 'block_actions' && action?.value && (action.action_id === CONFIRM_ACTION || action.action_id === CANCEL_ACTION) && payload.team?.id && payload.user?.id && channel && messageTs) {
+      this.background(this.deps.conversation.onAction({ teamId: payload.team.id, user: payload.user.id, actionId: action.action_id, value: action.value, channel, messageTs }));
+    }
+    return { status: 200, headers: {}, body: '' };
+  }
+
+  private background(work: Promise<void>): void {
+    const p = work.catch((e: unknown) => this.deps.logger.error('chat command handling failed', { error: e instanceof Error ? e.message : String(e) }))
+      .finally(() => this.inFlight.delete(p));
+    this.inFlight.add(p);
+  }
+
+  /** Lets answers being written finish before shutdown. */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
+}
+
+const silentLogger = {
+  debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined,
+  setLevel: () => undefined, getLevel: () => 'error', setName: () => undefined,
+} as never;
