@@ -29,6 +29,8 @@ export interface Config {
   };
   /** The URL users reach this server at (OAuth redirects, console links). */
   publicUrl?: string;
+  /** When set, trails deliver log and digest files to this S3-compatible endpoint instead of the embedded S3. */
+  s3Delivery?: { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string };
 }
 
 type Env = Record<string, string | undefined>;
@@ -78,7 +80,21 @@ export function loadConfig(argv: string[] = [], env: Env = process.env, cwd = pr
       redirectUri: env.CHATTRAIL_SLACK_REDIRECT_URI,
     },
     publicUrl: env.CHATTRAIL_PUBLIC_URL,
+    s3Delivery: s3DeliveryOf(env),
   };
+}
+
+/** External S3 delivery is all-or-nothing: an endpoint without credentials is a configuration error. */
+function s3DeliveryOf(env: Env): Config['s3Delivery'] {
+  const endpoint = env.CHATTRAIL_S3_DELIVERY_ENDPOINT;
+  if (!endpoint) return undefined;
+  if (!/^https?:\/\/[^/]+/.test(endpoint)) throw new Error(`CHATTRAIL_S3_DELIVERY_ENDPOINT must be an http(s) URL, got '${endpoint}'`);
+  const accessKeyId = env.CHATTRAIL_S3_DELIVERY_ACCESS_KEY_ID;
+  const secretAccessKey = env.CHATTRAIL_S3_DELIVERY_SECRET_ACCESS_KEY;
+  if (!accessKeyId || !secretAccessKey) {
+    throw new Error('CHATTRAIL_S3_DELIVERY_ACCESS_KEY_ID and CHATTRAIL_S3_DELIVERY_SECRET_ACCESS_KEY are required with CHATTRAIL_S3_DELIVERY_ENDPOINT');
+  }
+  return { endpoint, region: env.CHATTRAIL_S3_DELIVERY_REGION ?? 'us-east-1', accessKeyId, secretAccessKey };
 }
 
 /** Loopback hosts: the only ones where development conveniences may be enabled. */

@@ -107,6 +107,8 @@ function userIdOf(p: Principal): string | undefined {
 /** The message AWS gives when no policy allows an action. */
 export function accessDeniedMessage(p: Principal, action: string, resource: string, result: AuthorizationResult): string {
   const who = p.arn;
+  // STS states no reason: real AssumeRole and GetFederationToken denials end at the resource.
+  if (action.startsWith('sts:')) return `User: ${who} is not authorized to perform: ${action} on resource: ${resource}`;
   const why = result.explicitDeny
     ? `with an explicit deny in ${result.deniedBy === 'boundary' ? 'a session policy' : 'an identity-based policy'}`
     : result.deniedBy === 'boundary'

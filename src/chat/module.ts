@@ -1,6 +1,83 @@
-// Placeholder module: replaced by the real implementation in this folder.
+// The chat feature: Slack events and button presses in, AWS calls made as AWS Chatbot makes them,
+// answers out. Reads channel configurations and bot tokens through the Chatbot service's store.
 import type { Module, ModuleDeps } from '../server/module.js';
+import type { ChatbotStore } from '../services/chatbot/store.js';
+import { chatbotStoreFor } from '../services/chatbot/module.js';
+import type { ChannelConfig, ChatDirectory, SlackPoster } from './directory.js';
+import { WebApiSlackPoster } from './slack-poster.js';
+import { CommandExecutor } from './executor.js';
+import { Conversation } from './conversation.js';
+import { SlackReceiver } from './slack-receiver.js';
+import type { SlackChannelConfiguration } from '../services/chatbot/records.js';
 
-export function chatModule(_deps: ModuleDeps): Module {
-  return { name: 'chat' };
+function toChannelConfig(c: SlackChannelConfiguration): ChannelConfig {
+  const level = c.LoggingLevel === 'INFO' || c.LoggingLevel === 'NONE' ? c.LoggingLevel : 'ERROR';
+  return {
+    accountId: c.ChatConfigurationArn.split(':')[4], configurationArn: c.ChatConfigurationArn, configurationName: c.ConfigurationName,
+    teamId: c.SlackTeamId, channelId: c.SlackChannelId, iamRoleArn: c.IamRoleArn, guardrailPolicyArns: c.GuardrailPolicyArns ?? [],
+    userAuthorizationRequired: c.UserAuthorizationRequired, loggingLevel: level,
+  };
+}
+
+export function chatDirectory(store: ChatbotStore): ChatDirectory {
+  return {
+    async channelConfiguration(teamId, channelId) {
+      const c = await store.findSlackChannelConfiguration(teamId, channelId);
+      return c && toChannelConfig(c);
+    },
+    async channelConfigurationByArn(arn) {
+      const c = await store.getSlackChannelConfiguration(arn);
+      return c && toChannelConfig(c);
+    },
+    async workspace(teamId) {
+      const w = await store.getWorkspace(teamId);
+      return w && { teamId: w.teamId, teamName: w.teamName, botToken: w.botToken, botUserId: w.botUserId, needsReauthorization: w.needsReauthorization };
+    },
+    async userRoleArn(configurationArn, slackUserId) {
+      return (await store.getSlackUserIdentity(configurationArn, slackUserId))?.IamRoleArn;
+    },
+  };
+}
+
+/** The console's test panel runs a command as the channel would, without posting to Slack. */
+export interface ChatTester {
+  runTestCommand(configurationArn: string, command: string, slackUserId?: string): Promise<{ ok: boolean; text: string }>;
+}
+
+const testers = new WeakMap<object, ChatTester>();
+
+/** The server's chat tester (for the console), once the chat module is constructed. */
+export function chatTesterFor(deps: Pick<ModuleDeps, 'stores'>): ChatTester | undefined {
+  return testers.get(deps.stores.documents);
+}
+
+export function chatModule(deps: ModuleDeps, poster: SlackPoster = new WebApiSlackPoster(deps.config.slack.apiUrl)): Module {
+  const store = chatbotStoreFor(deps);
+  const directory = chatDirectory(store);
+  const executor = new CommandExecutor({
+    pipeline: deps.pipeline, registry: deps.registry, credentials: deps.credentials, authorizer: deps.authorizer,
+    ids: deps.ids, homeRegion: deps.config.region,
+  });
+  const conversation = new Conversation({
+    directory, poster, executor, services: deps.registry, documents: deps.stores.documents,
+    clock: deps.clock, ids: deps.ids, logger: deps.logger,
+  });
+  const receiver = new SlackReceiver({ signingSecret: deps.config.slack.signingSecret, conversation, documents: deps.stores.documents, clock: deps.clock, logger: deps.logger });
+  testers.set(deps.stores.documents, {
+    async runTestCommand(configurationArn, command, slackUserId = 'console') {
+      const config = await directory.channelConfigurationByArn(configurationArn);
+      if (!config) return { ok: false, text: `No Slack channel configuration ${configurationArn}.` };
+      const roleArn = config.userAuthorizationRequired ? await directory.userRoleArn(configurationArn, slackUserId) : config.iamRoleArn;
+      if (!roleArn) return { ok: false, text: 'This configuration requires user authorization and the user has no linked role.' };
+      return conversation.run(undefined, config, roleArn, command, config.channelId, undefined, slackUserId);
+    },
+  });
+  return {
+    name: 'chat',
+    routes: [
+      { prefix: '/slack/events', handle: (req) => receiver.events(req) },
+      { prefix: '/slack/interactivity', handle: (req) => receiver.interactivity(req) },
+    ],
+    stop: () => receiver.drain(),
+  };
 }

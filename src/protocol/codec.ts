@@ -22,6 +22,15 @@ export function validationErrorCode(model: ServiceModel): string {
   }
 }
 
+/**
+ * botocore sends the model's whole targetPrefix (`com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101`);
+ * SDK v3 sends only its last segment (`CloudTrail_20131101`). AWS accepts both.
+ */
+export function targetPrefixMatches(model: ServiceModel, prefix: string): boolean {
+  const full = model.metadata.targetPrefix;
+  return !full || prefix === full || prefix === full.slice(full.lastIndexOf('.') + 1);
+}
+
 /** Finds the operation a request names, or throws the protocol's "unknown operation" error. */
 export function resolveOperation(model: ServiceModel, req: RawRequest, form?: URLSearchParams): { op: Operation; labels: Record<string, string> } {
   switch (model.metadata.protocol) {
@@ -31,7 +40,7 @@ export function resolveOperation(model: ServiceModel, req: RawRequest, form?: UR
       const dot = target.lastIndexOf('.');
       const prefix = target.slice(0, dot);
       const op = model.operation(target.slice(dot + 1));
-      if (!op || (model.metadata.targetPrefix && prefix !== model.metadata.targetPrefix)) {
+      if (!op || !targetPrefixMatches(model, prefix)) {
         throw new AwsError('UnknownOperationException', `Unknown operation ${target}`);
       }
       return { op, labels: {} };

@@ -97,6 +97,7 @@ export class ServiceModel {
   readonly signingName: string;
   /** Every error code an operation may return, mapped to its declared HTTP status. */
   private readonly errorStatus = new Map<string, number>();
+  private readonly errorShapes = new Map<string, string>();
 
   constructor(readonly name: string, raw: RawModel) {
     this.metadata = raw.metadata;
@@ -110,6 +111,7 @@ export class ServiceModel {
         const status = shape.error?.httpStatusCode ?? (shape.fault ? 500 : 400);
         this.errorStatus.set(code, status);
         this.errorStatus.set(shapeName, status);
+        this.errorShapes.set(code, shapeName);
       }
     }
   }
@@ -127,6 +129,11 @@ export class ServiceModel {
   /** The HTTP status the model declares for an error code, if any shape declares it. */
   statusOfError(code: string): number | undefined {
     return this.errorStatus.get(code);
+  }
+
+  /** The shape that declares an error code (`NoSuchEntity` → `NoSuchEntityException`), else the code. */
+  errorShapeName(code: string): string {
+    return this.errorShapes.get(code) ?? code;
   }
 
   /** The wire code of an error shape (query errors may rename: `NoSuchEntityException` → `NoSuchEntity`). */

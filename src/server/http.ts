@@ -1,5 +1,7 @@
 // node:http front door: reads each request (bounded), hands it to the right receiver (AWS APIs,
-// Slack, console, chattrail's own endpoints) and writes the answer. Nothing here knows AWS.
+// Slack, console, chattrail's own endpoints) and writes the answer. Nothing here knows AWS but the
+// shape of the one error answered before any receiver runs: a body over the limit.
+import crypto from 'node:crypto';
 import http from 'node:http';
 import type { RawRequest, RawResponse } from '../protocol/http.js';
 import type { Logger } from './runtime.js';
@@ -27,8 +29,25 @@ function headersOf(req: http.IncomingMessage): Record<string, string> {
   return out;
 }
 
-function tooLarge(limit: number): RawResponse {
-  return { status: 413, headers: { 'content-type': 'text/plain', connection: 'close' }, body: `Request body exceeds the limit of ${limit} bytes\n` };
+/**
+ * The one error answered before any receiver sees the request, so it is shaped here: AWS-style, in
+ * JSON for callers that speak it (X-Amz-Target or a JSON content type), in query/XML form otherwise.
+ */
+function tooLarge(limit: number, headers: http.IncomingHttpHeaders): RawResponse {
+  const message = `Request body exceeds the limit of ${limit} bytes`;
+  const requestId = crypto.randomUUID();
+  if (headers['x-amz-target'] || /json/.test(String(headers['content-type'] ?? ''))) {
+    return {
+      status: 413,
+      headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId, 'x-amzn-errortype': 'RequestEntityTooLargeException', connection: 'close' },
+      body: JSON.stringify({ __type: 'RequestEntityTooLargeException', message }),
+    };
+  }
+  return {
+    status: 413,
+    headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId, connection: 'close' },
+    body: `<ErrorResponse><Error><Type>Sender</Type><Code>RequestEntityTooLarge</Code><Message>${message}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+  };
 }
 
 export function createHttpServer(door: FrontDoor): http.Server {
@@ -39,7 +58,7 @@ export function createHttpServer(door: FrontDoor): http.Server {
     const limit = door.maxBodyBytes({ method: req.method ?? 'GET', path: rawPath });
     const declared = Number(req.headers['content-length'] ?? '0');
     if (declared > limit) {
-      send(res, tooLarge(limit));
+      send(res, tooLarge(limit, req.headers));
       req.resume();
       return;
     }
@@ -47,11 +66,14 @@ export function createHttpServer(door: FrontDoor): http.Server {
     let size = 0;
     let aborted = false;
     req.on('data', (c: Buffer) => {
+      if (aborted) return;
       size += c.length;
       if (size > limit) {
         aborted = true;
-        send(res, tooLarge(limit));
-        req.destroy();
+        chunks.length = 0;
+        // Close only once the answer is out, or the caller sees a reset instead of the 413.
+        res.once('finish', () => req.destroy());
+        send(res, tooLarge(limit, req.headers));
         return;
       }
       chunks.push(c);
@@ -64,7 +86,7 @@ export function createHttpServer(door: FrontDoor): http.Server {
         headers: headersOf(req), body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks),
       };
       const sourceIp = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
-      const route = door.routes.find((r) => rawPath.startsWith(r.prefix) || rawPath === r.prefix.replace(/\/$/, ''));
+      const route = matchRoute(door.routes, rawPath);
       const handling = route ? route.handle(raw, sourceIp) : door.aws(raw, sourceIp);
       handling.then((out) => send(res, out), (e: unknown) => {
         door.logger.error('unhandled error in receiver', { path: rawPath, error: e instanceof Error ? e.stack : String(e) });
@@ -76,6 +98,15 @@ export function createHttpServer(door: FrontDoor): http.Server {
   server.headersTimeout = 66_000;
   server.requestTimeout = 300_000;
   return server;
+}
+
+/** The route with the longest prefix that matches, so `/_chattrail/lambda/` beats `/_chattrail/`. */
+function matchRoute(routes: Route[], rawPath: string): Route | undefined {
+  let best: Route | undefined;
+  for (const r of routes) {
+    if ((rawPath.startsWith(r.prefix) || rawPath === r.prefix.replace(/\/$/, '')) && (!best || r.prefix.length > best.prefix.length)) best = r;
+  }
+  return best;
 }
 
 function send(res: http.ServerResponse, out: RawResponse): void {

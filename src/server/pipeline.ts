@@ -3,7 +3,7 @@
 // durably → answer. Chat commands and the console enter at `execute`, after authentication.
 import type { RawRequest, RawResponse } from '../protocol/http.js';
 import { AwsError, isAwsError } from '../protocol/errors.js';
-import { parseRequest, resolveOperation, queryForm, serializeError, serializeResponse, validationErrorCode } from '../protocol/codec.js';
+import { parseRequest, resolveOperation, queryForm, serializeError, serializeResponse, targetPrefixMatches, validationErrorCode } from '../protocol/codec.js';
 import { validateInput } from '../protocol/validate.js';
 import { checkTime, readScope, signatureMatches, type SignatureScope } from '../auth/sigv4.js';
 import { authError } from '../auth/auth-errors.js';
@@ -177,7 +177,7 @@ export class Pipeline {
   private guessService(req: RawRequest): ServiceDefinition | undefined {
     const target = req.headers['x-amz-target'];
     const all = this.deps.registry.all();
-    if (target) return all.find((s) => s.model.metadata.targetPrefix && target.startsWith(s.model.metadata.targetPrefix));
+    if (target) return all.find((s) => s.model.metadata.targetPrefix && targetPrefixMatches(s.model, target.slice(0, target.lastIndexOf('.'))));
     const ctype = req.headers['content-type'] ?? '';
     if (ctype.startsWith('application/x-www-form-urlencoded') || req.query.has('Action')) {
       let action: string | null = null;

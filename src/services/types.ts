@@ -62,6 +62,8 @@ export interface RecordingRules {
   responseElements?: Record<string, (output: Record<string, unknown>) => unknown>;
   /** Per operation: requestParameters to log (default: camelCased input). */
   requestParameters?: Record<string, (input: Record<string, unknown>) => unknown>;
+  /** Whether the record itself lists `resources` (IAM's records do not; Event history still shows them). */
+  resourcesInRecord?: boolean;
   /** Object-level calls are data events: recorded for trails that select them, not in Event history. */
   dataEvents?: readonly string[];
 }

@@ -168,7 +168,8 @@ export function buildEvent(c: FinishedCall): StoredEvent {
     userAgent: service ?? c.userAgent,
   };
   if (c.error) {
-    record.errorCode = c.error.code;
+    // Records name errors by their model shape (`NoSuchEntityException`), not the wire code (`NoSuchEntity`).
+    record.errorCode = c.model.errorShapeName(c.error.code);
     record.errorMessage = c.error.message;
   }
   record.requestParameters = requestParametersOf(c);
@@ -177,7 +178,7 @@ export function buildEvent(c: FinishedCall): StoredEvent {
   record.requestID = c.requestId;
   record.eventID = c.eventId;
   record.readOnly = readOnly;
-  if (c.resources.length) {
+  if (c.resources.length && c.rules.resourcesInRecord !== false) {
     record.resources = c.resources.map((r) => ({ accountId: r.accountId ?? c.recipientAccountId, type: r.type, ARN: r.arn }));
   }
   record.eventType = 'AwsApiCall';
@@ -197,6 +198,69 @@ export function buildEvent(c: FinishedCall): StoredEvent {
     readOnly,
     management,
     resources: c.resources.map((r) => ({ type: r.type, name: r.arn })),
+    record: JSON.stringify(record),
+  };
+}
+
+/** Who tried to sign in to the console: a known principal, or an unknown key in some account. */
+export interface ConsoleSignIn {
+  /** The principal behind the access key; undefined when the key id is unknown. */
+  principal?: Principal;
+  /** The account the record belongs to (the principal's, or the deployment's for unknown keys). */
+  accountId: string;
+  success: boolean;
+  region: string;
+  eventTime: Date;
+  eventId: string;
+  sourceIp: string;
+  userAgent: string;
+  /** The console page the user was signing in to (additionalEventData.LoginTo). */
+  loginTo: string;
+}
+
+/**
+ * The ConsoleLogin record (eventType AwsConsoleSignIn) as the sign-in service writes it: eventVersion
+ * 1.08, no requestID, no accessKeyId for users, `{"ConsoleLogin": "Success"|"Failure"}`, and an
+ * unknown user hidden as HIDDEN_DUE_TO_SECURITY_REASONS.
+ */
+export function buildConsoleSignInEvent(s: ConsoleSignIn): StoredEvent {
+  const p = s.principal;
+  let identity: Record<string, unknown>;
+  if (!p) identity = { type: 'IAMUser', accountId: s.accountId, accessKeyId: '', userName: HIDDEN };
+  else if (p.type === 'IAMUser') identity = { type: 'IAMUser', principalId: p.userId, arn: p.arn, accountId: p.accountId, userName: p.userName };
+  else if (p.type === 'Root') identity = { type: 'Root', principalId: p.accountId, arn: p.arn, accountId: p.accountId, accessKeyId: '' };
+  else identity = { ...userIdentityOf(p), accessKeyId: '' };
+  const record: Record<string, unknown> = {
+    eventVersion: '1.08',
+    userIdentity: identity,
+    eventTime: isoSeconds(s.eventTime),
+    eventSource: 'signin.amazonaws.com',
+    eventName: 'ConsoleLogin',
+    awsRegion: s.region,
+    sourceIPAddress: s.sourceIp,
+    userAgent: s.userAgent,
+  };
+  if (!s.success) record.errorMessage = 'Failed authentication';
+  record.requestParameters = null;
+  record.responseElements = { ConsoleLogin: s.success ? 'Success' : 'Failure' };
+  record.additionalEventData = { LoginTo: s.loginTo, MobileVersion: 'No', MFAUsed: 'No' };
+  record.eventID = s.eventId;
+  record.readOnly = false;
+  record.eventType = 'AwsConsoleSignIn';
+  record.managementEvent = true;
+  record.recipientAccountId = s.accountId;
+  record.eventCategory = 'Management';
+  return {
+    eventId: s.eventId,
+    accountId: s.accountId,
+    region: s.region,
+    eventTime: new Date(Math.floor(s.eventTime.getTime() / 1000) * 1000),
+    eventName: 'ConsoleLogin',
+    eventSource: 'signin.amazonaws.com',
+    username: p ? lookupUserName(p) : HIDDEN,
+    readOnly: false,
+    management: true,
+    resources: [],
     record: JSON.stringify(record),
   };
 }

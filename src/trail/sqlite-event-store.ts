@@ -55,12 +55,14 @@ export class SqliteEventStore implements EventStore {
   private readonly insertEvent;
   private readonly insertResource;
   private readonly writeBatch;
+  private readonly resourcesOf;
   private readonly lookups = new Map<string, ReturnType<Sqlite['prepare']>>();
 
   constructor(private readonly db: Sqlite) {
     this.insertEvent = db.prepare(`INSERT INTO events (event_id, account, region, event_time, event_name, event_source, username, access_key_id, read_only, management, record)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.insertResource = db.prepare('INSERT INTO event_resources (seq, account, region, event_time, type, name) VALUES (?, ?, ?, ?, ?, ?)');
+    this.resourcesOf = db.prepare('SELECT type, name FROM event_resources WHERE seq = ?');
     this.writeBatch = db.transaction((batch: Pending[]) => {
       for (const { event: e } of batch) {
         const t = e.eventTime.getTime();
@@ -109,7 +111,11 @@ export class SqliteEventStore implements EventStore {
     params.push(q.start.getTime(), q.end.getTime());
     if (q.after) params.push(q.after.time, q.after.seq);
     params.push(q.limit);
-    return (stmt.all(params) as Row[]).map(toEvent);
+    const events = (stmt.all(params) as Row[]).map(toEvent);
+    for (const e of events) {
+      e.resources = (this.resourcesOf.all(e.seq) as { type: string; name: string }[]);
+    }
+    return events;
   }
 
   private lookupSql(key: string, after: boolean): string {

@@ -82,7 +82,6 @@ export class EventHistory {
 }
 
 function toLookupEvent(e: StoredEvent) {
-  const record = JSON.parse(e.record) as { resources?: { type: string; ARN: string }[] };
   return {
     EventId: e.eventId,
     EventName: e.eventName,
@@ -91,7 +90,7 @@ function toLookupEvent(e: StoredEvent) {
     EventTime: e.eventTime,
     EventSource: e.eventSource,
     Username: e.username,
-    Resources: (record.resources ?? []).map((r) => ({ ResourceType: r.type, ResourceName: r.ARN })),
+    Resources: e.resources.map((r) => ({ ResourceType: r.type, ResourceName: r.name })),
     CloudTrailEvent: e.record,
   };
 }

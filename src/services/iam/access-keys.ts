@@ -5,7 +5,7 @@ import { AwsError } from '../../protocol/errors.js';
 import type { CallContext, Handler } from '../types.js';
 import type { AccessKeyRecord } from './store.js';
 import type { IamDeps } from './index.js';
-import { iamErrors, nowSeconds, paginate, requireUser, targetUserName } from './common.js';
+import { iamErrors, nowSeconds, paginate, requireUser, targetUserName, wholeSeconds } from './common.js';
 
 const KEYS_PER_USER = 2;
 
@@ -55,7 +55,7 @@ export function accessKeyHandlers(deps: IamDeps): Record<string, Handler> {
       if (owner.arn) ctx.addResource('AWS::IAM::User', owner.arn);
       const keys = await identity.listAccessKeys(ctx.accountId, owner.userName);
       const page = paginate(keys, (k) => `${k.createDate.toISOString()} ${k.accessKeyId}`, input.Marker, input.MaxItems);
-      const AccessKeyMetadata = page.items.map((k) => ({ UserName: k.userName, AccessKeyId: k.accessKeyId, Status: k.status, CreateDate: k.createDate }));
+      const AccessKeyMetadata = page.items.map((k) => ({ UserName: k.userName, AccessKeyId: k.accessKeyId, Status: k.status, CreateDate: wholeSeconds(k.createDate) }));
       return { AccessKeyMetadata, IsTruncated: page.IsTruncated, Marker: page.Marker };
     },
 

@@ -32,9 +32,14 @@ export function policyArn(accountId: string, path: string, name: string): string
   return `arn:aws:iam::${accountId}:policy${path}${name}`;
 }
 
-/** IAM keeps dates to the second; storing them so keeps the wire, the record and GetX in step. */
+/** IAM dates have whole seconds; entities made outside these handlers (the first admin) may not. */
+export function wholeSeconds(d: Date): Date {
+  return new Date(Math.floor(d.getTime() / 1000) * 1000);
+}
+
+/** Now, to the second, so the wire, the record and later reads all show the same date. */
 export function nowSeconds(ctx: CallContext): Date {
-  return new Date(Math.floor(ctx.clock.now().getTime() / 1000) * 1000);
+  return wholeSeconds(ctx.clock.now());
 }
 
 export async function requireUser(identity: IdentityStore, accountId: string, name: string): Promise<IamUser> {

@@ -6,7 +6,7 @@ import type { IamDeps } from './index.js';
 import { userIdFor } from './accounts.js';
 import { requireBoundary } from './policy-lookup.js';
 import {
-  boundaryOut, iamErrors, mergeTags, nowSeconds, paginate, removeTags, requireUser, tagsOut, userArn, type Tag,
+  boundaryOut, iamErrors, mergeTags, nowSeconds, paginate, removeTags, requireUser, tagsOut, userArn, wholeSeconds, type Tag,
 } from './common.js';
 
 interface PageInput { Marker?: string; MaxItems?: number }
@@ -14,7 +14,7 @@ interface PageInput { Marker?: string; MaxItems?: number }
 /** The User shape IAM returns from CreateUser and GetUser. */
 function userOut(u: IamUser) {
   return {
-    Path: u.path, UserName: u.userName, UserId: u.userId, Arn: u.arn, CreateDate: u.createDate,
+    Path: u.path, UserName: u.userName, UserId: u.userId, Arn: u.arn, CreateDate: wholeSeconds(u.createDate),
     PermissionsBoundary: boundaryOut(u.permissionsBoundary), Tags: tagsOut(u.tags),
   };
 }
@@ -22,7 +22,7 @@ function userOut(u: IamUser) {
 /** What GetUser answers for the root user: no name, no path, the account id as its id. */
 async function rootUser(deps: IamDeps, ctx: CallContext) {
   const account = await deps.identity.getAccount(ctx.accountId);
-  return { User: { UserId: ctx.accountId, Arn: `arn:aws:iam::${ctx.accountId}:root`, CreateDate: account?.createdAt ?? nowSeconds(ctx) } };
+  return { User: { UserId: ctx.accountId, Arn: `arn:aws:iam::${ctx.accountId}:root`, CreateDate: account ? wholeSeconds(account.createdAt) : nowSeconds(ctx) } };
 }
 
 export function userHandlers(deps: IamDeps): Record<string, Handler> {
@@ -57,7 +57,7 @@ export function userHandlers(deps: IamDeps): Record<string, Handler> {
       const users = (await identity.listUsers(ctx.accountId)).filter((u) => u.path.startsWith(prefix));
       const page = paginate(users, (u) => u.userName.toLowerCase(), input.Marker, input.MaxItems);
       // ListUsers leaves out tags and boundaries, as IAM does.
-      const Users = page.items.map((u) => ({ Path: u.path, UserName: u.userName, UserId: u.userId, Arn: u.arn, CreateDate: u.createDate }));
+      const Users = page.items.map((u) => ({ Path: u.path, UserName: u.userName, UserId: u.userId, Arn: u.arn, CreateDate: wholeSeconds(u.createDate) }));
       return { Users, IsTruncated: page.IsTruncated, Marker: page.Marker };
     },
 

@@ -30,6 +30,11 @@ export function looksLikeZip(zip: Buffer): boolean {
 }
 
 export class CodeStore {
+  /** What Lambda reports of a package: base64 SHA-256 and size in bytes. */
+  static digest(zip: Buffer): { sha256: string; size: number } {
+    return { sha256: crypto.createHash('sha256').update(zip).digest('base64'), size: zip.length };
+  }
+
   private readonly dir: string;
   private readonly key: string;
 
@@ -53,7 +58,7 @@ export class CodeStore {
       await handle.close();
     }
     await fs.rename(tmp, target);
-    return { fileId, sha256: crypto.createHash('sha256').update(zip).digest('base64'), size: zip.length };
+    return { fileId, ...CodeStore.digest(zip) };
   }
 
   async read(fileId: string): Promise<Buffer | undefined> {
@@ -66,10 +71,13 @@ export class CodeStore {
     }
   }
 
-  /** Best effort: a file left behind costs disk, never correctness. */
+  /**
+   * Best effort: a file left behind costs disk, never correctness, so a failure here must not fail
+   * a call whose function change is already stored.
+   */
   async remove(fileId: string): Promise<void> {
     if (!FILE_ID.test(fileId)) return;
-    await fs.rm(this.fileOf(fileId), { force: true });
+    await fs.rm(this.fileOf(fileId), { force: true }).catch(() => undefined);
   }
 
   /** A URL that serves the package for ten minutes, to anyone holding it (like a presigned URL). */

@@ -22,3 +22,9 @@ export function functionExists(name: string): AwsError {
 export function validationError(value: unknown, member: string, constraint: string): AwsError {
   return new AwsError('ValidationException', `1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: Member must ${constraint}`);
 }
+
+/** Another account's function: without resource policies nothing grants access to it. */
+export function crossAccountDenied(callerArn: string, op: string, arn: string): AwsError {
+  const action = `lambda:${op}`;
+  return userError('AccessDeniedException', `User: ${callerArn} is not authorized to perform: ${action} on resource: ${arn} because no resource-based policy allows the ${action} action`, 403);
+}

@@ -74,12 +74,12 @@ export function signNotification(s: SigningContext, p: {
   return { messageId: p.messageId, topicArn: p.topicArn, fields, messageAttributes };
 }
 
-/** One subscription's copy: the envelope plus its own UnsubscribeURL, or the bare message (raw delivery). */
-export function notificationFor(n: SignedNotification, sub: { arn: string; endpoint: string; raw: boolean; message: string }, unsubscribeUrl: string): OutgoingMessage {
+/** One subscription's copy: the envelope plus its own UnsubscribeURL, or the bare message (raw
+ * delivery). `n` must have been signed over this subscription's message text. */
+export function notificationFor(n: SignedNotification, sub: { arn: string; endpoint: string; raw: boolean }, unsubscribeUrl: string): OutgoingMessage {
   const h = headers('Notification', n.messageId, n.topicArn, sub.arn);
-  if (sub.raw) return { url: sub.endpoint, headers: { ...h, 'x-amz-sns-rawdelivery': 'true' }, body: sub.message };
-  const body: Record<string, unknown> = { ...n.fields, Message: sub.message, UnsubscribeURL: unsubscribeUrl };
-  // Message is signed: a per-protocol message (MessageStructure json) was signed per protocol by the caller.
+  if (sub.raw) return { url: sub.endpoint, headers: { ...h, 'x-amz-sns-rawdelivery': 'true' }, body: n.fields.Message };
+  const body: Record<string, unknown> = { ...n.fields, UnsubscribeURL: unsubscribeUrl };
   if (n.messageAttributes) body.MessageAttributes = n.messageAttributes;
   return { url: sub.endpoint, headers: h, body: JSON.stringify(body, null, 2) };
 }

@@ -24,8 +24,9 @@ export type SubscriptionStatus = 'pending' | 'confirmed' | 'deleted';
 export interface SubscriptionDoc {
   arn: string;
   topicArn: string;
-  /** The account that subscribed. */
+  /** The account that subscribed, and who did it (SubscriptionPrincipal). */
   owner: string;
+  principalArn?: string;
   protocol: string;
   endpoint: string;
   status: SubscriptionStatus;
@@ -92,6 +93,10 @@ export class SnsStore {
   }
 
   getSubscription(t: TopicRef, id: string) { return this.docs.get<SubscriptionDoc>(this.subKey(t, id)); }
+  async subscriptionByArn(arn: string): Promise<SubscriptionDoc | undefined> {
+    const ref = parseSubscriptionArn(arn);
+    return ref && this.getSubscription(ref, ref.id);
+  }
   putSubscription(s: SubscriptionDoc) {
     const ref = parseSubscriptionArn(s.arn)!;
     return this.docs.put(this.subKey(ref, ref.id), s);

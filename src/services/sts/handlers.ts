@@ -50,7 +50,6 @@ export function stsHandlers(deps: StsDeps): Record<string, Handler> {
       if (!target) throw new AwsError('ValidationError', `${input.RoleArn} is invalid`);
       const role = await deps.identity.getRole(target.accountId, target.roleName);
       if (!role) throw denied();
-      ctx.addResource('AWS::IAM::Role', role.arn, target.accountId);
       const trust = parsePolicyDocument(role.assumeRolePolicyDocument, 'trust');
       const decision = evaluateTrustPolicy({
         action: 'sts:AssumeRole', resource: role.arn,
@@ -71,6 +70,8 @@ export function stsHandlers(deps: StsDeps): Record<string, Handler> {
         sessionCreatedAt: ctx.clock.now(), sessionPolicy: input.Policy, assumedBy: caller.type === 'AWSService' ? caller.service : undefined,
       };
       const credentials = await issueSession(deps, ctx, session, duration);
+      // Real records name the role only when the call succeeded.
+      ctx.addResource('AWS::IAM::Role', role.arn, target.accountId);
       return {
         Credentials: credentials,
         AssumedRoleUser: { AssumedRoleId: `${role.roleId}:${input.RoleSessionName}`, Arn: session.arn },

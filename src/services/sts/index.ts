@@ -9,6 +9,11 @@ export function stsService(deps: StsDeps): ServiceDefinition {
     model: loadModel('sts'),
     handlers: stsHandlers(deps),
     recording: stsRecording,
-    resourceOf: (op, input) => (op === 'AssumeRole' ? String(input.RoleArn ?? '*') : '*'),
+    resourceOf: (op, input, ctx) => {
+      if (op === 'AssumeRole') return String(input.RoleArn ?? '*');
+      // The federated user being created is the resource, as in AWS's own AccessDenied message.
+      if (op === 'GetFederationToken') return `arn:aws:sts::${ctx.accountId}:federated-user/${String(input.Name ?? '')}`;
+      return '*';
+    },
   };
 }

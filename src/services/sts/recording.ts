@@ -12,7 +12,9 @@ function credentialsElement(o: CredentialsOut) {
 
 export const stsRecording: RecordingRules = {
   eventSource: 'sts.amazonaws.com',
-  readOnly: ['AssumeRole', 'GetSessionToken', 'GetFederationToken', 'GetCallerIdentity'],
+  // As in real records: AssumeRole and GetCallerIdentity are read-only, the two Get*Token calls are not.
+  readOnly: ['AssumeRole', 'GetCallerIdentity'],
+  notReadOnly: ['GetSessionToken', 'GetFederationToken'],
   responseElements: {
     AssumeRole: (o) => {
       const out = o as CredentialsOut & { AssumedRoleUser?: { AssumedRoleId: string; Arn: string }; SourceIdentity?: string };

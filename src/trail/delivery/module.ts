@@ -1,6 +1,44 @@
-// Placeholder module: replaced by the real implementation in this folder.
+// The trails module: the trail half of the CloudTrail API, and the background delivery of log
+// files, digests and SNS notifications to the embedded S3 (or an external S3-compatible endpoint).
 import type { Module, ModuleDeps } from '../../server/module.js';
+import type { BucketSink } from '../sinks.js';
+import { OrganizationStore } from '../../services/organizations/store.js';
+import { TrailStore } from '../../services/cloudtrail/trails-store.js';
+import { trailsService } from '../../services/cloudtrail/trails-service.js';
+import { SigningKeys } from './signing-keys.js';
+import { DeliveryLoop } from './loop.js';
+import type { OrgLookup } from './deliver.js';
 
-export function trailsModule(_deps: ModuleDeps): Module {
-  return { name: 'trails' };
+/** Large enough to amortize a pass, small enough that one pass stays well under a second. */
+const MAX_EVENTS_PER_PASS = 50_000;
+/** Files stay a few MB uncompressed; a busy window becomes several files gzipped in parallel. */
+const MAX_RECORDS_PER_FILE = 5_000;
+const MAX_BACKOFF_MS = 30_000;
+
+export function trailsModule(deps: ModuleDeps): Module {
+  const { config } = deps;
+  const organizations = new OrganizationStore(deps.stores.documents, deps.identity);
+  const orgs: OrgLookup = (accountId) => organizations.organizationOf(accountId);
+  const keys = new SigningKeys(deps.stores.documents, deps.box, deps.clock);
+  const store = new TrailStore(deps.stores.documents, orgs);
+  const sink = deliverySink(deps);
+  const windowMs = config.deliveryWindowSeconds * 1000;
+  const loop = new DeliveryLoop({
+    documents: deps.stores.documents, events: deps.stores.events, clock: deps.clock, ids: deps.ids,
+    sink, topics: deps.topics, orgs, keys,
+    maxEventsPerPass: MAX_EVENTS_PER_PASS, maxRecordsPerFile: MAX_RECORDS_PER_FILE,
+    digestWindowMs: config.digestWindowSeconds * 1000,
+  }, deps.logger, { windowMs, maxBackoffMs: Math.min(MAX_BACKOFF_MS, 6 * windowMs) });
+  return {
+    name: 'trails',
+    services: [trailsService({ store, buckets: sink, topics: deps.topics, keys, changed: () => loop.poke() })],
+    async start() { loop.start(); },
+    async stop() { await loop.stop(); },
+    onRecorded() { loop.wake(); },
+  };
+}
+
+/** Where trails write: the configured external endpoint, else the embedded S3. */
+function deliverySink(deps: ModuleDeps): () => BucketSink | undefined {
+  return deps.buckets;
 }

@@ -1,0 +1,46 @@
+// The chat test panel: runs an `@aws ...` command as a channel configuration would, and answers
+// with the text the channel would show. The configuration is read through the pipeline as the
+// signed-in user (so the user must be allowed to see it, and the read is recorded), then the
+// command runs the way the chat module runs it for Slack.
+import type { ModuleDeps } from '../server/module.js';
+import type { Principal } from '../auth/principal.js';
+
+export interface ChatTestRequest {
+  principal: Principal;
+  channelConfigurationArn: string;
+  command: string;
+  sourceIp: string;
+  userAgent: string;
+}
+
+export interface ChatTestAnswer {
+  ok: boolean;
+  /** What the channel would show. */
+  text?: string;
+  error?: { code: string; message: string };
+  /** HTTP status for the console API's answer (200 unless the test could not run at all). */
+  status?: number;
+}
+
+export type ChatTestRunner = (r: ChatTestRequest) => Promise<ChatTestAnswer>;
+
+export function chatTestRunner(deps: ModuleDeps): ChatTestRunner {
+  return async (r) => {
+    const chatbot = deps.registry.byName('chatbot');
+    if (!chatbot) return { ok: false, status: 501, error: { code: 'NotAvailable', message: 'The Chatbot API is not available on this server.' } };
+    const found = await deps.pipeline().execute({
+      service: chatbot, opName: 'DescribeSlackChannelConfigurations', input: { ChatConfigurationArn: r.channelConfigurationArn },
+      principal: r.principal, region: deps.config.region, sourceIp: r.sourceIp, userAgent: r.userAgent,
+      requestId: deps.ids.uuid(), via: { console: true },
+    });
+    if (!found.ok) return { ok: false, status: 400, error: { code: found.error.code, message: found.error.message } };
+    const configs = (found.output.SlackChannelConfigurations ?? []) as { ChatConfigurationArn: string }[];
+    if (!configs.some((c) => c.ChatConfigurationArn === r.channelConfigurationArn)) {
+      return { ok: false, status: 404, error: { code: 'ResourceNotFoundException', message: `No channel configuration ${r.channelConfigurationArn}.` } };
+    }
+    return {
+      ok: false, status: 501,
+      error: { code: 'NotAvailable', message: 'Running chat commands from the console is not available yet: the chat module does not offer it on this server.' },
+    };
+  };
+}

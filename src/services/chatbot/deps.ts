@@ -1,0 +1,19 @@
+// What Chatbot's handlers share: its store, the OAuth states, configuration and the server's URL.
+import type { Config } from '../../config.js';
+import type { OAuthStates } from '../../chat/slack/oauth-state.js';
+import type { ChatbotStore } from './store.js';
+
+export interface ChatbotDeps {
+  store: ChatbotStore;
+  states: OAuthStates;
+  config: Config;
+  /** This server's base URL, for the default OAuth redirect URI. */
+  baseUrl(): string;
+}
+
+/** Most Chatbot resources may carry at most this many tags (AWS's limit). */
+export const MAX_TAGS = 50;
+/** chattrail's own ceiling on chat configurations of one kind per account. */
+export const MAX_CONFIGURATIONS = 5000;
+/** Guardrail AWS Chatbot applies when a configuration names none. */
+export const DEFAULT_GUARDRAILS = ['arn:aws:iam::aws:policy/AdministratorAccess'];

@@ -1,0 +1,35 @@
+// Every IAM operation chattrail serves, gathered from the files that own them, with writes
+// serialized per account (see AccountLocks for why).
+import type { CallContext, Handler } from '../types.js';
+import { isReadOnly } from '../../trail/record.js';
+import type { IamDeps } from './index.js';
+import { AccountLocks } from './common.js';
+import { userHandlers } from './users.js';
+import { accessKeyHandlers } from './access-keys.js';
+import { roleHandlers } from './roles.js';
+import { inlinePolicyHandlers } from './inline-policies.js';
+import { attachmentHandlers } from './attachments.js';
+import { policyHandlers } from './policies.js';
+import { accountHandlers } from './account.js';
+import { iamRecording } from './recording.js';
+
+export function iamHandlers(deps: IamDeps): Record<string, Handler> {
+  const all: Record<string, Handler> = {
+    ...userHandlers(deps),
+    ...accessKeyHandlers(deps),
+    ...roleHandlers(deps),
+    ...inlinePolicyHandlers(deps),
+    ...attachmentHandlers(deps),
+    ...policyHandlers(deps),
+    ...accountHandlers(deps),
+  };
+  const locks = new AccountLocks();
+  const out: Record<string, Handler> = {};
+  for (const [op, handler] of Object.entries(all)) {
+    // Reads run freely; writes of one account wait for each other.
+    out[op] = isReadOnly(op, iamRecording)
+      ? handler
+      : (input: Record<string, unknown>, ctx: CallContext) => locks.run(ctx.accountId, () => handler(input, ctx));
+  }
+  return out;
+}

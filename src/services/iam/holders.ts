@@ -1,0 +1,54 @@
+// Users and roles as holders of permission policies. Inline policies and attachments work the
+// same on both; only names, quotas and wording differ, and those live here.
+import type { IamDeps } from './index.js';
+import { requireRole, requireUser } from './common.js';
+
+export interface PolicyHolder {
+  name: string;
+  arn: string;
+  inlinePolicies: Record<string, string>;
+  attachedPolicies: string[];
+  /** Writes changed policy lists back onto the user or role just loaded. */
+  save(patch: { inlinePolicies?: Record<string, string>; attachedPolicies?: string[] }): Promise<void>;
+}
+
+export interface HolderKind {
+  /** `user` or `role`, as IAM words its messages. */
+  noun: 'user' | 'role';
+  nameMember: 'UserName' | 'RoleName';
+  resourceType: string;
+  /** IAM's quota on the total size of one holder's inline policies. */
+  inlineQuota: number;
+  /** The quota IAM names when too many managed policies are attached. */
+  attachedQuotaName: string;
+  load(deps: IamDeps, accountId: string, name: string): Promise<PolicyHolder>;
+}
+
+export const USER_HOLDER: HolderKind = {
+  noun: 'user', nameMember: 'UserName', resourceType: 'AWS::IAM::User', inlineQuota: 2048, attachedQuotaName: 'PoliciesPerUser',
+  async load(deps, accountId, name) {
+    const u = await requireUser(deps.identity, accountId, name);
+    return {
+      name: u.userName, arn: u.arn, inlinePolicies: u.inlinePolicies, attachedPolicies: u.attachedPolicies,
+      save: (patch) => deps.identity.putUser(accountId, { ...u, ...patch }),
+    };
+  },
+};
+
+export const ROLE_HOLDER: HolderKind = {
+  noun: 'role', nameMember: 'RoleName', resourceType: 'AWS::IAM::Role', inlineQuota: 10240, attachedQuotaName: 'PoliciesPerRole',
+  async load(deps, accountId, name) {
+    const r = await requireRole(deps.identity, accountId, name);
+    return {
+      name: r.roleName, arn: r.arn, inlinePolicies: r.inlinePolicies, attachedPolicies: r.attachedPolicies,
+      save: (patch) => deps.identity.putRole(accountId, { ...r, ...patch }),
+    };
+  },
+};
+
+/** Input members of the holder-generic operations; the holder's name member is read by key. */
+export type HolderInput = Record<string, string | number | undefined>;
+
+export async function loadHolder(kind: HolderKind, deps: IamDeps, input: HolderInput, accountId: string): Promise<PolicyHolder> {
+  return kind.load(deps, accountId, String(input[kind.nameMember]));
+}

@@ -1,0 +1,216 @@
+// Lambda's function operations, one handler each, named after the operation: create, read, list,
+// update configuration or code, delete, tag, and the account settings. Functions live per account
+// and region; code packages in the CodeStore; nothing here knows HTTP.
+import type { Authorizer } from '../../auth/authorize.js';
+import type { IdentityStore } from '../iam/store.js';
+import type { CallContext, Handler } from '../types.js';
+import { CodeStore, looksLikeZip } from './code.js';
+import { applyConfiguration, checkExecutionRole, checkLimits, checkRuntime, rejectUnsupported, type ConfigurationInput } from './configure.js';
+import { crossAccountDenied, functionExists, functionNotFound, invalidParameter, userError } from './errors.js';
+import { decodeMarker, encodeMarker, lambdaTimestamp, resolveFunction, type FunctionRef } from './names.js';
+import type { FunctionStore, StoredFunction } from './store.js';
+import { checkTags, tagHandlers } from './tags.js';
+
+export interface LambdaDeps {
+  functions: FunctionStore;
+  code: CodeStore;
+  identity: IdentityStore;
+  authorizer: Authorizer;
+  baseUrl(): string;
+}
+
+interface CodeInput { ZipFile?: Buffer; S3Bucket?: string; S3Key?: string; S3ObjectVersion?: string; ImageUri?: string }
+
+interface CreateFunctionInput extends ConfigurationInput {
+  FunctionName: string;
+  Role: string;
+  Code: CodeInput;
+  PackageType?: string;
+  Architectures?: string[];
+  Tags?: Record<string, string>;
+  Publish?: boolean;
+}
+
+interface UpdateFunctionConfigurationInput extends ConfigurationInput { FunctionName: string; RevisionId?: string }
+
+interface UpdateFunctionCodeInput extends CodeInput {
+  FunctionName: string;
+  Architectures?: string[];
+  DryRun?: boolean;
+  Publish?: boolean;
+  RevisionId?: string;
+}
+
+interface FunctionNameInput { FunctionName: string; Qualifier?: string }
+interface ListFunctionsInput { MasterRegion?: string; FunctionVersion?: string; Marker?: string; MaxItems?: number }
+
+/** Lambda pages ListFunctions at 50 whatever MaxItems asks for. */
+const PAGE_LIMIT = 50;
+
+/** The code package a request carries: only inline zips are stored by chattrail. */
+function zipOf(code: CodeInput): Buffer {
+  if (code.ImageUri !== undefined) throw invalidParameter('chattrail supports functions of PackageType Zip only; container images (ImageUri) are not supported.');
+  if (code.S3Bucket !== undefined || code.S3Key !== undefined) throw invalidParameter('chattrail accepts function code as ZipFile only; S3Bucket/S3Key are not supported.');
+  if (!code.ZipFile || code.ZipFile.length === 0) throw invalidParameter('Please provide a source for function code.');
+  if (!looksLikeZip(code.ZipFile)) throw invalidParameter('Could not unzip uploaded file. Please check your file, then try to upload again.');
+  return code.ZipFile;
+}
+
+function precondition() {
+  return userError('PreconditionFailedException', 'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id');
+}
+
+/** The function a call names, which must exist; only $LATEST exists since versions are not published. */
+async function load(deps: LambdaDeps, ref: FunctionRef, ctx: CallContext, op: string): Promise<StoredFunction> {
+  if (ref.accountId !== ctx.accountId) throw crossAccountDenied(ctx.principal.arn, op, ref.arn);
+  const fn = await deps.functions.get(ref.accountId, ref.region, ref.name);
+  if (ref.qualifier && ref.qualifier !== '$LATEST') throw functionNotFound(`${ref.arn}:${ref.qualifier}`);
+  if (!fn) throw functionNotFound(ref.arn);
+  return fn;
+}
+
+/** A new function's configuration before its input is applied: Lambda's defaults. */
+function defaults(ref: FunctionRef, input: CreateFunctionInput, code: { sha256: string; size: number }, ctx: CallContext): StoredFunction['config'] {
+  return {
+    FunctionName: ref.name, FunctionArn: ref.arn, Role: input.Role, CodeSize: code.size, Description: '', Timeout: 3, MemorySize: 128,
+    LastModified: lambdaTimestamp(ctx.clock.now()), CodeSha256: code.sha256, Version: '$LATEST', TracingConfig: { Mode: 'PassThrough' },
+    RevisionId: ctx.ids.uuid(), State: 'Active', LastUpdateStatus: 'Successful', PackageType: 'Zip', Architectures: input.Architectures ?? ['x86_64'],
+    EphemeralStorage: { Size: 512 }, SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
+    LoggingConfig: { LogFormat: 'Text', LogGroup: `/aws/lambda/${ref.name}` },
+  };
+}
+
+export function lambdaHandlers(deps: LambdaDeps): Record<string, Handler> {
+  return {
+    async CreateFunction(input: CreateFunctionInput, ctx: CallContext) {
+      const ref = resolveFunction(input.FunctionName, ctx);
+      if (ref.accountId !== ctx.accountId) throw crossAccountDenied(ctx.principal.arn, 'CreateFunction', ref.arn);
+      if (ref.qualifier) throw invalidParameter(`Unsupported function name: ${input.FunctionName}. A qualifier cannot be given when creating a function.`);
+      if (input.PackageType === 'Image') throw invalidParameter('chattrail supports functions of PackageType Zip only; container images are not supported.');
+      rejectUnsupported(input);
+      checkRuntime(input.Runtime);
+      checkLimits(input);
+      if (input.Tags) checkTags(input.Tags);
+      if (!input.Runtime || !input.Handler) throw invalidParameter('Runtime and Handler are mandatory parameters for functions created with deployment packages.');
+      const zip = zipOf(input.Code);
+      await checkExecutionRole(deps, input.Role, ctx);
+      if (await deps.functions.get(ref.accountId, ref.region, ref.name)) throw functionExists(ref.name);
+      const saved = await deps.code.save(zip);
+      const fn: StoredFunction = {
+        config: applyConfiguration(defaults(ref, input, saved, ctx), input, ctx.region),
+        sealedEnvironment: deps.functions.sealEnvironment(input.Environment?.Variables),
+        codeFileId: saved.fileId,
+        tags: { ...input.Tags },
+      };
+      if (!(await deps.functions.create(ref.accountId, ref.region, fn))) {
+        await deps.code.remove(saved.fileId);
+        throw functionExists(ref.name);
+      }
+      return deps.functions.configurationOf(fn);
+    },
+
+    async GetFunction(input: FunctionNameInput, ctx: CallContext) {
+      const fn = await load(deps, resolveFunction(input.FunctionName, ctx, input.Qualifier), ctx, 'GetFunction');
+      return {
+        Configuration: deps.functions.configurationOf(fn),
+        Code: { RepositoryType: 'S3', Location: deps.code.presign(fn.codeFileId, deps.baseUrl()) },
+        Tags: Object.keys(fn.tags).length ? fn.tags : undefined,
+      };
+    },
+
+    async GetFunctionConfiguration(input: FunctionNameInput, ctx: CallContext) {
+      const fn = await load(deps, resolveFunction(input.FunctionName, ctx, input.Qualifier), ctx, 'GetFunctionConfiguration');
+      return deps.functions.configurationOf(fn);
+    },
+
+    async ListFunctions(input: ListFunctionsInput, ctx: CallContext) {
+      // MasterRegion lists Lambda@Edge replicas, which chattrail never makes.
+      if (input.MasterRegion !== undefined) return { Functions: [] };
+      const limit = Math.min(input.MaxItems ?? PAGE_LIMIT, PAGE_LIMIT);
+      const after = input.Marker ? decodeMarker(input.Marker) : undefined;
+      const rows = await deps.functions.list(ctx.accountId, ctx.region, after, limit + 1);
+      const page = rows.slice(0, limit);
+      return {
+        Functions: page.map((fn) => deps.functions.configurationOf(fn)),
+        NextMarker: rows.length > limit ? encodeMarker(page[page.length - 1].config.FunctionName) : undefined,
+      };
+    },
+
+    async DeleteFunction(input: FunctionNameInput, ctx: CallContext) {
+      const ref = resolveFunction(input.FunctionName, ctx, input.Qualifier);
+      if (ref.qualifier === '$LATEST') throw invalidParameter('$LATEST version cannot be deleted without deleting the function.');
+      const fn = await load(deps, ref, ctx, 'DeleteFunction');
+      if (!(await deps.functions.delete(ref.accountId, ref.region, ref.name))) throw functionNotFound(ref.arn);
+      await deps.code.remove(fn.codeFileId);
+      return { StatusCode: 204 };
+    },
+
+    async UpdateFunctionConfiguration(input: UpdateFunctionConfigurationInput, ctx: CallContext) {
+      const ref = resolveFunction(input.FunctionName, ctx);
+      rejectUnsupported(input);
+      checkRuntime(input.Runtime);
+      checkLimits(input);
+      await load(deps, ref, ctx, 'UpdateFunctionConfiguration');
+      if (input.Role !== undefined) await checkExecutionRole(deps, input.Role, ctx);
+      const updated = await deps.functions.update(ref.accountId, ref.region, ref.name, (cur) => {
+        if (input.RevisionId !== undefined && input.RevisionId !== cur.config.RevisionId) throw precondition();
+        const config = applyConfiguration(cur.config, input, ctx.region);
+        return {
+          ...cur,
+          config: { ...config, LastModified: lambdaTimestamp(ctx.clock.now()), RevisionId: ctx.ids.uuid() },
+          sealedEnvironment: input.Environment !== undefined ? deps.functions.sealEnvironment(input.Environment.Variables) : cur.sealedEnvironment,
+        };
+      });
+      if (!updated) throw functionNotFound(ref.arn);
+      return deps.functions.configurationOf(updated.after);
+    },
+
+    async UpdateFunctionCode(input: UpdateFunctionCodeInput, ctx: CallContext) {
+      const ref = resolveFunction(input.FunctionName, ctx);
+      const current = await load(deps, ref, ctx, 'UpdateFunctionCode');
+      const zip = zipOf(input);
+      if (input.DryRun) {
+        if (input.RevisionId !== undefined && input.RevisionId !== current.config.RevisionId) throw precondition();
+        const { sha256, size } = CodeStore.digest(zip);
+        return { ...deps.functions.configurationOf(current), CodeSha256: sha256, CodeSize: size };
+      }
+      const saved = await deps.code.save(zip);
+      let updated;
+      try {
+        updated = await deps.functions.update(ref.accountId, ref.region, ref.name, (cur) => {
+          if (input.RevisionId !== undefined && input.RevisionId !== cur.config.RevisionId) throw precondition();
+          return {
+            ...cur,
+            codeFileId: saved.fileId,
+            config: {
+              ...cur.config, CodeSha256: saved.sha256, CodeSize: saved.size, Architectures: input.Architectures ?? cur.config.Architectures,
+              LastModified: lambdaTimestamp(ctx.clock.now()), RevisionId: ctx.ids.uuid(),
+            },
+          };
+        });
+      } catch (e) {
+        await deps.code.remove(saved.fileId);
+        throw e;
+      }
+      if (!updated) {
+        await deps.code.remove(saved.fileId);
+        throw functionNotFound(ref.arn);
+      }
+      await deps.code.remove(updated.before.codeFileId);
+      return deps.functions.configurationOf(updated.after);
+    },
+
+    async GetAccountSettings(_input: Record<string, never>, ctx: CallContext) {
+      const all = await deps.functions.listAll(ctx.accountId, ctx.region);
+      return {
+        AccountLimit: {
+          TotalCodeSize: 80530636800, CodeSizeUnzipped: 262144000, CodeSizeZipped: 52428800,
+          ConcurrentExecutions: 1000, UnreservedConcurrentExecutions: 1000,
+        },
+        AccountUsage: { TotalCodeSize: all.reduce((n, fn) => n + fn.config.CodeSize, 0), FunctionCount: all.length },
+      };
+    },
+
+    ...tagHandlers(deps.functions),
+  };
+}

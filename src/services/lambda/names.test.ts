@@ -1,0 +1,44 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { isAwsError } from '../../protocol/errors.js';
+import { decodeMarker, encodeMarker, lambdaTimestamp, parseFunctionName, policyResourceOf, resolveFunction } from './names.js';
+
+const ctx = { accountId: '123456789012', region: 'us-west-2' };
+
+test('parseFunctionName reads names, qualifiers, partial and full ARNs', () => {
+  assert.deepEqual(parseFunctionName('my-fn'), { name: 'my-fn', region: undefined, accountId: undefined, qualifier: undefined });
+  assert.deepEqual(parseFunctionName('my-fn:$LATEST'), { name: 'my-fn', region: undefined, accountId: undefined, qualifier: '$LATEST' });
+  assert.deepEqual(parseFunctionName('123456789012:function:my-fn'), { name: 'my-fn', region: undefined, accountId: '123456789012', qualifier: undefined });
+  assert.deepEqual(parseFunctionName('arn:aws:lambda:eu-west-1:210987654321:function:my_fn:prod'),
+    { name: 'my_fn', region: 'eu-west-1', accountId: '210987654321', qualifier: 'prod' });
+  assert.equal(parseFunctionName('has space'), undefined);
+  assert.equal(parseFunctionName('arn:aws:lambda:us-west-2:123:function:x'), undefined);
+});
+
+test('resolveFunction fills in the caller account and region and builds the ARN', () => {
+  assert.deepEqual(resolveFunction('f', ctx), { name: 'f', accountId: '123456789012', region: 'us-west-2', qualifier: undefined, arn: 'arn:aws:lambda:us-west-2:123456789012:function:f' });
+  assert.equal(resolveFunction('f', ctx, '$LATEST').qualifier, '$LATEST');
+  assert.equal(resolveFunction('999999999999:function:f', ctx).accountId, '999999999999');
+});
+
+test('resolveFunction refuses other regions and conflicting qualifiers the way Lambda words it', () => {
+  assert.throws(() => resolveFunction('arn:aws:lambda:us-east-1:123456789012:function:f', ctx),
+    (e) => isAwsError(e) && e.code === 'ResourceNotFoundException' && e.message === "Functions from 'us-east-1' are not reachable in this region ('us-west-2')");
+  assert.throws(() => resolveFunction('f:1', ctx, '2'), (e) => isAwsError(e) && e.code === 'InvalidParameterValueException');
+  assert.throws(() => resolveFunction('bad name', ctx), (e) => isAwsError(e) && e.code === 'InvalidParameterValueException');
+});
+
+test('policyResourceOf gives the unqualified function ARN, or * when there is none', () => {
+  assert.equal(policyResourceOf('f:3', ctx), 'arn:aws:lambda:us-west-2:123456789012:function:f');
+  assert.equal(policyResourceOf('arn:aws:lambda:us-east-1:111111111111:function:g', ctx), 'arn:aws:lambda:us-east-1:111111111111:function:g');
+  assert.equal(policyResourceOf(undefined, ctx), '*');
+});
+
+test('lambdaTimestamp prints milliseconds and +0000', () => {
+  assert.equal(lambdaTimestamp(new Date('2024-07-30T21:57:15Z')), '2024-07-30T21:57:15.000+0000');
+});
+
+test('markers round-trip and foreign markers are refused', () => {
+  assert.equal(decodeMarker(encodeMarker('fn-9')), 'fn-9');
+  assert.throws(() => decodeMarker('bm90LWEtbWFya2Vy'), (e) => isAwsError(e) && e.code === 'InvalidParameterValueException');
+});

@@ -1,0 +1,28 @@
+// How CloudTrail logs Lambda: event names carry the API version they were introduced in
+// (ListFunctions20150331, GetFunction20150331v2, TagResource20170331v2...), while IAM actions do
+// not. Code packages are never logged and environment variables show as `environment: {}`.
+import type { RecordingRules } from '../types.js';
+
+export const lambdaRecording: RecordingRules = {
+  eventSource: 'lambda.amazonaws.com',
+  eventNames: {
+    CreateFunction: 'CreateFunction20150331',
+    GetFunction: 'GetFunction20150331v2',
+    GetFunctionConfiguration: 'GetFunctionConfiguration20150331v2',
+    ListFunctions: 'ListFunctions20150331',
+    DeleteFunction: 'DeleteFunction20150331',
+    UpdateFunctionConfiguration: 'UpdateFunctionConfiguration20150331v2',
+    UpdateFunctionCode: 'UpdateFunctionCode20150331v2',
+    TagResource: 'TagResource20170331v2',
+    UntagResource: 'UntagResource20170331v2',
+    ListTags: 'ListTags20170331',
+    GetAccountSettings: 'GetAccountSettings20160819',
+  },
+  // ZipFile is a sensitive blob: without this the recorder would log it as HIDDEN_DUE_TO_SECURITY_REASONS
+  // where Lambda logs `code: {}`; Variables likewise leave `environment: {}` as in real records.
+  redact: ['ZipFile', 'Variables'],
+  responseElements: {
+    // The only output member is the HTTP status (204): nothing CloudTrail would show.
+    DeleteFunction: () => null,
+  },
+};

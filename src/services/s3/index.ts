@@ -1,0 +1,50 @@
+// S3 as a ServiceDefinition: the disambiguated model, handlers wrapped to carry S3's
+// additionalEventData, recording rules, resources for IAM, and the request rewrite.
+import path from 'node:path';
+import { AwsError } from '../../protocol/errors.js';
+import { FolderObjectStore } from '../../storage/objects.js';
+import type { DocumentStore } from '../../storage/documents.js';
+import type { Handler, ServiceDefinition } from '../types.js';
+import { s3Model } from './model.js';
+import { rewriteS3Request } from './rewrite.js';
+import { s3Recording } from './recording.js';
+import { bucketHandlers } from './bucket-handlers.js';
+import { objectHandlers } from './object-handlers.js';
+import { listHandlers } from './list-handlers.js';
+import { responseSize, s3RawResponse } from './responses.js';
+import { withEventData, type S3Deps } from './common.js';
+import { BucketStore } from './store.js';
+import { bucketArn, objectArn } from './access.js';
+
+export function s3Deps(docs: DocumentStore, dataDir: string, maxObjectBytes: number): S3Deps {
+  return {
+    buckets: new BucketStore(docs),
+    objects: new FolderObjectStore(path.join(dataDir, 'objects'), docs),
+    maxObjectBytes,
+  };
+}
+
+export function s3Service(deps: S3Deps): ServiceDefinition {
+  const model = s3Model();
+  const raw: Record<string, Handler> = { ...bucketHandlers(deps), ...objectHandlers(deps), ...listHandlers(deps) };
+  const size = (op: string, out: Record<string, unknown> | undefined, err: AwsError | undefined, id: string) => responseSize(model, op, out, err, id);
+  const handlers = Object.fromEntries(Object.entries(raw).map(([op, h]) => [op, withEventData(op, h, size)]));
+  return {
+    model,
+    handlers,
+    recording: s3Recording(model),
+    rewrite: rewriteS3Request,
+    rawResponse: (op, output, requestId) => s3RawResponse(model, op, output, requestId),
+    precheck(_op, input) {
+      // A body that failed rewrite's checks is refused here, after authentication, so it is recorded.
+      if (typeof input.BodyError === 'string') {
+        const space = input.BodyError.indexOf(' ');
+        throw new AwsError(input.BodyError.slice(0, space), input.BodyError.slice(space + 1), 400);
+      }
+    },
+    resourceOf(_op, input) {
+      if (typeof input.Bucket !== 'string') return '*';
+      return typeof input.Key === 'string' ? objectArn(input.Bucket, input.Key) : bucketArn(input.Bucket);
+    },
+  };
+}

@@ -1,0 +1,227 @@
+// Object-level S3 operations: put, get (with byte ranges and conditions), head, copy, delete one
+// or many. These are data events; each names the object and its bucket.
+import { AwsError } from '../../protocol/errors.js';
+import type { ObjectMeta, ObjectWrite } from '../../storage/objects.js';
+import type { CallContext, Handler } from '../types.js';
+import { assertBucketAccess, objectArn } from './access.js';
+import type { Bucket } from './store.js';
+import { noSuchKey, quoted, requireBucket, str, touchBucket, touchObject, type Input, type S3Deps } from './common.js';
+
+const CHECKSUM_MEMBERS = { CRC32: 'ChecksumCRC32', CRC32C: 'ChecksumCRC32C', SHA1: 'ChecksumSHA1', SHA256: 'ChecksumSHA256' } as const;
+
+export function objectHandlers(deps: S3Deps): Record<string, Handler> {
+  /** The bucket, once the caller may do `action` on `key` in it. */
+  const reach = async (ctx: CallContext, bucketName: unknown, key: string, action: string, input: Input, extra: Record<string, string> = {}): Promise<Bucket> => {
+    const bucket = await requireBucket(deps, bucketName);
+    assertBucketAccess(ctx, bucket, action, objectArn(bucket.name, key), extra, input.ExpectedBucketOwner);
+    return bucket;
+  };
+
+  const copy = async (input: Input, ctx: CallContext) => {
+    const key = objectKey(input.Key);
+    const source = parseCopySource(String(input.CopySource));
+    const from = await reach(ctx, source.bucket, source.key, 's3:GetObject', {});
+    const to = await reach(ctx, input.Bucket, key, 's3:PutObject', input, aclContext(input));
+    const found = await deps.objects.get(from.name, source.key);
+    if (!found) throw noSuchKey(source.key);
+    const replace = input.MetadataDirective === 'REPLACE';
+    if (!replace && from.name === to.name && source.key === key) {
+      throw new AwsError('InvalidRequest', "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.", 400);
+    }
+    const meta = await deps.objects.put(to.name, key, found.body, replace ? writeOf(input, ctx) : { ...found.meta, lastModified: ctx.clock.now() });
+    ctx.addResource('AWS::S3::Object', objectArn(from.name, source.key));
+    touchObject(ctx, to, key);
+    return { CopyObjectResult: { ETag: quoted(meta.etag), LastModified: meta.lastModified } };
+  };
+
+  return {
+    async PutObject(input: Input, ctx: CallContext) {
+      // The AWS CLI sends copies without SDK v3's `x-id=CopyObject`, so they route here.
+      if (typeof input.CopySource === 'string') return copy(input, ctx);
+      const key = objectKey(input.Key);
+      const bucket = await reach(ctx, input.Bucket, key, 's3:PutObject', input, aclContext(input));
+      const body = Buffer.isBuffer(input.Body) ? input.Body : Buffer.alloc(0);
+      if (body.length > deps.maxObjectBytes) {
+        throw new AwsError('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', 400, { ProposedSize: String(body.length), MaxSizeAllowed: String(deps.maxObjectBytes) });
+      }
+      await checkWritePreconditions(deps, bucket, key, input);
+      const meta = await deps.objects.put(bucket.name, key, body, writeOf(input, ctx));
+      touchObject(ctx, bucket, key);
+      return { ETag: quoted(meta.etag), ...checksumOutput(meta), ServerSideEncryption: 'AES256' };
+    },
+
+    CopyObject: copy,
+
+    async GetObject(input: Input, ctx: CallContext) {
+      const key = objectKey(input.Key);
+      const bucket = await reach(ctx, input.Bucket, key, 's3:GetObject', input);
+      touchObject(ctx, bucket, key);
+      const head = await deps.objects.head(bucket.name, key);
+      if (!head) throw noSuchKey(key);
+      checkReadPreconditions(head, input);
+      const range = str(input.Range) ? parseRange(String(input.Range), head.size) : undefined;
+      const found = await deps.objects.get(bucket.name, key, range);
+      if (!found) throw noSuchKey(key);
+      const out: Input = { ...headersOf(found.meta, input, !range), Body: found.body, ContentLength: found.body.length };
+      if (range) out.ContentRange = `bytes ${range.start}-${range.start + found.body.length - 1}/${found.meta.size}`;
+      return out;
+    },
+
+    async HeadObject(input: Input, ctx: CallContext) {
+      const key = objectKey(input.Key);
+      const bucket = await reach(ctx, input.Bucket, key, 's3:GetObject', input);
+      touchObject(ctx, bucket, key);
+      const head = await deps.objects.head(bucket.name, key);
+      if (!head) throw noSuchKey(key);
+      checkReadPreconditions(head, input);
+      return { ...headersOf(head, input, true), ContentLength: head.size };
+    },
+
+    async DeleteObject(input: Input, ctx: CallContext) {
+      const key = objectKey(input.Key);
+      const bucket = await reach(ctx, input.Bucket, key, 's3:DeleteObject', input);
+      await deps.objects.delete(bucket.name, key);
+      touchObject(ctx, bucket, key);
+      return {};
+    },
+
+    async DeleteObjects(input: Input, ctx: CallContext) {
+      const bucket = await requireBucket(deps, input.Bucket);
+      const del = (input.Delete ?? {}) as { Objects?: { Key?: string }[]; Quiet?: boolean };
+      const items = del.Objects ?? [];
+      if (items.length === 0 || items.length > 1000) {
+        throw new AwsError('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema', 400);
+      }
+      const Deleted: Input[] = [];
+      const Errors: Input[] = [];
+      for (const { Key } of items) {
+        const key = String(Key ?? '');
+        try {
+          assertBucketAccess(ctx, bucket, 's3:DeleteObject', objectArn(bucket.name, key), {}, input.ExpectedBucketOwner);
+          await deps.objects.delete(bucket.name, key);
+          if (!del.Quiet) Deleted.push({ Key: key });
+        } catch (e) {
+          if (!(e instanceof AwsError)) throw e;
+          Errors.push({ Key: key, Code: e.code, Message: e.message });
+        }
+      }
+      touchBucket(ctx, bucket);
+      return { Deleted: Deleted.length ? Deleted : undefined, Errors: Errors.length ? Errors : undefined };
+    },
+  };
+}
+
+export function objectKey(v: unknown): string {
+  const key = String(v ?? '');
+  if (Buffer.byteLength(key) > 1024) throw new AwsError('KeyTooLongError', 'Your key is too long', 400);
+  return key;
+}
+
+function aclContext(input: Input): Record<string, string> {
+  return typeof input.ACL === 'string' ? { 's3:x-amz-acl': input.ACL } : {};
+}
+
+/** What a PutObject (or a copy with REPLACE) keeps about the new object. */
+export function writeOf(input: Input, ctx: CallContext): ObjectWrite {
+  // aws-chunked is how the bytes travelled, not how they are stored.
+  const encoding = str(input.ContentEncoding)?.split(',').map((s) => s.trim()).filter((s) => s && s !== 'aws-chunked').join(', ');
+  const checksums: Record<string, string> = {};
+  for (const [alg, member] of Object.entries(CHECKSUM_MEMBERS)) if (typeof input[member] === 'string') checksums[alg] = input[member] as string;
+  return {
+    contentType: str(input.ContentType) ?? 'binary/octet-stream',
+    contentEncoding: encoding || undefined,
+    contentDisposition: str(input.ContentDisposition),
+    contentLanguage: str(input.ContentLanguage),
+    cacheControl: str(input.CacheControl),
+    expires: str(input.Expires),
+    metadata: (input.Metadata ?? {}) as Record<string, string>,
+    checksums: Object.keys(checksums).length ? checksums : undefined,
+    lastModified: ctx.clock.now(),
+  };
+}
+
+function checksumOutput(meta: ObjectMeta): Input {
+  const out: Input = {};
+  for (const [alg, member] of Object.entries(CHECKSUM_MEMBERS)) if (meta.checksums?.[alg]) out[member] = meta.checksums[alg];
+  return out;
+}
+
+/** Response headers of GetObject/HeadObject; `response-*` query parameters override (presigned links). */
+function headersOf(meta: ObjectMeta, input: Input, whole: boolean): Input {
+  return {
+    ETag: quoted(meta.etag), LastModified: meta.lastModified, AcceptRanges: 'bytes',
+    ContentType: str(input.ResponseContentType) ?? meta.contentType,
+    ContentEncoding: str(input.ResponseContentEncoding) ?? meta.contentEncoding,
+    ContentDisposition: str(input.ResponseContentDisposition) ?? meta.contentDisposition,
+    ContentLanguage: str(input.ResponseContentLanguage) ?? meta.contentLanguage,
+    CacheControl: str(input.ResponseCacheControl) ?? meta.cacheControl,
+    Expires: input.ResponseExpires instanceof Date ? input.ResponseExpires.toUTCString() : meta.expires,
+    Metadata: Object.keys(meta.metadata).length ? meta.metadata : undefined,
+    // A checksum describes the whole object: never send it with a range (clients would check it).
+    ...(whole && input.ChecksumMode === 'ENABLED' ? checksumOutput(meta) : {}),
+  };
+}
+
+/** `bytes=a-b`, `bytes=a-`, `bytes=-n` (one range). Unparseable ranges are ignored, as S3 does. */
+export function parseRange(header: string, size: number): { start: number; end: number } | undefined {
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m || (m[1] === '' && m[2] === '')) return undefined;
+  let start: number;
+  let end: number;
+  if (m[1] === '') {
+    start = Math.max(0, size - Number(m[2]));
+    end = size - 1;
+  } else {
+    start = Number(m[1]);
+    end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+    if (m[2] !== '' && Number(m[2]) < start) return undefined;
+  }
+  if (start >= size || (m[1] === '' && Number(m[2]) === 0)) {
+    throw new AwsError('InvalidRange', 'The requested range is not satisfiable', 416, { RangeRequested: header, ActualObjectSize: String(size) });
+  }
+  return { start, end };
+}
+
+function checkReadPreconditions(meta: ObjectMeta, input: Input): void {
+  const etag = quoted(meta.etag);
+  const matches = (list: string) => list.split(',').some((t) => { const v = t.trim(); return v === '*' || v === etag || v === meta.etag; });
+  const modified = Math.floor(meta.lastModified.getTime() / 1000) * 1000;
+  if (typeof input.IfMatch === 'string' && !matches(input.IfMatch)) throw preconditionFailed('If-Match');
+  if (input.IfUnmodifiedSince instanceof Date && modified > input.IfUnmodifiedSince.getTime() && input.IfMatch === undefined) throw preconditionFailed('If-Unmodified-Since');
+  if (typeof input.IfNoneMatch === 'string' && matches(input.IfNoneMatch)) throw notModified();
+  if (input.IfModifiedSince instanceof Date && modified <= input.IfModifiedSince.getTime() && input.IfNoneMatch === undefined) throw notModified();
+}
+
+/** Conditional writes: `If-None-Match: *` (create only) and `If-Match: <etag>` (replace only that). */
+async function checkWritePreconditions(deps: S3Deps, bucket: Bucket, key: string, input: Input): Promise<void> {
+  if (input.IfNoneMatch === undefined && input.IfMatch === undefined) return;
+  const current = await deps.objects.head(bucket.name, key);
+  if (input.IfNoneMatch === '*' && current) throw preconditionFailed('If-None-Match');
+  if (typeof input.IfMatch === 'string' && (!current || (input.IfMatch !== quoted(current.etag) && input.IfMatch !== current.etag))) {
+    if (!current) throw noSuchKey(key);
+    throw preconditionFailed('If-Match');
+  }
+}
+
+function preconditionFailed(condition: string): AwsError {
+  return new AwsError('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412, { Condition: condition });
+}
+
+function notModified(): AwsError {
+  return new AwsError('NotModified', 'Not Modified', 304);
+}
+
+/** `bucket/key`, `/bucket/key`, URL-encoded, optionally `?versionId=...` (ignored: no versioning). */
+export function parseCopySource(raw: string): { bucket: string; key: string } {
+  const path = raw.split('?')[0];
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    decoded = path;
+  }
+  const trimmed = decoded.startsWith('/') ? decoded.slice(1) : decoded;
+  const slash = trimmed.indexOf('/');
+  if (slash <= 0 || slash === trimmed.length - 1) throw new AwsError('InvalidArgument', 'Invalid copy source object key', 400, { ArgumentName: 'x-amz-copy-source', ArgumentValue: raw });
+  return { bucket: trimmed.slice(0, slash), key: trimmed.slice(slash + 1) };
+}

@@ -1,0 +1,242 @@
+// The object store behind embedded S3: object bytes as files under `<root>/<bucket>/`, named by a
+// hash of the key (a key can never reach the file system as a path), and an index of object
+// metadata in the documents store, keyed so listing in S3 key order is an indexed range scan.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { DocumentKey, DocumentStore } from './documents.js';
+
+/** What S3 keeps about an object besides its bytes. */
+export interface ObjectMeta {
+  key: string;
+  size: number;
+  /** MD5 of the bytes, hex, without quotes (multipart objects: `<md5 of part md5s>-<parts>`). */
+  etag: string;
+  contentType: string;
+  contentEncoding?: string;
+  contentDisposition?: string;
+  contentLanguage?: string;
+  cacheControl?: string;
+  expires?: string;
+  /** User metadata (`x-amz-meta-*`), lower-case names without the prefix. */
+  metadata: Record<string, string>;
+  /** Checksums the writer declared and we verified, by algorithm (`CRC32`: base64). */
+  checksums?: Record<string, string>;
+  lastModified: Date;
+}
+
+export type ObjectWrite = Omit<ObjectMeta, 'key' | 'size' | 'etag' | 'lastModified'> & { etag?: string; lastModified: Date };
+
+export interface ListRequest {
+  prefix?: string;
+  delimiter?: string;
+  /** Resume after this position: a key, or a cursor returned by an earlier page. */
+  after?: string;
+  /** `after` is a cursor from `ListPage.cursor` rather than a key (ListObjectsV2 tokens). */
+  afterIsCursor?: boolean;
+  maxKeys: number;
+}
+
+export type ListEntry = { kind: 'object'; meta: ObjectMeta } | { kind: 'prefix'; prefix: string };
+
+export interface ListPage {
+  entries: ListEntry[];
+  truncated: boolean;
+  /** Where the next page starts (opaque; pass back with `afterIsCursor`). */
+  cursor?: string;
+}
+
+/** A small async interface, so an S3-compatible backend could stand in for the folder. */
+export interface ObjectStore {
+  put(bucket: string, key: string, body: Buffer, meta: ObjectWrite): Promise<ObjectMeta>;
+  /** The bytes (or the inclusive byte range) and metadata; undefined when there is no such key. */
+  get(bucket: string, key: string, range?: { start: number; end: number }): Promise<{ meta: ObjectMeta; body: Buffer } | undefined>;
+  head(bucket: string, key: string): Promise<ObjectMeta | undefined>;
+  /** True when an object was deleted. */
+  delete(bucket: string, key: string): Promise<boolean>;
+  list(bucket: string, req: ListRequest): Promise<ListPage>;
+  isEmpty(bucket: string): Promise<boolean>;
+  /** Removes what is left of a bucket's folder (the caller checked it has no objects). */
+  dropBucket(bucket: string): Promise<void>;
+}
+
+interface IndexDoc extends ObjectMeta {
+  /** File name inside the bucket folder: `<aa>/<sha256(key)>.<version>`. */
+  file: string;
+}
+
+const KIND = 's3-object';
+const ACCOUNT = 'global';
+/** Bucket names reaching this store were validated by S3's rules; this re-check keeps paths safe anyway. */
+const SAFE_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/**
+ * Index ids are the key's UTF-8 bytes in hex: hex preserves byte order (S3 lists keys in UTF-8
+ * binary order), byte prefixes stay string prefixes, and every id is ASCII, so the store's
+ * `prefix + U+FFFF` range bound holds even for keys with characters beyond U+FFFF.
+ */
+function idOf(key: string): string {
+  return Buffer.from(key, 'utf8').toString('hex');
+}
+/** Sorts after every id that starts with `id`: the cursor that skips a whole common prefix. */
+function pastPrefix(id: string): string {
+  return id + 'g';
+}
+
+export class FolderObjectStore implements ObjectStore {
+  constructor(private readonly root: string, private readonly docs: DocumentStore) {}
+
+  private bucketDir(bucket: string): string {
+    if (!SAFE_BUCKET.test(bucket) || bucket.includes('..')) throw new Error(`unsafe bucket name for the object store: ${JSON.stringify(bucket)}`);
+    return path.join(this.root, bucket);
+  }
+
+  private docKey(bucket: string, key: string): DocumentKey {
+    return { kind: KIND, accountId: ACCOUNT, region: bucket, id: idOf(key) };
+  }
+
+  async put(bucket: string, key: string, body: Buffer, meta: ObjectWrite): Promise<ObjectMeta> {
+    const dir = this.bucketDir(bucket);
+    const hash = crypto.createHash('sha256').update(key, 'utf8').digest('hex');
+    const file = `${hash.slice(0, 2)}/${hash}.${crypto.randomBytes(8).toString('hex')}`;
+    await this.writeAtomically(dir, file, body);
+    const doc: IndexDoc = {
+      ...meta, key, size: body.length, etag: meta.etag ?? crypto.createHash('md5').update(body).digest('hex'), file,
+    };
+    let previous: IndexDoc | undefined;
+    await this.docs.update<IndexDoc>(this.docKey(bucket, key), (cur) => { previous = cur; return doc; });
+    // The index now points at the new file; the old version is unreachable and can go.
+    if (previous && previous.file !== file) await unlinkQuietly(path.join(dir, previous.file));
+    return stripFile(doc);
+  }
+
+  /** temp file + fsync + rename: a reader or a crash sees the old bytes or the new, never half. */
+  private async writeAtomically(dir: string, file: string, body: Buffer): Promise<void> {
+    const tmpDir = path.join(dir, '.tmp');
+    await fs.promises.mkdir(tmpDir, { recursive: true });
+    const target = path.join(dir, file);
+    await fs.promises.mkdir(path.dirname(target), { recursive: true });
+    const tmp = path.join(tmpDir, crypto.randomBytes(12).toString('hex'));
+    const fh = await fs.promises.open(tmp, 'wx', 0o600);
+    try {
+      await fh.writeFile(body);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    try {
+      await fs.promises.rename(tmp, target);
+    } catch (e) {
+      await unlinkQuietly(tmp);
+      throw e;
+    }
+  }
+
+  async head(bucket: string, key: string): Promise<ObjectMeta | undefined> {
+    const doc = await this.docs.get<IndexDoc>(this.docKey(bucket, key));
+    return doc ? stripFile(doc) : undefined;
+  }
+
+  async get(bucket: string, key: string, range?: { start: number; end: number }): Promise<{ meta: ObjectMeta; body: Buffer } | undefined> {
+    const dir = this.bucketDir(bucket);
+    // A concurrent overwrite may remove the file between reading the index and opening it: re-read.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const doc = await this.docs.get<IndexDoc>(this.docKey(bucket, key));
+      if (!doc) return undefined;
+      try {
+        const body = await readRange(path.join(dir, doc.file), range);
+        return { meta: stripFile(doc), body };
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      }
+    }
+    throw new Error(`object ${bucket}/${key} keeps changing under the reader`);
+  }
+
+  async delete(bucket: string, key: string): Promise<boolean> {
+    const dir = this.bucketDir(bucket);
+    let previous: IndexDoc | undefined;
+    await this.docs.update<IndexDoc>(this.docKey(bucket, key), (cur) => { previous = cur; return undefined; });
+    if (!previous) return false;
+    await unlinkQuietly(path.join(dir, previous.file));
+    return true;
+  }
+
+  async isEmpty(bucket: string): Promise<boolean> {
+    return (await this.docs.list(KIND, ACCOUNT, bucket, { limit: 1 })).length === 0;
+  }
+
+  async dropBucket(bucket: string): Promise<void> {
+    await fs.promises.rm(this.bucketDir(bucket), { recursive: true, force: true });
+  }
+
+  /**
+   * One page in key order. With a delimiter, keys sharing `prefix + ... + delimiter` collapse to
+   * one common prefix, and the scan jumps past all of them in one step, so a folder of 100k keys
+   * costs one range query, not 100k rows.
+   */
+  async list(bucket: string, req: ListRequest): Promise<ListPage> {
+    const prefix = req.prefix ?? '';
+    const delimiter = req.delimiter || undefined;
+    const entries: ListEntry[] = [];
+    let cursor = this.startCursor(prefix, delimiter, req);
+    const prefixId = idOf(prefix);
+    for (;;) {
+      const want = req.maxKeys - entries.length + 1;
+      const rows = await this.docs.list<IndexDoc>(KIND, ACCOUNT, bucket, { prefix: prefixId, after: cursor, limit: Math.min(want, 1000) });
+      if (rows.length === 0) return { entries, truncated: false };
+      let jumped = false;
+      for (const row of rows) {
+        const common = delimiter ? commonPrefixOf(row.doc.key, prefix, delimiter) : undefined;
+        if (entries.length >= req.maxKeys) return { entries, truncated: true, cursor };
+        if (common !== undefined) {
+          entries.push({ kind: 'prefix', prefix: common });
+          cursor = pastPrefix(idOf(common));
+          jumped = true;
+          break;
+        }
+        entries.push({ kind: 'object', meta: stripFile(row.doc) });
+        cursor = row.id;
+      }
+      if (!jumped && rows.length < Math.min(want, 1000)) return { entries, truncated: false };
+    }
+  }
+
+  /** Where a listing starts: after a key (V1 Marker, V2 StartAfter) or at a cursor (V2 token). */
+  private startCursor(prefix: string, delimiter: string | undefined, req: ListRequest): string | undefined {
+    if (req.after === undefined || req.after === '') return undefined;
+    if (req.afterIsCursor) return /^[0-9a-f]*g?$/.test(req.after) ? req.after : undefined;
+    // A marker that is itself a common prefix (V1 NextMarker) means "that whole prefix was listed".
+    const common = delimiter ? commonPrefixOf(req.after, prefix, delimiter) : undefined;
+    return common === req.after ? pastPrefix(idOf(req.after)) : idOf(req.after);
+  }
+}
+
+/** `prefix + <text up to and including the first delimiter after prefix>`, if the key has one. */
+export function commonPrefixOf(key: string, prefix: string, delimiter: string): string | undefined {
+  if (!key.startsWith(prefix)) return undefined;
+  const i = key.indexOf(delimiter, prefix.length);
+  return i < 0 ? undefined : key.slice(0, i + delimiter.length);
+}
+
+function stripFile(doc: IndexDoc): ObjectMeta {
+  const { file: _file, ...meta } = doc;
+  return meta;
+}
+
+async function readRange(file: string, range?: { start: number; end: number }): Promise<Buffer> {
+  if (!range) return fs.promises.readFile(file);
+  const fh = await fs.promises.open(file, 'r');
+  try {
+    const len = range.end - range.start + 1;
+    const buf = Buffer.alloc(len);
+    const { bytesRead } = await fh.read(buf, 0, len, range.start);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+async function unlinkQuietly(file: string): Promise<void> {
+  await fs.promises.unlink(file).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; });
+}
