@@ -1,9 +1,10 @@
 // The chat test panel: runs an `@aws ...` command as a channel configuration would, and answers
 // with the text the channel would show. The configuration is read through the pipeline as the
 // signed-in user (so the user must be allowed to see it, and the read is recorded), then the
-// command runs the way the chat module runs it for Slack.
+// command runs the way the chat module runs it for Slack (without posting to Slack).
 import type { ModuleDeps } from '../server/module.js';
 import type { Principal } from '../auth/principal.js';
+import { chatTesterFor } from '../chat/module.js';
 
 export interface ChatTestRequest {
   principal: Principal;
@@ -38,9 +39,10 @@ export function chatTestRunner(deps: ModuleDeps): ChatTestRunner {
     if (!configs.some((c) => c.ChatConfigurationArn === r.channelConfigurationArn)) {
       return { ok: false, status: 404, error: { code: 'ResourceNotFoundException', message: `No channel configuration ${r.channelConfigurationArn}.` } };
     }
-    return {
-      ok: false, status: 501,
-      error: { code: 'NotAvailable', message: 'Running chat commands from the console is not available yet: the chat module does not offer it on this server.' },
-    };
+    // Looked up per request: the chat module registers its tester when it is constructed.
+    const tester = chatTesterFor(deps);
+    if (!tester) return { ok: false, status: 501, error: { code: 'NotAvailable', message: 'Running chat commands is not available on this server.' } };
+    const answer = await tester.runTestCommand(r.channelConfigurationArn, r.command);
+    return { ok: answer.ok, text: answer.text };
   };
 }

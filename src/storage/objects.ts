@@ -56,8 +56,32 @@ export interface ObjectStore {
   delete(bucket: string, key: string): Promise<boolean>;
   list(bucket: string, req: ListRequest): Promise<ListPage>;
   isEmpty(bucket: string): Promise<boolean>;
-  /** Removes what is left of a bucket's folder (the caller checked it has no objects). */
+  /** Removes what is left of a bucket's folder and unfinished uploads (the caller checked it has no objects). */
   dropBucket(bucket: string): Promise<void>;
+  /** Multipart uploads: parts are kept aside until `completeUpload` joins them into the object. */
+  createUpload(bucket: string, key: string, meta: ObjectWrite): Promise<string>;
+  getUpload(bucket: string, uploadId: string): Promise<Upload | undefined>;
+  /** Undefined when the upload does not exist (never started, completed or aborted). */
+  putPart(bucket: string, uploadId: string, partNumber: number, body: Buffer, at: Date): Promise<Part | undefined>;
+  /** Joins the named parts, in the order given, into the upload's object; its ETag is `<md5 of part md5s>-<n>`. */
+  completeUpload(bucket: string, uploadId: string, partNumbers: number[], at: Date): Promise<ObjectMeta | undefined>;
+  abortUpload(bucket: string, uploadId: string): Promise<boolean>;
+}
+
+export interface Part {
+  partNumber: number;
+  etag: string;
+  size: number;
+  lastModified: Date;
+}
+
+export interface Upload {
+  uploadId: string;
+  key: string;
+  meta: ObjectWrite;
+  initiated: Date;
+  /** By part number. */
+  parts: Record<string, Part & { file: string }>;
 }
 
 interface IndexDoc extends ObjectMeta {
@@ -66,6 +90,8 @@ interface IndexDoc extends ObjectMeta {
 }
 
 const KIND = 's3-object';
+const UPLOAD_KIND = 's3-upload';
+const UPLOAD_ID = /^[0-9a-f]{32}$/;
 const ACCOUNT = 'global';
 /** Bucket names reaching this store were validated by S3's rules; this re-check keeps paths safe anyway. */
 const SAFE_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -96,22 +122,31 @@ export class FolderObjectStore implements ObjectStore {
   }
 
   async put(bucket: string, key: string, body: Buffer, meta: ObjectWrite): Promise<ObjectMeta> {
-    const dir = this.bucketDir(bucket);
-    const hash = crypto.createHash('sha256').update(key, 'utf8').digest('hex');
-    const file = `${hash.slice(0, 2)}/${hash}.${crypto.randomBytes(8).toString('hex')}`;
-    await this.writeAtomically(dir, file, body);
-    const doc: IndexDoc = {
+    const file = this.newFileName(key);
+    await this.writeAtomically(this.bucketDir(bucket), file, [body]);
+    return this.commit(bucket, {
       ...meta, key, size: body.length, etag: meta.etag ?? crypto.createHash('md5').update(body).digest('hex'), file,
-    };
+    });
+  }
+
+  private newFileName(key: string): string {
+    const hash = crypto.createHash('sha256').update(key, 'utf8').digest('hex');
+    return `${hash.slice(0, 2)}/${hash}.${crypto.randomBytes(8).toString('hex')}`;
+  }
+
+  /** Points the index at a written file; the version it replaces is unreachable and can go. */
+  private async commit(bucket: string, doc: IndexDoc): Promise<ObjectMeta> {
     let previous: IndexDoc | undefined;
-    await this.docs.update<IndexDoc>(this.docKey(bucket, key), (cur) => { previous = cur; return doc; });
-    // The index now points at the new file; the old version is unreachable and can go.
-    if (previous && previous.file !== file) await unlinkQuietly(path.join(dir, previous.file));
+    await this.docs.update<IndexDoc>(this.docKey(bucket, doc.key), (cur) => { previous = cur; return doc; });
+    if (previous && previous.file !== doc.file) await unlinkQuietly(path.join(this.bucketDir(bucket), previous.file));
     return stripFile(doc);
   }
 
-  /** temp file + fsync + rename: a reader or a crash sees the old bytes or the new, never half. */
-  private async writeAtomically(dir: string, file: string, body: Buffer): Promise<void> {
+  /**
+   * temp file + fsync + rename: a reader or a crash sees the old bytes or the new, never half.
+   * The content is buffers, or files (multipart parts) copied in order.
+   */
+  private async writeAtomically(dir: string, file: string, content: (Buffer | string)[]): Promise<void> {
     const tmpDir = path.join(dir, '.tmp');
     await fs.promises.mkdir(tmpDir, { recursive: true });
     const target = path.join(dir, file);
@@ -119,7 +154,7 @@ export class FolderObjectStore implements ObjectStore {
     const tmp = path.join(tmpDir, crypto.randomBytes(12).toString('hex'));
     const fh = await fs.promises.open(tmp, 'wx', 0o600);
     try {
-      await fh.writeFile(body);
+      for (const c of content) await fh.writeFile(Buffer.isBuffer(c) ? c : await fs.promises.readFile(c));
       await fh.sync();
     } finally {
       await fh.close();
@@ -167,7 +202,71 @@ export class FolderObjectStore implements ObjectStore {
   }
 
   async dropBucket(bucket: string): Promise<void> {
+    for (const u of await this.docs.list(UPLOAD_KIND, ACCOUNT, bucket)) await this.docs.delete({ kind: UPLOAD_KIND, accountId: ACCOUNT, region: bucket, id: u.id });
     await fs.promises.rm(this.bucketDir(bucket), { recursive: true, force: true });
+  }
+
+  private uploadKey(bucket: string, uploadId: string): DocumentKey {
+    return { kind: UPLOAD_KIND, accountId: ACCOUNT, region: bucket, id: uploadId };
+  }
+
+  async createUpload(bucket: string, key: string, meta: ObjectWrite): Promise<string> {
+    this.bucketDir(bucket);
+    const uploadId = crypto.randomBytes(16).toString('hex');
+    await this.docs.create<Upload>(this.uploadKey(bucket, uploadId), { uploadId, key, meta, initiated: meta.lastModified, parts: {} });
+    return uploadId;
+  }
+
+  async getUpload(bucket: string, uploadId: string): Promise<Upload | undefined> {
+    return UPLOAD_ID.test(uploadId) ? this.docs.get<Upload>(this.uploadKey(bucket, uploadId)) : undefined;
+  }
+
+  async putPart(bucket: string, uploadId: string, partNumber: number, body: Buffer, at: Date): Promise<Part | undefined> {
+    if (!UPLOAD_ID.test(uploadId) || !Number.isInteger(partNumber) || partNumber < 1 || partNumber > 10000) return undefined;
+    const dir = this.bucketDir(bucket);
+    if (!(await this.getUpload(bucket, uploadId))) return undefined;
+    const file = `.uploads/${uploadId}/${partNumber}.${crypto.randomBytes(8).toString('hex')}`;
+    await this.writeAtomically(dir, file, [body]);
+    const part = { partNumber, etag: crypto.createHash('md5').update(body).digest('hex'), size: body.length, lastModified: at, file };
+    let replaced: string | undefined;
+    const updated = await this.docs.update<Upload>(this.uploadKey(bucket, uploadId), (u) => {
+      if (!u) return undefined;
+      replaced = u.parts[partNumber]?.file;
+      return { ...u, parts: { ...u.parts, [partNumber]: part } };
+    });
+    // Aborted meanwhile: this part has nowhere to go. Uploaded again: the earlier file goes.
+    if (!updated) {
+      await unlinkQuietly(path.join(dir, file));
+      return undefined;
+    }
+    if (replaced) await unlinkQuietly(path.join(dir, replaced));
+    const { file: _f, ...out } = part;
+    return out;
+  }
+
+  async completeUpload(bucket: string, uploadId: string, partNumbers: number[], at: Date): Promise<ObjectMeta | undefined> {
+    const dir = this.bucketDir(bucket);
+    const upload = await this.getUpload(bucket, uploadId);
+    if (!upload) return undefined;
+    const parts = partNumbers.map((n) => upload.parts[n]);
+    if (parts.some((p) => !p)) throw new Error(`upload ${uploadId} lacks a part to join`);
+    const file = this.newFileName(upload.key);
+    await this.writeAtomically(dir, file, parts.map((p) => path.join(dir, p.file)));
+    const md5s = Buffer.concat(parts.map((p) => Buffer.from(p.etag, 'hex')));
+    const meta = await this.commit(bucket, {
+      ...upload.meta, key: upload.key, size: parts.reduce((n, p) => n + p.size, 0), lastModified: at,
+      etag: `${crypto.createHash('md5').update(md5s).digest('hex')}-${parts.length}`, file,
+    });
+    await this.abortUpload(bucket, uploadId);
+    return meta;
+  }
+
+  async abortUpload(bucket: string, uploadId: string): Promise<boolean> {
+    if (!UPLOAD_ID.test(uploadId)) return false;
+    const dir = this.bucketDir(bucket);
+    const existed = await this.docs.delete(this.uploadKey(bucket, uploadId));
+    await fs.promises.rm(path.join(dir, '.uploads', uploadId), { recursive: true, force: true });
+    return existed;
   }
 
   /**

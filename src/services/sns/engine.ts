@@ -3,7 +3,6 @@
 // unsubscribing, and the delivery policies that govern retries.
 import { AwsError } from '../../protocol/errors.js';
 import type { Clock, Ids } from '../types.js';
-import type { Logger } from '../../server/runtime.js';
 import type { SnsSigner } from './signing.js';
 import { confirmationMessage, notificationFor, signNotification, type MessageAttribute, type SignedNotification, type SigningContext } from './messages.js';
 import { DEFAULT_RETRY, type HttpDeliverer, type RetryPolicy } from './delivery.js';
@@ -15,8 +14,7 @@ export interface EngineDeps {
   store: SnsStore;
   clock: Clock;
   ids: Ids;
-  logger: Logger;
-  deliverer: HttpDeliverer;
+  deliverer: Pick<HttpDeliverer, 'deliver'>;
   signer(): Promise<SnsSigner>;
   /** Where endpoints reach chattrail (SubscribeURL, UnsubscribeURL, SigningCertURL). */
   baseUrl(): string;

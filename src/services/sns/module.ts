@@ -69,7 +69,7 @@ export function snsModule(deps: ModuleDeps): Module {
   };
   // Endpoints must reach chattrail the way users do: the public URL when one is configured.
   const baseUrl = () => (deps.config.publicUrl ?? deps.baseUrl()).replace(/\/+$/, '');
-  const engine = new SnsEngine({ store, clock: deps.clock, ids: deps.ids, logger: deps.logger, deliverer, signer: loadSigner, baseUrl });
+  const engine = new SnsEngine({ store, clock: deps.clock, ids: deps.ids, deliverer, signer: loadSigner, baseUrl });
   const handlerDeps = { store, engine };
   const service: ServiceDefinition = {
     model,

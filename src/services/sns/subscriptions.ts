@@ -84,8 +84,8 @@ export function subscriptionHandlers(deps: SnsHandlerDeps): Record<string, Handl
     },
 
     async ConfirmSubscription(input: { TopicArn: string; Token: string; AuthenticateOnUnsubscribe?: string }, ctx: CallContext) {
-      ctx.addResource('AWS::SNS::Topic', input.TopicArn);
       const arn = await engine.confirm(input.TopicArn, input.Token, true, input.AuthenticateOnUnsubscribe === 'true');
+      ctx.addResource('AWS::SNS::Topic', input.TopicArn);
       return { SubscriptionArn: arn };
     },
 

@@ -1,0 +1,149 @@
+// `npm run bench`: signed GetCallerIdentity throughput of chattrail (every call recorded durably)
+// beside moto_server (records nothing), LookupEvents latency over a large event store, and peak
+// RSS, printed as one table. BENCH_EVENTS, BENCH_SECONDS, BENCH_LOOKUPS make a quick run possible.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { adminCredentials, peakRssMiB, startChattrail, startMoto, type Server } from './processes.js';
+import { findWrk, runNodeLoad, runWrk, type LoadResult } from './load.js';
+import { signGetCallerIdentity, signLookupEvents, type BenchCredentials, type SignedCall } from './sign.js';
+import { EVENT_NAMES, USERS, seedEvents, userName } from './seed.js';
+import { measureLatency, type LatencyResult } from './latency.js';
+
+function envInt(name: string, dflt: number): number {
+  const v = process.env[name];
+  if (v === undefined || v === '') return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got '${v}'`);
+  return n;
+}
+
+const EVENTS = envInt('BENCH_EVENTS', 1_000_000);
+const SECONDS = envInt('BENCH_SECONDS', 10);
+const LOOKUPS = envInt('BENCH_LOOKUPS', 500);
+const CONNECTIONS = 16;
+const MOTO_CREDS: BenchCredentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
+
+const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
+
+async function checkOnce(url: string, call: SignedCall, what: string): Promise<void> {
+  const res = await fetch(url + call.path, { method: call.method, headers: call.headers, body: call.body });
+  if (res.status !== 200) throw new Error(`${what} answered ${res.status} to the benchmark request: ${(await res.text()).slice(0, 300)}`);
+}
+
+/** Warm-up, then the measured run, with wrk when available. */
+async function throughput(server: Server, call: SignedCall, wrk: string | undefined): Promise<LoadResult> {
+  const load = (secs: number) => (wrk ? runWrk(wrk, server.url, call, CONNECTIONS, secs) : runNodeLoad(server.url, call, CONNECTIONS, secs));
+  await load(2);
+  return load(SECONDS);
+}
+
+function accountOf(dataDir: string): string {
+  const m = /# account (\d{12})/.exec(fs.readFileSync(path.join(dataDir, 'credentials'), 'utf8'));
+  if (!m) throw new Error('no account id in the credentials file');
+  return m[1];
+}
+
+async function lookupLatency(dataDir: string, creds: BenchCredentials): Promise<{ byName: LatencyResult; byUser: LatencyResult; rss: number }> {
+  const server = await startChattrail(dataDir);
+  try {
+    const pick = <T>(xs: T[], i: number) => xs[(i * 7919 + 13) % xs.length];
+    const names = EVENT_NAMES.map((e) => e.name);
+    const users = Array.from({ length: USERS }, (_, i) => userName(i));
+    const byNameCalls: SignedCall[] = [];
+    const byUserCalls: SignedCall[] = [];
+    for (let i = 0; i < LOOKUPS; i++) {
+      byNameCalls.push(await signLookupEvents(server.url, creds, 'EventName', pick(names, i)));
+      byUserCalls.push(await signLookupEvents(server.url, creds, 'Username', pick(users, i)));
+    }
+    // Warm the JIT and the page cache as a running server would be.
+    await measureLatency(server.url, [...byNameCalls.slice(0, 20), ...byUserCalls.slice(0, 20)]);
+    const byName = await measureLatency(server.url, byNameCalls);
+    const byUser = await measureLatency(server.url, byUserCalls);
+    return { byName, byUser, rss: peakRssMiB(server.proc.pid!) };
+  } finally {
+    await server.stop();
+  }
+}
+
+interface Row { metric: string; chattrail: string; moto: string; ratio: string; target: string; pass: string }
+
+function printTable(rows: Row[]): void {
+  const cols: (keyof Row)[] = ['metric', 'chattrail', 'moto', 'ratio', 'target', 'pass'];
+  const head: Row = { metric: 'metric', chattrail: 'chattrail', moto: 'moto_server', ratio: 'ratio', target: 'target', pass: 'pass/fail' };
+  const width = (c: keyof Row) => Math.max(...[head, ...rows].map((r) => r[c].length));
+  const line = (r: Row) => `| ${cols.map((c) => r[c].padEnd(width(c))).join(' | ')} |`;
+  process.stdout.write([line(head), `|${cols.map((c) => '-'.repeat(width(c) + 2)).join('|')}|`, ...rows.map(line)].join('\n') + '\n');
+}
+
+const ms = (x: number) => `${x.toFixed(2)} ms`;
+const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
+
+async function main(): Promise<void> {
+  const wrk = findWrk();
+  const tool = wrk ? `wrk -t2 -c${CONNECTIONS} -d${SECONDS}s` : `node load generator (wrk unavailable), c=${CONNECTIONS}, ${SECONDS}s`;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chattrail-bench-'));
+  try {
+    log(`throughput: chattrail, ${tool}`);
+    const ct = await startChattrail(dataDir);
+    const creds = adminCredentials(dataDir);
+    let ctLoad: LoadResult;
+    let ctRss: number;
+    try {
+      const call = await signGetCallerIdentity(ct.url, creds);
+      await checkOnce(ct.url, call, 'chattrail');
+      ctLoad = await throughput(ct, call, wrk);
+      ctRss = peakRssMiB(ct.proc.pid!);
+    } finally {
+      await ct.stop();
+    }
+
+    log(`throughput: moto_server, ${tool}`);
+    let motoLoad: LoadResult | undefined;
+    try {
+      const moto = await startMoto();
+      try {
+        const call = await signGetCallerIdentity(moto.url, MOTO_CREDS);
+        await checkOnce(moto.url, call, 'moto_server');
+        motoLoad = await throughput(moto, call, wrk);
+      } finally {
+        await moto.stop();
+      }
+    } catch (e) {
+      log(`moto_server could not be measured: ${e instanceof Error ? e.message : String(e)}`);
+    }
+
+    log(`seeding ${EVENTS.toLocaleString('en-US')} events`);
+    const t0 = Date.now();
+    const { bytes } = await seedEvents(dataDir, accountOf(dataDir), 'us-east-1', EVENTS, (n) => { if (n % 200_000 === 0) log(`  ${n.toLocaleString('en-US')}`); });
+    log(`seeded in ${((Date.now() - t0) / 1000).toFixed(0)} s, records average ${EVENTS ? Math.round(bytes / EVENTS) : 0} bytes`);
+
+    log(`LookupEvents: ${LOOKUPS} by EventName, ${LOOKUPS} by Username`);
+    const lk = await lookupLatency(dataDir, creds);
+    const dbMiB = fs.statSync(path.join(dataDir, 'chattrail.db')).size / 1024 / 1024;
+
+    const ratio = motoLoad ? ctLoad.requestsPerSecond / motoLoad.requestsPerSecond : NaN;
+    const rss = Math.max(ctRss, lk.rss);
+    const errors = ctLoad.failures + (motoLoad?.failures ?? 0) + lk.byName.failures + lk.byUser.failures;
+    const events = `${(EVENTS / 1e6).toLocaleString('en-US')}M events`;
+    printTable([
+      { metric: `sts get-caller-identity req/s (signed, c=${CONNECTIONS})`, chattrail: ctLoad.requestsPerSecond.toFixed(0), moto: motoLoad ? motoLoad.requestsPerSecond.toFixed(0) : 'n/a', ratio: Number.isFinite(ratio) ? `${ratio.toFixed(1)}x` : 'n/a', target: '>= 30x moto', pass: Number.isFinite(ratio) ? verdict(ratio >= 30) : 'n/a' },
+      { metric: `LookupEvents p50, EventName (${events})`, chattrail: ms(lk.byName.p50), moto: '-', ratio: '-', target: '-', pass: '-' },
+      { metric: `LookupEvents p99, EventName (${events})`, chattrail: ms(lk.byName.p99), moto: '-', ratio: '-', target: '< 10 ms', pass: verdict(lk.byName.p99 < 10) },
+      { metric: `LookupEvents p50, Username (${events})`, chattrail: ms(lk.byUser.p50), moto: '-', ratio: '-', target: '-', pass: '-' },
+      { metric: `LookupEvents p99, Username (${events})`, chattrail: ms(lk.byUser.p99), moto: '-', ratio: '-', target: '< 10 ms', pass: verdict(lk.byUser.p99 < 10) },
+      { metric: 'peak RSS (VmHWM)', chattrail: `${rss.toFixed(0)} MB`, moto: '-', ratio: '-', target: '< 300 MB', pass: verdict(rss < 300) },
+    ]);
+    process.stdout.write(`load: ${tool}; chattrail ${ctLoad.total} calls (each recorded durably before its 2xx), moto_server ${motoLoad?.total ?? 'n/a'} calls; ` +
+      `non-2xx or socket errors: ${errors}; LookupEvents max ${ms(Math.max(lk.byName.max, lk.byUser.max))}, MaxResults 50; ` +
+      `database ${dbMiB.toFixed(0)} MiB; peak RSS under load ${ctRss.toFixed(0)} MB, after lookups ${lk.rss.toFixed(0)} MB.\n`);
+    if (errors > 0) process.exitCode = 1;
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exit(1);
+});
