@@ -128,3 +128,35 @@ test('delete removes the index entry and the file; emptiness and dropping a buck
   await store.dropBucket('gone');
   assert.equal(fs.existsSync(path.join(root(), 'gone')), false);
 });
+
+test('multipart: parts join in the order named, with the multipart ETag; abort and bad ids leave nothing', async () => {
+  const at = new Date('2024-05-06T07:08:09Z');
+  const id = await store.createUpload('multi', 'big/file', meta({ contentType: 'text/plain', metadata: { a: '1' } }));
+  assert.match(id, /^[0-9a-f]{32}$/);
+  const p1 = await store.putPart('multi', id, 1, Buffer.from('first-'), at);
+  await store.putPart('multi', id, 2, Buffer.from('stale'), at);
+  const p2 = await store.putPart('multi', id, 2, Buffer.from('second'), at);
+  assert.equal(p2?.size, 6);
+  assert.equal(Object.keys((await store.getUpload('multi', id))?.parts ?? {}).length, 2);
+  const done = await store.completeUpload('multi', id, [1, 2], at);
+  const md5 = (s: string) => crypto.createHash('md5').update(s).digest();
+  assert.equal(done?.etag, `${crypto.createHash('md5').update(Buffer.concat([md5('first-'), md5('second')])).digest('hex')}-2`);
+  assert.equal(p1?.etag, md5('first-').toString('hex'));
+  const got = await store.get('multi', 'big/file');
+  assert.equal(got?.body.toString(), 'first-second');
+  assert.deepEqual(got?.meta.metadata, { a: '1' });
+  assert.equal(await store.getUpload('multi', id), undefined, 'a completed upload is gone');
+  assert.equal(await store.putPart('multi', id, 3, Buffer.from('late'), at), undefined);
+
+  const aborted = await store.createUpload('multi', 'other', meta());
+  await store.putPart('multi', aborted, 1, Buffer.from('x'), at);
+  assert.equal(await store.abortUpload('multi', aborted), true);
+  assert.equal(await store.abortUpload('multi', aborted), false);
+  for (const bad of ['../../x', `${aborted}/..`, '']) {
+    assert.equal(await store.getUpload('multi', bad), undefined);
+    assert.equal(await store.putPart('multi', bad, 1, Buffer.from('x'), at), undefined);
+    assert.equal(await store.abortUpload('multi', bad), false);
+  }
+  const files = filesUnder(path.join(root(), 'multi')).filter((f) => !f.includes(`${path.sep}.tmp${path.sep}`));
+  assert.equal(files.length, 1, 'only the joined object remains');
+});

@@ -117,9 +117,12 @@ export function loggedValue(model: ServiceModel, shape: Shape, v: unknown, mode:
   }
 }
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
 /** CloudTrail renders dates inside request/response elements the way the Java SDK prints them. */
 export function formatLoggedDate(d: Date): string {
-  const month = d.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' });
+  // A table, not Intl: toLocaleString costs ~50 µs a call on the recording hot path.
+  const month = MONTHS[d.getUTCMonth()];
   let h = d.getUTCHours();
   const ampm = h >= 12 ? 'PM' : 'AM';
   h = h % 12 || 12;

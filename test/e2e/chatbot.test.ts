@@ -7,6 +7,7 @@ import { startTestServer, cliErrorCode, type AwsResult, type TestServer } from '
 import { signedFetch, errorCodeOf } from './signed-fetch.js';
 import { startSlackPeer, type SlackPeer } from '../slack-peer/peer.js';
 import { chatbotStoreFor } from '../../src/services/chatbot/module.js';
+import { chatbotModel } from '../../src/services/chatbot/index.js';
 import type { ChatbotStore } from '../../src/services/chatbot/store.js';
 import { createAccount, type AdminCredentials } from '../../src/services/iam/accounts.js';
 import { SecretBox, loadMasterKey } from '../../src/storage/secrets.js';
@@ -31,6 +32,15 @@ const err = (r: AwsResult) => { assert.notEqual(r.code, 0, `expected an error, g
 interface TrailRecord {
   eventName: string; errorCode?: string; readOnly: boolean; awsRegion: string; resources?: unknown;
   requestParameters: Record<string, string>; responseElements: { ChannelConfiguration: { ChatConfigurationArn: string } } | null;
+}
+/** A call over the wire without the CLI, for secondary error paths (each CLI run costs most of a second). */
+async function api(op: string, body: Record<string, unknown>, creds: { accessKeyId: string; secretAccessKey: string } = srv.admin) {
+  const a = await signedFetch({
+    url: srv.url, path: chatbotModel().operation(op)!.http.requestUri, service: 'chatbot', region: 'us-east-1',
+    credentials: { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey }, body: JSON.stringify(body), headers: { 'content-type': 'application/json' },
+  });
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return { status: a.status, code: a.status >= 300 ? errorCodeOf(a) : undefined, text: a.text, json: (a.text ? JSON.parse(a.text) : {}) as any };
 }
 const slackArn = (name: string) => `arn:aws:chatbot::${acct}:chat-configuration/slack-channel/${name}`;
 
@@ -59,7 +69,9 @@ after(async () => {
 });
 
 describe('Slack channel configurations', () => {
+  const base = { IamRoleArn: '', SlackTeamId: TEAM };
   it('CreateSlackChannelConfiguration creates, checking workspace, role, name, channel and model constraints', async () => {
+    base.IamRoleArn = role;
     const out = ok(await cb(['create-slack-channel-configuration', '--slack-team-id', TEAM, '--slack-channel-id', 'C0ALERTS', '--iam-role-arn', role,
       '--configuration-name', 'alerts', '--sns-topic-arns', `arn:aws:sns:us-east-1:${acct}:alarms`, '--logging-level', 'ERROR',
       '--guardrail-policy-arns', 'arn:aws:iam::aws:policy/ReadOnlyAccess', '--user-authorization-required', '--tags', 'TagKey=team,TagValue=ops']));
@@ -68,41 +80,46 @@ describe('Slack channel configurations', () => {
       IamRoleArn: role, SnsTopicArns: [`arn:aws:sns:us-east-1:${acct}:alarms`], ConfigurationName: 'alerts', LoggingLevel: 'ERROR',
       GuardrailPolicyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'], UserAuthorizationRequired: true, Tags: [{ TagKey: 'team', TagValue: 'ops' }], State: 'ENABLED',
     });
-    const base = ['create-slack-channel-configuration', '--iam-role-arn', role];
-    const [unauthorized, badRole, dup, sameChannel, noChannel, badLevel] = await Promise.all([
-      cb([...base, '--slack-team-id', 'T0NOTAUTH', '--slack-channel-id', 'C0ALERTS', '--configuration-name', 'x1']),
-      cb(['create-slack-channel-configuration', '--iam-role-arn', `arn:aws:iam::${acct}:user/bob`, '--slack-team-id', TEAM, '--slack-channel-id', 'C0DEPLOY', '--configuration-name', 'x2']),
-      cb([...base, '--slack-team-id', TEAM, '--slack-channel-id', 'C0DEPLOY', '--configuration-name', 'alerts']),
-      cb([...base, '--slack-team-id', TEAM, '--slack-channel-id', 'C0ALERTS', '--configuration-name', 'x3']),
-      cb([...base, '--slack-team-id', TEAM, '--slack-channel-id', 'C0MISSING', '--configuration-name', 'x4']),
-      cb([...base, '--slack-team-id', TEAM, '--slack-channel-id', 'C0DEPLOY', '--configuration-name', 'x5', '--logging-level', 'LOUD']),
+    const [unauthorized, dup] = await Promise.all([
+      cb(['create-slack-channel-configuration', '--iam-role-arn', role, '--slack-team-id', 'T0NOTAUTH', '--slack-channel-id', 'C0ALERTS', '--configuration-name', 'x1']),
+      cb(['create-slack-channel-configuration', '--iam-role-arn', role, '--slack-team-id', TEAM, '--slack-channel-id', 'C0DEPLOY', '--configuration-name', 'alerts']),
     ]);
     assert.equal(err(unauthorized), 'InvalidParameterException');
     assert.match(unauthorized.stderr, /T0NOTAUTH is not authorized/);
-    assert.equal(err(badRole), 'InvalidParameterException');
-    assert.match(badRole.stderr, /not a valid IAM role ARN/);
     assert.equal(err(dup), 'ConflictException');
-    assert.equal(err(sameChannel), 'ConflictException');
-    assert.equal(err(noChannel), 'InvalidParameterException');
-    assert.match(noChannel.stderr, /C0MISSING was not found/);
-    assert.equal(err(badLevel), 'InvalidParameterException');
-    assert.match(badLevel.stderr, /loggingLevel/);
+    const [badRole, sameChannel, noChannel, badLevel] = await Promise.all([
+      api('CreateSlackChannelConfiguration', { ...base, IamRoleArn: `arn:aws:iam::${acct}:user/bob`, SlackChannelId: 'C0DEPLOY', ConfigurationName: 'x2' }),
+      api('CreateSlackChannelConfiguration', { ...base, SlackChannelId: 'C0ALERTS', ConfigurationName: 'x3' }),
+      api('CreateSlackChannelConfiguration', { ...base, SlackChannelId: 'C0MISSING', ConfigurationName: 'x4' }),
+      api('CreateSlackChannelConfiguration', { ...base, SlackChannelId: 'C0DEPLOY', ConfigurationName: 'x5', LoggingLevel: 'LOUD' }),
+    ]);
+    assert.equal(badRole.code, 'InvalidParameterException');
+    assert.match(badRole.json.message, /not a valid IAM role ARN/);
+    assert.equal(sameChannel.code, 'ConflictException');
+    assert.equal(noChannel.code, 'InvalidParameterException');
+    assert.match(noChannel.json.message, /C0MISSING was not found/);
+    assert.equal(badLevel.code, 'InvalidParameterException');
+    assert.match(badLevel.json.message, /loggingLevel/);
   });
 
   it('DescribeSlackChannelConfigurations pages and filters; a bad NextToken is refused', async () => {
-    ok(await cb(['create-slack-channel-configuration', '--slack-team-id', TEAM, '--slack-channel-id', 'C0DEPLOY', '--iam-role-arn', role, '--configuration-name', 'deploys']));
+    assert.equal((await api('CreateSlackChannelConfiguration', { ...base, SlackChannelId: 'C0DEPLOY', ConfigurationName: 'deploys' })).status, 201);
     const all = ok(await cb(['describe-slack-channel-configurations', '--page-size', '1']));
     assert.deepEqual(all.SlackChannelConfigurations.map((c: { ConfigurationName: string }) => c.ConfigurationName), ['alerts', 'deploys']);
     const deploys = all.SlackChannelConfigurations[1];
     assert.equal(deploys.SlackChannelName, 'deploys', 'name taken from Slack');
     assert.deepEqual(deploys.GuardrailPolicyArns, ['arn:aws:iam::aws:policy/AdministratorAccess'], 'AWS default guardrail');
     assert.equal(deploys.LoggingLevel, 'NONE');
-    const one = ok(await cb(['describe-slack-channel-configurations', '--chat-configuration-arn', slackArn('deploys')]));
-    assert.equal(one.SlackChannelConfigurations.length, 1);
-    const bad = await cb(['describe-slack-channel-configurations', '--starting-token', 'bm90LWEtdG9rZW4']);
-    assert.equal(err(bad), 'InvalidParameterException');
-    const elsewhere = ok(await cb(['describe-slack-channel-configurations'], other));
-    assert.deepEqual(elsewhere.SlackChannelConfigurations, [], 'another account sees none');
+    assert.equal(err(await cb(['describe-slack-channel-configurations', '--starting-token', 'bm90LWEtdG9rZW4'])), 'InvalidParameterException');
+    const [one, page1, elsewhere] = await Promise.all([
+      api('DescribeSlackChannelConfigurations', { ChatConfigurationArn: slackArn('deploys') }),
+      api('DescribeSlackChannelConfigurations', { MaxResults: 1 }),
+      api('DescribeSlackChannelConfigurations', {}, other),
+    ]);
+    assert.equal(one.json.SlackChannelConfigurations.length, 1);
+    assert.equal(page1.json.SlackChannelConfigurations.length, 1);
+    assert.ok(page1.json.NextToken);
+    assert.deepEqual(elsewhere.json.SlackChannelConfigurations, [], 'another account sees none');
   });
 
   it('UpdateSlackChannelConfiguration moves channels and changes settings; unknown ARNs are not found', async () => {
@@ -110,14 +127,13 @@ describe('Slack channel configurations', () => {
     assert.equal(out.ChannelConfiguration.SlackChannelId, 'C0THIRD');
     assert.equal(out.ChannelConfiguration.SlackChannelName, 'third');
     assert.equal(out.ChannelConfiguration.LoggingLevel, 'INFO');
-    const [missing, taken, foreign] = await Promise.all([
-      cb(['update-slack-channel-configuration', '--chat-configuration-arn', slackArn('nope'), '--slack-channel-id', 'C0THIRD']),
-      cb(['update-slack-channel-configuration', '--chat-configuration-arn', slackArn('deploys'), '--slack-channel-id', 'C0ALERTS']),
-      cb(['update-slack-channel-configuration', '--chat-configuration-arn', slackArn('deploys'), '--slack-channel-id', 'C0THIRD'], other),
+    assert.equal(err(await cb(['update-slack-channel-configuration', '--chat-configuration-arn', slackArn('nope'), '--slack-channel-id', 'C0THIRD'])), 'ResourceNotFoundException');
+    const [taken, foreign] = await Promise.all([
+      api('UpdateSlackChannelConfiguration', { ChatConfigurationArn: slackArn('deploys'), SlackChannelId: 'C0ALERTS' }),
+      api('UpdateSlackChannelConfiguration', { ChatConfigurationArn: slackArn('deploys'), SlackChannelId: 'C0THIRD' }, other),
     ]);
-    assert.equal(err(missing), 'ResourceNotFoundException');
-    assert.equal(err(taken), 'ConflictException');
-    assert.equal(err(foreign), 'ResourceNotFoundException', 'another account cannot touch it');
+    assert.equal(taken.code, 'ConflictException');
+    assert.equal(foreign.code, 'ResourceNotFoundException', 'another account cannot touch it');
   });
 
   it('Slack user identities: DescribeSlackUserIdentities and DeleteSlackUserIdentity', async () => {
@@ -125,15 +141,13 @@ describe('Slack channel configurations', () => {
     await store.putSlackUserIdentity({ IamRoleArn: role, ChatConfigurationArn: slackArn('deploys'), SlackTeamId: TEAM, SlackUserId: 'U0BOB' });
     const all = ok(await cb(['describe-slack-user-identities']));
     assert.deepEqual(all.SlackUserIdentities.map((u: { SlackUserId: string }) => u.SlackUserId), ['U0ALICE', 'U0BOB']);
-    const alerts = ok(await cb(['describe-slack-user-identities', '--chat-configuration-arn', slackArn('alerts')]));
-    assert.deepEqual(alerts.SlackUserIdentities, [{ IamRoleArn: role, ChatConfigurationArn: slackArn('alerts'), SlackTeamId: TEAM, SlackUserId: 'U0ALICE', AwsUserIdentity: `arn:aws:iam::${acct}:user/alice` }]);
-    ok(await cb(['delete-slack-user-identity', '--chat-configuration-arn', slackArn('alerts'), '--slack-team-id', TEAM, '--slack-user-id', 'U0ALICE']));
-    const [again, wrongTeam] = await Promise.all([
-      cb(['delete-slack-user-identity', '--chat-configuration-arn', slackArn('alerts'), '--slack-team-id', TEAM, '--slack-user-id', 'U0ALICE']),
-      cb(['delete-slack-user-identity', '--chat-configuration-arn', slackArn('deploys'), '--slack-team-id', 'T0OTHER', '--slack-user-id', 'U0BOB']),
-    ]);
-    assert.equal(err(again), 'ResourceNotFoundException');
-    assert.equal(err(wrongTeam), 'ResourceNotFoundException');
+    const alerts = await api('DescribeSlackUserIdentities', { ChatConfigurationArn: slackArn('alerts') });
+    assert.deepEqual(alerts.json.SlackUserIdentities, [{ IamRoleArn: role, ChatConfigurationArn: slackArn('alerts'), SlackTeamId: TEAM, SlackUserId: 'U0ALICE', AwsUserIdentity: `arn:aws:iam::${acct}:user/alice` }]);
+    const del = ['delete-slack-user-identity', '--chat-configuration-arn', slackArn('alerts'), '--slack-team-id', TEAM, '--slack-user-id', 'U0ALICE'];
+    ok(await cb(del));
+    assert.equal(err(await cb(del)), 'ResourceNotFoundException');
+    const wrongTeam = await api('DeleteSlackUserIdentity', { ChatConfigurationArn: slackArn('deploys'), SlackTeamId: 'T0OTHER', SlackUserId: 'U0BOB' });
+    assert.equal(wrongTeam.code, 'ResourceNotFoundException');
     assert.equal(await store.getSlackUserIdentity(slackArn('alerts'), 'U0ALICE'), undefined);
   });
 
@@ -162,32 +176,29 @@ describe('Slack channel configurations', () => {
 describe('Slack workspaces', () => {
   it('DescribeSlackWorkspaces lists the account\'s workspaces only', async () => {
     assert.deepEqual(ok(await cb(['describe-slack-workspaces'])).SlackWorkspaces, [{ SlackTeamId: TEAM, SlackTeamName: 'Api Corp', State: 'ENABLED' }]);
-    assert.deepEqual(ok(await cb(['describe-slack-workspaces'], other)).SlackWorkspaces, []);
+    assert.deepEqual((await api('DescribeSlackWorkspaces', {}, other)).json.SlackWorkspaces, []);
   });
 
-  it('DeleteSlackWorkspaceAuthorization refuses while configurations use it, then removes it', async () => {
-    const [inUse, unknown] = await Promise.all([
-      cb(['delete-slack-workspace-authorization', '--slack-team-id', TEAM]),
-      cb(['delete-slack-workspace-authorization', '--slack-team-id', 'T0NEVER']),
-    ]);
+  it('DeleteSlackWorkspaceAuthorization refuses while configurations use it, or when it is unknown', async () => {
+    const inUse = await cb(['delete-slack-workspace-authorization', '--slack-team-id', TEAM]);
     assert.equal(err(inUse), 'InvalidParameterException');
     assert.match(inUse.stderr, /alerts/);
-    assert.equal(err(unknown), 'InvalidParameterException');
+    assert.equal((await api('DeleteSlackWorkspaceAuthorization', { SlackTeamId: 'T0NEVER' })).code, 'InvalidParameterException');
   });
 });
 
 describe('Microsoft Teams', () => {
   const teamsArn = (n: string) => `arn:aws:chatbot::${acct}:chat-configuration/microsoft-teams-channel/${n}`;
-  const create = (name: string, channel = MS_CHANNEL) => cb(['create-microsoft-teams-channel-configuration', '--channel-id', channel, '--channel-name', 'General',
+  const create = (name: string) => cb(['create-microsoft-teams-channel-configuration', '--channel-id', MS_CHANNEL, '--channel-name', 'General',
     '--team-id', MS_TEAM, '--team-name', 'Platform', '--tenant-id', TENANT, '--iam-role-arn', role, '--configuration-name', name]);
 
   it('CreateMicrosoftTeamsChannelConfiguration and its errors', async () => {
     const out = ok(await create('teams-general'));
     assert.equal(out.ChannelConfiguration.ChatConfigurationArn, teamsArn('teams-general'));
     assert.equal(out.ChannelConfiguration.TenantId, TENANT);
-    const [dup, badChannel] = await Promise.all([create('teams-general'), create('teams-bad', 'not-a-teams-channel')]);
-    assert.equal(err(dup), 'ConflictException');
-    assert.equal(err(badChannel), 'InvalidParameterException');
+    assert.equal(err(await create('teams-general')), 'ConflictException');
+    const badChannel = await api('CreateMicrosoftTeamsChannelConfiguration', { ChannelId: 'not-a-teams-channel', TeamId: MS_TEAM, TenantId: TENANT, IamRoleArn: role, ConfigurationName: 'bad' });
+    assert.equal(badChannel.code, 'InvalidParameterException');
   });
 
   it('Get, Update and List channel configurations', async () => {
@@ -195,18 +206,15 @@ describe('Microsoft Teams', () => {
     assert.equal(got.ChannelConfiguration.ConfigurationName, 'teams-general');
     const upd = ok(await cb(['update-microsoft-teams-channel-configuration', '--chat-configuration-arn', teamsArn('teams-general'), '--channel-id', MS_CHANNEL, '--logging-level', 'INFO']));
     assert.equal(upd.ChannelConfiguration.LoggingLevel, 'INFO');
-    const [list, filtered, none, notFound, notFoundUpd] = await Promise.all([
-      cb(['list-microsoft-teams-channel-configurations']),
-      cb(['list-microsoft-teams-channel-configurations', '--team-id', MS_TEAM]),
-      cb(['list-microsoft-teams-channel-configurations', '--team-id', '00000000-0000-0000-0000-000000000000']),
-      cb(['get-microsoft-teams-channel-configuration', '--chat-configuration-arn', teamsArn('nope')]),
-      cb(['update-microsoft-teams-channel-configuration', '--chat-configuration-arn', teamsArn('nope'), '--channel-id', MS_CHANNEL]),
+    assert.equal(ok(await cb(['list-microsoft-teams-channel-configurations'])).TeamChannelConfigurations.length, 1);
+    assert.equal(err(await cb(['get-microsoft-teams-channel-configuration', '--chat-configuration-arn', teamsArn('nope')])), 'ResourceNotFoundException');
+    assert.equal(err(await cb(['update-microsoft-teams-channel-configuration', '--chat-configuration-arn', teamsArn('nope'), '--channel-id', MS_CHANNEL])), 'ResourceNotFoundException');
+    const [filtered, none] = await Promise.all([
+      api('ListMicrosoftTeamsChannelConfigurations', { TeamId: MS_TEAM }),
+      api('ListMicrosoftTeamsChannelConfigurations', { TeamId: '00000000-0000-0000-0000-000000000000' }),
     ]);
-    assert.equal(ok(list).TeamChannelConfigurations.length, 1);
-    assert.equal(ok(filtered).TeamChannelConfigurations.length, 1);
-    assert.equal(ok(none).TeamChannelConfigurations.length, 0);
-    assert.equal(err(notFound), 'ResourceNotFoundException');
-    assert.equal(err(notFoundUpd), 'ResourceNotFoundException');
+    assert.equal(filtered.json.TeamChannelConfigurations.length, 1);
+    assert.equal(none.json.TeamChannelConfigurations.length, 0);
   });
 
   it('configured teams and user identities: list and delete', async () => {
@@ -216,33 +224,32 @@ describe('Microsoft Teams', () => {
     assert.equal(ids.TeamsUserIdentities[0].UserId, 'bbbbbbbb-1111-2222-3333-444444444444');
     const del = ['delete-microsoft-teams-user-identity', '--chat-configuration-arn', teamsArn('teams-general'), '--user-id', 'bbbbbbbb-1111-2222-3333-444444444444'];
     ok(await cb(del));
-    const [again, teamInUse] = await Promise.all([cb(del), cb(['delete-microsoft-teams-configured-team', '--team-id', MS_TEAM])]);
-    assert.equal(err(again), 'ResourceNotFoundException');
-    assert.equal(err(teamInUse), 'InvalidParameterException');
+    assert.equal(err(await cb(del)), 'ResourceNotFoundException');
+    assert.equal(err(await cb(['delete-microsoft-teams-configured-team', '--team-id', MS_TEAM])), 'InvalidParameterException', 'still in use');
   });
 
   it('DeleteMicrosoftTeamsChannelConfiguration, then the team can go', async () => {
     ok(await cb(['delete-microsoft-teams-channel-configuration', '--chat-configuration-arn', teamsArn('teams-general')]));
     assert.equal(err(await cb(['delete-microsoft-teams-channel-configuration', '--chat-configuration-arn', teamsArn('teams-general')])), 'ResourceNotFoundException');
     ok(await cb(['delete-microsoft-teams-configured-team', '--team-id', MS_TEAM]));
-    assert.equal(err(await cb(['delete-microsoft-teams-configured-team', '--team-id', MS_TEAM])), 'InvalidParameterException');
+    assert.equal((await api('DeleteMicrosoftTeamsConfiguredTeam', { TeamId: MS_TEAM })).code, 'InvalidParameterException');
   });
 });
 
 describe('Chime webhooks', () => {
   const arn = (name = 'hook') => `arn:aws:chatbot::${acct}:chat-configuration/chime-webhook/${name}`;
   // --cli-input-json: given as a flag, the CLI would try to download an https:// value.
-  const create = (url = WEBHOOK) => cb(['create-chime-webhook-configuration', '--cli-input-json', JSON.stringify({
+  const input = (url = WEBHOOK) => ({
     WebhookDescription: 'ops room', WebhookUrl: url, SnsTopicArns: [`arn:aws:sns:us-east-1:${acct}:alarms`], IamRoleArn: role, ConfigurationName: 'hook',
-  })]);
+  });
+  const create = () => cb(['create-chime-webhook-configuration', '--cli-input-json', JSON.stringify(input())]);
 
   it('Create, Describe, Update and Delete, never returning the webhook URL', async () => {
     const out = ok(await create());
     assert.equal(out.WebhookConfiguration.ChatConfigurationArn, arn());
     assert.equal(out.WebhookConfiguration.WebhookDescription, 'ops room');
-    const [dup, badUrl] = await Promise.all([create(), create('https://example.com/hook')]);
-    assert.equal(err(dup), 'ConflictException');
-    assert.equal(err(badUrl), 'InvalidParameterException');
+    assert.equal(err(await create()), 'ConflictException');
+    assert.equal((await api('CreateChimeWebhookConfiguration', { ...input('https://example.com/hook'), ConfigurationName: 'hook2' })).code, 'InvalidParameterException');
     const listed = ok(await cb(['describe-chime-webhook-configurations']));
     assert.equal(listed.WebhookConfigurations.length, 1);
     assert.ok(!JSON.stringify(listed).includes('hooks.chime.aws'), 'the webhook URL is never returned');
@@ -257,41 +264,36 @@ describe('Chime webhooks', () => {
 describe('custom actions, associations, preferences and tags', () => {
   const actionArn = (n: string) => `arn:aws:chatbot::${acct}:custom-action/${n}`;
   const token = 'client-token-0123456789-0123456789-abc';
-  const create = (name: string, extra: string[] = []) => cb(['create-custom-action', '--action-name', name, '--definition', '{"CommandText":"lambda list-functions"}', ...extra]);
+  const definition = { CommandText: 'lambda list-functions' };
 
   it('CreateCustomAction (idempotent by ClientToken), GetCustomAction, UpdateCustomAction, ListCustomActions', async () => {
-    assert.equal(ok(await create('list-fns', ['--alias-name', 'fns', '--client-token', token])).CustomActionArn, actionArn('list-fns'));
-    const [repeat, dup, aliasDup] = await Promise.all([create('list-fns', ['--client-token', token]), create('list-fns'), create('other', ['--alias-name', 'fns'])]);
-    assert.equal(ok(repeat).CustomActionArn, actionArn('list-fns'));
-    assert.equal(err(dup), 'ConflictException');
-    assert.equal(err(aliasDup), 'ConflictException');
-    const got = ok(await cb(['get-custom-action', '--custom-action-arn', actionArn('list-fns')]));
-    assert.deepEqual(got.CustomAction, { CustomActionArn: actionArn('list-fns'), Definition: { CommandText: 'lambda list-functions' }, AliasName: 'fns', ActionName: 'list-fns' });
-    ok(await cb(['update-custom-action', '--custom-action-arn', actionArn('list-fns'), '--definition', '{"CommandText":"lambda get-function --function-name f"}']));
-    assert.equal(ok(await cb(['get-custom-action', '--custom-action-arn', actionArn('list-fns')])).CustomAction.Definition.CommandText, 'lambda get-function --function-name f');
-    const [getMissing, updMissing, list] = await Promise.all([
-      cb(['get-custom-action', '--custom-action-arn', actionArn('nope')]),
-      cb(['update-custom-action', '--custom-action-arn', actionArn('nope'), '--definition', '{"CommandText":"x"}']),
-      cb(['list-custom-actions']),
+    const create = ['create-custom-action', '--action-name', 'list-fns', '--definition', JSON.stringify(definition)];
+    assert.equal(ok(await cb([...create, '--alias-name', 'fns', '--client-token', token])).CustomActionArn, actionArn('list-fns'));
+    assert.equal(err(await cb(create)), 'ConflictException');
+    const [repeat, aliasDup] = await Promise.all([
+      api('CreateCustomAction', { ActionName: 'list-fns', Definition: definition, ClientToken: token }),
+      api('CreateCustomAction', { ActionName: 'other', Definition: definition, AliasName: 'fns' }),
     ]);
-    assert.equal(err(getMissing), 'ResourceNotFoundException');
-    assert.equal(err(updMissing), 'ResourceNotFoundException');
-    assert.deepEqual(ok(list).CustomActions, [actionArn('list-fns')]);
+    assert.equal(repeat.json.CustomActionArn, actionArn('list-fns'), 'the same ClientToken answers as the first time');
+    assert.equal(aliasDup.code, 'ConflictException');
+    const got = ok(await cb(['get-custom-action', '--custom-action-arn', actionArn('list-fns')]));
+    assert.deepEqual(got.CustomAction, { CustomActionArn: actionArn('list-fns'), Definition: definition, AliasName: 'fns', ActionName: 'list-fns' });
+    ok(await cb(['update-custom-action', '--custom-action-arn', actionArn('list-fns'), '--definition', '{"CommandText":"lambda get-function --function-name f"}']));
+    assert.equal((await api('GetCustomAction', { CustomActionArn: actionArn('list-fns') })).json.CustomAction.Definition.CommandText, 'lambda get-function --function-name f');
+    assert.equal(err(await cb(['get-custom-action', '--custom-action-arn', actionArn('nope')])), 'ResourceNotFoundException');
+    assert.equal(err(await cb(['update-custom-action', '--custom-action-arn', actionArn('nope'), '--definition', '{"CommandText":"x"}'])), 'ResourceNotFoundException');
+    assert.deepEqual(ok(await cb(['list-custom-actions'])).CustomActions, [actionArn('list-fns')]);
   });
 
   it('AssociateToConfiguration, ListAssociations, DisassociateFromConfiguration', async () => {
     const assoc = ['--resource', actionArn('list-fns'), '--chat-configuration', slackArn('alerts')];
     ok(await cb(['associate-to-configuration', ...assoc]));
-    const [unknownAction, unknownConfig] = await Promise.all([
-      cb(['associate-to-configuration', '--resource', actionArn('nope'), '--chat-configuration', slackArn('alerts')]),
-      cb(['associate-to-configuration', '--resource', actionArn('list-fns'), '--chat-configuration', slackArn('nope')]),
-    ]);
-    assert.equal(err(unknownAction), 'InvalidRequestException');
-    assert.equal(err(unknownConfig), 'InvalidRequestException');
+    assert.equal(err(await cb(['associate-to-configuration', '--resource', actionArn('nope'), '--chat-configuration', slackArn('alerts')])), 'InvalidRequestException');
+    assert.equal((await api('AssociateToConfiguration', { Resource: actionArn('list-fns'), ChatConfiguration: slackArn('nope') })).code, 'InvalidRequestException');
     assert.deepEqual(ok(await cb(['list-associations', '--chat-configuration', slackArn('alerts')])).Associations, [{ Resource: actionArn('list-fns') }]);
     ok(await cb(['disassociate-from-configuration', ...assoc]));
     assert.equal(err(await cb(['disassociate-from-configuration', ...assoc])), 'InvalidRequestException');
-    assert.deepEqual(ok(await cb(['list-associations', '--chat-configuration', slackArn('alerts')])).Associations, []);
+    assert.deepEqual((await api('ListAssociations', { ChatConfiguration: slackArn('alerts') })).json.Associations, []);
   });
 
   it('TagResource, ListTagsForResource, UntagResource', async () => {
@@ -299,17 +301,13 @@ describe('custom actions, associations, preferences and tags', () => {
     assert.deepEqual(ok(await cb(['list-tags-for-resource', '--resource-arn', slackArn('alerts')])).Tags,
       [{ TagKey: 'team', TagValue: 'sre' }, { TagKey: 'env', TagValue: 'prod' }]);
     ok(await cb(['untag-resource', '--resource-arn', slackArn('alerts'), '--tag-keys', 'team']));
+    assert.deepEqual((await api('ListTagsForResource', { ResourceARN: slackArn('alerts') })).json.Tags, [{ TagKey: 'env', TagValue: 'prod' }]);
     const many = Array.from({ length: 50 }, (_, n) => `TagKey=k${n},TagValue=v`);
-    const [tags, tooMany, unknown] = await Promise.all([
-      cb(['list-tags-for-resource', '--resource-arn', slackArn('alerts')]),
-      cb(['tag-resource', '--resource-arn', slackArn('alerts'), '--tags', ...many]),
-      cb(['list-tags-for-resource', '--resource-arn', actionArn('nope')]),
-    ]);
-    assert.deepEqual(ok(tags).Tags, [{ TagKey: 'env', TagValue: 'prod' }]);
-    assert.equal(err(tooMany), 'TooManyTagsException');
-    assert.equal(err(unknown), 'ResourceNotFoundException');
-    ok(await cb(['tag-resource', '--resource-arn', actionArn('list-fns'), '--tags', 'TagKey=a,TagValue=b']));
-    assert.deepEqual(ok(await cb(['list-tags-for-resource', '--resource-arn', actionArn('list-fns')])).Tags, [{ TagKey: 'a', TagValue: 'b' }]);
+    assert.equal(err(await cb(['tag-resource', '--resource-arn', slackArn('alerts'), '--tags', ...many])), 'TooManyTagsException');
+    assert.equal(err(await cb(['list-tags-for-resource', '--resource-arn', actionArn('nope')])), 'ResourceNotFoundException');
+    assert.equal(err(await cb(['untag-resource', '--resource-arn', actionArn('nope'), '--tag-keys', 'a'])), 'ResourceNotFoundException');
+    assert.equal((await api('TagResource', { ResourceARN: actionArn('list-fns'), Tags: [{ TagKey: 'a', TagValue: 'b' }] })).status, 200);
+    assert.deepEqual((await api('ListTagsForResource', { ResourceARN: actionArn('list-fns') })).json.Tags, [{ TagKey: 'a', TagValue: 'b' }]);
   });
 
   it('DeleteCustomAction, twice is not found', async () => {
@@ -320,40 +318,39 @@ describe('custom actions, associations, preferences and tags', () => {
   it('GetAccountPreferences and UpdateAccountPreferences; the preference becomes the default', async () => {
     assert.deepEqual(ok(await cb(['get-account-preferences'])).AccountPreferences, { UserAuthorizationRequired: false, TrainingDataCollectionEnabled: false });
     assert.deepEqual(ok(await cb(['update-account-preferences', '--user-authorization-required'])).AccountPreferences, { UserAuthorizationRequired: true, TrainingDataCollectionEnabled: false });
-    const [prefs, otherPrefs, created] = await Promise.all([
-      cb(['get-account-preferences']), cb(['get-account-preferences'], other),
-      cb(['create-slack-channel-configuration', '--slack-team-id', TEAM, '--slack-channel-id', 'C0THIRD', '--iam-role-arn', role, '--configuration-name', 'third']),
+    const [prefs, otherPrefs, created, bad] = await Promise.all([
+      api('GetAccountPreferences', {}), api('GetAccountPreferences', {}, other),
+      api('CreateSlackChannelConfiguration', { SlackTeamId: TEAM, SlackChannelId: 'C0THIRD', IamRoleArn: role, ConfigurationName: 'third' }),
+      api('UpdateAccountPreferences', { UserAuthorizationRequired: 'yes' }),
     ]);
-    assert.equal(ok(prefs).AccountPreferences.UserAuthorizationRequired, true);
-    assert.equal(ok(otherPrefs).AccountPreferences.UserAuthorizationRequired, false);
-    assert.equal(ok(created).ChannelConfiguration.UserAuthorizationRequired, true);
-    const bad = await signedFetch({ url: srv.url, path: '/update-account-preferences', service: 'chatbot', region: 'us-east-1', body: '{"UserAuthorizationRequired":"yes"}',
-      credentials: { accessKeyId: srv.admin.accessKeyId, secretAccessKey: srv.admin.secretAccessKey }, headers: { 'content-type': 'application/json' } });
-    assert.equal(errorCodeOf(bad), 'SerializationException');
+    assert.equal(prefs.json.AccountPreferences.UserAuthorizationRequired, true);
+    assert.equal(otherPrefs.json.AccountPreferences.UserAuthorizationRequired, false);
+    assert.equal(created.json.ChannelConfiguration.UserAuthorizationRequired, true);
+    assert.equal(bad.code, 'SerializationException');
   });
 });
 
 describe('records and the end of a workspace', () => {
   it('records writes with their wire names and hidden secrets, reads as readOnly', async () => {
-    const r = await srv.aws(['cloudtrail', 'lookup-events', '--lookup-attributes', 'AttributeKey=EventSource,AttributeValue=chatbot.amazonaws.com', '--max-results', '50']);
+    const r = await srv.aws(['cloudtrail', 'lookup-events', '--lookup-attributes', 'AttributeKey=EventSource,AttributeValue=chatbot.amazonaws.com']);
     const recs = (ok(r).Events as { CloudTrailEvent: string }[]).map((e) => JSON.parse(e.CloudTrailEvent) as TrailRecord);
-    const create = recs.find((x) => x.eventName === 'CreateSlackChannelConfiguration' && !x.errorCode && x.requestParameters.ConfigurationName === 'third')!;
+    const create = recs.find((x) => x.eventName === 'CreateSlackChannelConfiguration' && !x.errorCode && x.requestParameters.ConfigurationName === 'alerts')!;
     assert.equal(create.requestParameters.SlackTeamId, TEAM);
+    assert.equal(create.requestParameters.SlackChannelName, undefined, 'not sent, not logged');
     assert.equal(create.readOnly, false);
     assert.equal(create.awsRegion, 'us-east-1');
-    assert.deepEqual(create.resources, [{ accountId: acct, type: 'AWS::Chatbot::SlackChannelConfiguration', ARN: slackArn('third') }]);
-    assert.equal(create.responseElements?.ChannelConfiguration.ChatConfigurationArn, slackArn('third'));
+    assert.deepEqual(create.resources, [{ accountId: acct, type: 'AWS::Chatbot::SlackChannelConfiguration', ARN: slackArn('alerts') }]);
+    assert.equal(create.responseElements?.ChannelConfiguration.ChatConfigurationArn, slackArn('alerts'));
     const chime = recs.find((x) => x.eventName === 'CreateChimeWebhookConfiguration' && !x.errorCode)!;
     assert.equal(chime.requestParameters.WebhookUrl, 'HIDDEN_DUE_TO_SECURITY_REASONS');
     const list = recs.find((x) => x.eventName === 'ListCustomActions')!;
     assert.equal(list.readOnly, true);
     assert.equal(list.responseElements, null);
-    const failed = recs.find((x) => x.eventName === 'DeleteCustomAction' && x.errorCode)!;
-    assert.equal(failed.errorCode, 'ResourceNotFoundException');
+    assert.equal(recs.find((x) => x.eventName === 'DeleteCustomAction' && x.errorCode)?.errorCode, 'ResourceNotFoundException');
   });
 
   it('DeleteSlackWorkspaceAuthorization removes the workspace and its token once unused', async () => {
-    for (const n of ['alerts', 'third']) ok(await cb(['delete-slack-channel-configuration', '--chat-configuration-arn', slackArn(n)]));
+    for (const n of ['alerts', 'third']) assert.equal((await api('DeleteSlackChannelConfiguration', { ChatConfigurationArn: slackArn(n) })).status, 204);
     ok(await cb(['delete-slack-workspace-authorization', '--slack-team-id', TEAM]));
     assert.deepEqual(ok(await cb(['describe-slack-workspaces'])).SlackWorkspaces, []);
     assert.equal(await store.getWorkspace(TEAM), undefined);

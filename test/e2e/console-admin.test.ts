@@ -49,7 +49,7 @@ describe('console: trails', () => {
     await page.click('#create-trail-submit');
     await page.getByRole('status').filter({ hasText: 'Created trail console-trail.' }).waitFor();
     const row = page.locator('#trails-table tr[data-trail="console-trail"]');
-    assert.match(await row.textContent() ?? '', /us-east-1.*Yes.*console-trail-logs \/audit.*Enabled.*Logging/);
+    assert.match(await row.textContent() ?? '', /console-trailus-east-1 · multi-region.*console-trail-logs \/audit.*Enabled.*Logging/);
     const trails = await srv.aws(['cloudtrail', 'describe-trails']);
     assert.equal(trails.json.trailList[0].S3KeyPrefix, 'audit');
     assert.equal(trails.json.trailList[0].LogFileValidationEnabled, true);
@@ -64,13 +64,13 @@ describe('console: trails', () => {
     await row().getByRole('button', { name: 'Start logging' }).click();
     await row().locator('.pill', { hasText: 'Logging' }).waitFor();
     // The console's own calls are events too: within a few delivery windows one file is delivered.
-    for (let i = 0; i < 30 && /None yet/.test(await row().locator('td').nth(6).textContent() ?? ''); i++) {
+    for (let i = 0; i < 30 && /None yet/.test(await row().locator('td.last-delivery').textContent() ?? ''); i++) {
       await new Promise((r) => setTimeout(r, 1000));
       await page.reload();
       await row().waitFor();
     }
-    assert.match(await row().locator('td').nth(6).textContent() ?? '', /\d{2}:\d{2}:\d{2}/, 'last delivery time shown');
-    assert.equal(await row().locator('td').nth(7).textContent(), 'None', 'no delivery error');
+    assert.match(await row().locator('td.last-delivery').textContent() ?? '', /\d{2}:\d{2}:\d{2}/, 'last delivery time shown');
+    assert.equal(await row().locator('td.last-error').textContent(), 'None', 'no delivery error');
     await w.shot('trails');
   });
 
@@ -134,7 +134,7 @@ describe('console: chat clients', () => {
     await page.click('#cfg-submit');
     await page.getByRole('status').filter({ hasText: 'Created channel configuration ops-alerts.' }).waitFor();
     const row = () => page.locator('#channels-table tr[data-config="ops-alerts"]');
-    assert.match(await row().textContent() ?? '', /Acme Corp.*#alerts.*chatbot-console.*None.*ReadOnlyAccess.*ERROR/);
+    assert.match(await row().textContent() ?? '', /Acme Corp#alertschatbot-console.*None.*ReadOnlyAccess.*ERROR/);
 
     await row().getByRole('button', { name: 'Edit ops-alerts' }).click();
     assert.equal(await page.isDisabled('#cfg-name'), true);
@@ -151,7 +151,7 @@ describe('console: chat clients', () => {
     const { page } = w;
     await page.fill('#test-command', '@aws sts get-caller-identity');
     await page.click('#test-run');
-    const out = page.locator('#test-output pre');
+    const out = page.locator('#test-output .answer');
     await out.waitFor();
     assert.match(await out.textContent() ?? '', new RegExp(`assumed-role/chatbot-console/chatbot-session`));
     await w.shot('chat-test');
@@ -167,7 +167,7 @@ describe('console: chat clients', () => {
     const { page } = w;
     await page.fill('#test-command', '@aws iam create-user --user-name mallory');
     await page.click('#test-run');
-    await page.locator('#test-output pre', { hasText: /AccessDenied|not authorized/ }).waitFor();
+    await page.locator('#test-output .answer-failed', { hasText: /AccessDenied|not authorized/ }).waitFor();
   });
 
   it('deletes a channel configuration after confirmation', async () => {

@@ -127,12 +127,29 @@ describe('s3', () => {
     assert.equal(notEmpty?.requestParameters.bucketName, 'cli-bucket');
   });
 
+  test('aws s3 cp of a 9 MiB file goes multipart up and ranged down', async () => {
+    const big = crypto.randomBytes(9 * 1024 * 1024);
+    const local = path.join(work, 'big.bin');
+    fs.writeFileSync(local, big);
+    assert.equal((await cli(['s3', 'mb', 's3://big-bucket'])).code, 0);
+    const up = await cli(['s3', 'cp', local, 's3://big-bucket/big.bin']);
+    assert.equal(up.code, 0, up.stderr);
+    const head = await srv.aws(['s3api', 'head-object', '--bucket', 'big-bucket', '--key', 'big.bin']);
+    assert.match(head.json.ETag, /^"[0-9a-f]{32}-2"$/, 'a two-part upload');
+    assert.equal(head.json.ContentLength, big.length);
+    const down = await cli(['s3', 'cp', 's3://big-bucket/big.bin', path.join(work, 'big.out')]);
+    assert.equal(down.code, 0, down.stderr);
+    assert.ok(fs.readFileSync(path.join(work, 'big.out')).equals(big));
+    assert.equal((await cli(['s3', 'rb', 's3://big-bucket', '--force'])).code, 0);
+    assert.ok(!fs.existsSync(path.join(srv.dataDir, 'objects', 'big-bucket')), 'the bucket folder is gone, parts included');
+  });
+
   test('s3api: regions, metadata, paging with markers and tokens, delimiters', async () => {
     const west = await srv.aws(['s3api', 'create-bucket', '--bucket', 'west-bucket', '--create-bucket-configuration', 'LocationConstraint=us-west-2'], { region: 'us-west-2' });
     assert.equal(west.code, 0, west.stderr);
     assert.equal((await srv.aws(['s3api', 'get-bucket-location', '--bucket', 'west-bucket'])).json.LocationConstraint, 'us-west-2');
     const westSdk = new S3Client(srv.sdkConfig('us-west-2'));
-    assert.equal(await westSdk.send(new CreateBucketCommand({ Bucket: 'wrong-region' })).catch((e: Error) => e.name), 'IllegalLocationConstraintException');
+    assert.equal(await westSdk.send(new CreateBucketCommand({ Bucket: 'wrong-region', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } })).catch((e: Error) => e.name), 'IllegalLocationConstraintException');
     westSdk.destroy();
     assert.equal((await srv.aws(['s3api', 'create-bucket', '--bucket', 'east-bucket'])).code, 0);
     assert.equal((await srv.aws(['s3api', 'get-bucket-location', '--bucket', 'east-bucket'])).json.LocationConstraint, null);

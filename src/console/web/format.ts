@@ -100,3 +100,20 @@ export function eventsAsCsv(events: LookupEvent[]): string {
   });
   return [head.join(','), ...rows].join('\r\n') + '\r\n';
 }
+
+/**
+ * A chat answer as Slack would show it: ``` blocks as code, *bold* and `code` inline, line breaks
+ * kept. Only these few marks; everything else stays plain text.
+ */
+export function slackText(text: string): HTMLElement {
+  const box = h('div', { class: 'slack-text' });
+  text.split('```').forEach((part, i) => {
+    if (i % 2 === 1) { box.appendChild(h('pre', { class: 'slack-code' }, part.replace(/^\n/, ''))); return; }
+    const p = h('p');
+    for (const m of part.matchAll(/\*([^*\n]+)\*|`([^`\n]+)`|([^*`]+|[*`])/g)) {
+      p.appendChild(m[1] !== undefined ? h('strong', null, m[1]) : m[2] !== undefined ? h('code', null, m[2]) : document.createTextNode(m[3]));
+    }
+    if (part.trim()) box.appendChild(p);
+  });
+  return box;
+}

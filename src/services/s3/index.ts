@@ -11,6 +11,7 @@ import { s3Recording } from './recording.js';
 import { bucketHandlers } from './bucket-handlers.js';
 import { objectHandlers } from './object-handlers.js';
 import { listHandlers } from './list-handlers.js';
+import { multipartHandlers } from './multipart-handlers.js';
 import { responseSize, s3RawResponse } from './responses.js';
 import { withEventData, type S3Deps } from './common.js';
 import { BucketStore } from './store.js';
@@ -26,7 +27,7 @@ export function s3Deps(docs: DocumentStore, dataDir: string, maxObjectBytes: num
 
 export function s3Service(deps: S3Deps): ServiceDefinition {
   const model = s3Model();
-  const raw: Record<string, Handler> = { ...bucketHandlers(deps), ...objectHandlers(deps), ...listHandlers(deps) };
+  const raw: Record<string, Handler> = { ...bucketHandlers(deps), ...objectHandlers(deps), ...listHandlers(deps), ...multipartHandlers(deps) };
   const size = (op: string, out: Record<string, unknown> | undefined, err: AwsError | undefined, id: string) => responseSize(model, op, out, err, id);
   const handlers = Object.fromEntries(Object.entries(raw).map(([op, h]) => [op, withEventData(op, h, size)]));
   return {

@@ -38,7 +38,10 @@ export function channelForm(region: string, workspaces: SlackWorkspace[], existi
   };
   team.addEventListener('change', loadChannels);
   loadChannels();
-  channel.addEventListener('change', () => { const n = names.get(channel.value.trim()); if (n && !channelName.value) channelName.value = n; });
+  // The name follows the chosen channel until the user types a name of their own.
+  let nameTyped = !!existing?.SlackChannelName;
+  channelName.addEventListener('input', () => { nameTyped = channelName.value !== ''; });
+  channel.addEventListener('input', () => { if (!nameTyped) channelName.value = names.get(channel.value.trim()) ?? ''; });
   const roleList = h('datalist', { id: 'cfg-role-list' });
   suggest(roleList, async () => ((await api.iam.listRoles(region)).Roles ?? []).map((r) => r.Arn));
   const role = h('input', { id: 'cfg-role', required: true, list: 'cfg-role-list', autocomplete: 'off', spellcheck: 'false', value: existing?.IamRoleArn ?? '' });

@@ -8,6 +8,7 @@ import type { App, Page } from '../app.js';
 import { errorText } from '../app.js';
 import { busy, h, replace, status } from '../dom.js';
 import { channelForm } from './chat-form.js';
+import { slackText } from '../format.js';
 
 class ChatView {
   private readonly note = h('div', { class: 'notice-slot' });
@@ -188,7 +189,7 @@ class ChatView {
       void busy(run, 'Running\u2026', async () => {
         try {
           const a = await api.chatTest(select.value, command.value);
-          replace(out, h('pre', { class: `answer ${a.ok ? '' : 'answer-failed'}`, tabindex: 0 }, a.text ?? ''));
+          replace(out, h('div', { class: `answer ${a.ok ? '' : 'answer-failed'}`, tabindex: 0, 'aria-label': 'Answer' }, slackText(a.text ?? '')));
         } catch (err) {
           replace(out, status('error', `The command could not run: ${errorText(err)}`));
         }

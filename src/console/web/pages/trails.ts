@@ -78,7 +78,7 @@ class TrailsView {
     const statuses = await Promise.all(trails.map((t) => api.cloudtrail.getTrailStatus(this.app.region, t.TrailARN ?? t.Name).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))))));
     replace(this.list, h('table', { class: 'data', id: 'trails-table' },
       h('caption', { class: 'visually-hidden' }, 'Trails'),
-      h('thead', null, h('tr', null, ['Name', 'Home region', 'Multi-region', 'S3 bucket', 'SNS topic', 'Validation', 'Status', 'Last delivery', 'Last error', 'Files', 'Actions'].map((c) => h('th', { scope: 'col' }, c)))),
+      h('thead', null, h('tr', null, ['Name', 'S3 bucket', 'SNS topic', 'Validation', 'Status', 'Last delivery', 'Last error', 'Files', 'Actions'].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', null, trails.map((t, i) => this.row(t, statuses[i])))));
   }
 
@@ -99,15 +99,14 @@ class TrailsView {
     const err = lastError(s);
     const delivery = s instanceof Error ? undefined : s.LatestDeliveryTime;
     return h('tr', { 'data-trail': t.Name },
-      h('th', { scope: 'row' }, t.Name),
-      h('td', null, t.HomeRegion ?? '—'),
-      h('td', null, t.IsMultiRegionTrail ? 'Yes' : 'No'),
+      h('th', { scope: 'row' }, t.Name,
+        h('span', { class: 'sub' }, `${t.HomeRegion ?? this.app.region} \u00b7 ${t.IsMultiRegionTrail ? 'multi-region' : 'single region'}`)),
       h('td', { class: 'wrap' }, t.S3BucketName ?? '—', t.S3KeyPrefix ? h('span', { class: 'muted' }, ` /${t.S3KeyPrefix}`) : null),
       h('td', { class: 'wrap' }, t.SnsTopicName ?? h('span', { class: 'muted' }, '—')),
       h('td', null, t.LogFileValidationEnabled ? 'Enabled' : 'Disabled'),
       h('td', null, statusCell(s)),
-      h('td', { class: 'nowrap' }, delivery ? formatTime(delivery) : h('span', { class: 'muted' }, 'None yet')),
-      h('td', { class: err ? 'wrap error-text' : 'muted' }, err || 'None'),
+      h('td', { class: 'nowrap last-delivery' }, delivery ? formatTime(delivery) : h('span', { class: 'muted' }, 'None yet')),
+      h('td', { class: err ? 'wrap last-error error-text' : 'last-error muted' }, err || 'None'),
       h('td', null, filesLink(this.app, t)),
       h('td', null, toggle));
   }

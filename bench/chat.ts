@@ -1,0 +1,85 @@
+// Chat command round trip: a signed Slack `app_mention` in → chat.postMessage out at the local
+// Slack peer, with 20 channels asking at once. Each command is a real AssumeRole (as
+// chatbot.amazonaws.com) plus the call, both recorded durably, then the answer posted to Slack.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../src/config.js';
+import { startChattrail } from '../src/server/app.js';
+import { createLogger } from '../src/server/runtime.js';
+import { chatbotStoreFor } from '../src/services/chatbot/module.js';
+import type { ModuleDeps } from '../src/server/module.js';
+import { startSlackPeer } from '../test/slack-peer/peer.js';
+import { appMention, sendEvent } from '../test/slack-peer/events.js';
+
+export interface BenchRow { metric: string; value: string; peer: string; ratio: string; target: string; pass: boolean }
+
+const SECRET = 'bench-signing-secret';
+const TEAM = 'T0BENCH';
+const CHANNELS = 20;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+export async function runChatBench(rounds = Number(process.env.BENCH_CHAT_ROUNDS ?? 25)): Promise<BenchRow[]> {
+  const peer = await startSlackPeer();
+  const channels = Array.from({ length: CHANNELS }, (_, i) => ({ id: `C0B${String(i).padStart(4, '0')}`, name: `bench-${i}` }));
+  peer.addWorkspace({ teamId: TEAM, teamName: 'Bench', channels, users: [{ id: 'U0BENCH', name: 'bench' }] });
+  const bot = peer.bot(TEAM);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chattrail-chat-bench-'));
+  const app = await startChattrail(loadConfig([], {
+    CHATTRAIL_PORT: '0', CHATTRAIL_DATA_DIR: dataDir, CHATTRAIL_REGION: 'us-east-2',
+    CHATTRAIL_SLACK_API_URL: peer.url, CHATTRAIL_SLACK_SIGNING_SECRET: SECRET,
+  }), { logger: createLogger('error') });
+  try {
+    const accountId = app.firstAdmin!.accountId;
+    // Workspace and configurations straight into storage: the benchmark measures commands, not setup.
+    const store = chatbotStoreFor({ config: app.config, stores: app.stores, logger: app.logger } as unknown as ModuleDeps);
+    await store.saveInstallation(accountId, app.firstAdmin!.userName, {
+      teamId: TEAM, teamName: 'Bench', botUserId: bot.userId, botToken: bot.token, installedAt: new Date(), scopes: [],
+    } as never);
+    await app.identity.createRole(accountId, {
+      roleName: 'bench-chat', roleId: 'AROABENCHBENCHBENCH00', arn: `arn:aws:iam::${accountId}:role/bench-chat`, path: '/', createDate: new Date(),
+      assumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'chatbot.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
+      maxSessionDuration: 3600, tags: [], inlinePolicies: {}, attachedPolicies: ['arn:aws:iam::aws:policy/ReadOnlyAccess'],
+    });
+    for (const c of channels) {
+      const name = c.name;
+      await store.slackConfigs.put(accountId, name, {
+        SlackTeamName: 'Bench', SlackTeamId: TEAM, SlackChannelId: c.id, SlackChannelName: c.name,
+        ChatConfigurationArn: `arn:aws:chatbot::${accountId}:chat-configuration/slack-channel/${name}`,
+        IamRoleArn: `arn:aws:iam::${accountId}:role/bench-chat`, SnsTopicArns: [], ConfigurationName: name, LoggingLevel: 'NONE',
+        GuardrailPolicyArns: [], UserAuthorizationRequired: false, Tags: [], State: 'ENABLED', CreatedAt: new Date(), AccountId: accountId,
+      } as never);
+    }
+    let ts = 1800000000;
+    const once = async (channel: string): Promise<number> => {
+      const id = `${++ts}.000100`;
+      const start = performance.now();
+      const waiting = peer.waitForPost((p) => p.thread_ts === id, 10_000);
+      await sendEvent(`${app.url}/slack/events`, SECRET, appMention({ teamId: TEAM, channel, user: 'U0BENCH', text: `<@${bot.userId}> sts get-caller-identity`, ts: id }), { teamId: TEAM, botUserId: bot.userId });
+      await waiting;
+      return performance.now() - start;
+    };
+    for (const c of channels.slice(0, 5)) await once(c.id); // warm-up
+    const samples: number[] = [];
+    if (process.env.BENCH_CHAT_SEQUENTIAL) { for (let i = 0; i < 20; i++) { const t = await once(channels[0].id); process.stderr.write(`seq ${t.toFixed(1)}\n`); } }
+    for (let r = 0; r < rounds; r++) samples.push(...(await Promise.all(channels.map((c) => once(c.id)))));
+    samples.sort((a, b) => a - b);
+    const p50 = percentile(samples, 50);
+    const p99 = percentile(samples, 99);
+    return [
+      { metric: `chat command round trip p50 (${CHANNELS} channels, ${samples.length} cmds)`, value: `${p50.toFixed(1)} ms`, peer: '-', ratio: '-', target: '-', pass: true },
+      { metric: `chat command round trip p99 (${CHANNELS} channels)`, value: `${p99.toFixed(1)} ms`, peer: '-', ratio: '-', target: '< 50 ms', pass: p99 < 50 },
+    ];
+  } finally {
+    await app.close();
+    await peer.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  runChatBench().then((rows) => { for (const r of rows) console.log(`${r.metric}: ${r.value} (target ${r.target}) ${r.pass ? 'PASS' : 'FAIL'}`); }, (e: unknown) => { console.error(e); process.exit(1); });
+}

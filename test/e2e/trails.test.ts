@@ -1,0 +1,174 @@
+// End-to-end: the trail API with the AWS CLI (errors included), and delivery into the embedded S3:
+// multi-region vs single-region trails, IncludeGlobalServiceEvents, read/write event selectors,
+// each checked against the event store: every selected call delivered exactly once, nothing else.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { IAMClient, CreateUserCommand, GetUserCommand } from '@aws-sdk/client-iam';
+import { CloudTrailClient, ListTrailsCommand } from '@aws-sdk/client-cloudtrail';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { startTestServer, cliErrorCode, type TestServer } from './harness.js';
+import { createTrailBucket, deliveryCounts, logFiles, requestIdOf, s3Of, storedEvents, waitDelivered } from './trails-helpers.js';
+import type { StoredEvent } from '../../src/trail/event-store.js';
+
+describe('trails', () => {
+  let srv: TestServer;
+  let acct: string;
+  let s3: S3Client;
+  before(async () => {
+    srv = await startTestServer({ CHATTRAIL_DELIVERY_WINDOW_SECONDS: '1', CHATTRAIL_DIGEST_WINDOW_SECONDS: '2' });
+    acct = srv.admin.accountId;
+    s3 = s3Of(srv);
+    await createTrailBucket(srv, 'trail-logs', [`AWSLogs/${acct}/`, `*/AWSLogs/${acct}/`]);
+    assert.equal((await srv.aws(['s3api', 'create-bucket', '--bucket', 'no-policy'])).code, 0);
+  });
+  after(async () => {
+    s3.destroy();
+    await srv.stop();
+  });
+
+  test('create-trail checks its name, bucket, bucket policy and topic as CloudTrail does', async () => {
+    const create = (...args: string[]) => srv.aws(['cloudtrail', 'create-trail', ...args]);
+    assert.equal(cliErrorCode(await create('--name', 'ab', '--s3-bucket-name', 'trail-logs')), 'InvalidTrailNameException');
+    assert.equal(cliErrorCode(await create('--name', 'audit', '--s3-bucket-name', 'no-such-bucket')), 'S3BucketDoesNotExistException');
+    assert.equal(cliErrorCode(await create('--name', 'audit', '--s3-bucket-name', 'no-policy')), 'InsufficientS3BucketPolicyException');
+    // The policy grants AWSLogs/<acct>/ at the root or one level down, not under a/b/.
+    assert.equal(cliErrorCode(await create('--name', 'audit', '--s3-bucket-name', 'trail-logs', '--s3-key-prefix', 'a/b')), 'InsufficientS3BucketPolicyException');
+    assert.equal(cliErrorCode(await create('--name', 'audit', '--s3-bucket-name', 'trail-logs', '--sns-topic-name', 'nope')), 'InsufficientSnsTopicPolicyException');
+    assert.equal(cliErrorCode(await create('--name', 'audit', '--s3-bucket-name', 'trail-logs', '--is-multi-region-trail', '--no-include-global-service-events')),
+      'InvalidParameterCombinationException');
+
+    const ok = await create('--name', 'audit', '--s3-bucket-name', 'trail-logs', '--s3-key-prefix', 'audit');
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.deepEqual(ok.json, {
+      Name: 'audit', S3BucketName: 'trail-logs', S3KeyPrefix: 'audit', IncludeGlobalServiceEvents: true, IsMultiRegionTrail: false,
+      TrailARN: `arn:aws:cloudtrail:us-east-1:${acct}:trail/audit`, LogFileValidationEnabled: false, IsOrganizationTrail: false,
+    });
+    assert.equal(cliErrorCode(await create('--name', 'audit', '--s3-bucket-name', 'trail-logs')), 'TrailAlreadyExistsException');
+    assert.equal(cliErrorCode(await srv.aws(['cloudtrail', 'get-trail', '--name', 'audit'], { region: 'us-west-2' })), 'TrailNotFoundException');
+    const status = await srv.aws(['cloudtrail', 'get-trail-status', '--name', 'audit']);
+    assert.equal(status.json.IsLogging, false);
+
+    const recorded = await srv.aws(['cloudtrail', 'lookup-events', '--lookup-attributes', 'AttributeKey=EventName,AttributeValue=CreateTrail']);
+    const records = recorded.json.Events.map((e: { CloudTrailEvent: string }) => JSON.parse(e.CloudTrailEvent));
+    const success = records.find((r: { errorCode?: string }) => !r.errorCode);
+    assert.deepEqual(success.requestParameters, { name: 'audit', s3BucketName: 'trail-logs', s3KeyPrefix: 'audit' });
+    assert.equal(success.responseElements.trailARN, `arn:aws:cloudtrail:us-east-1:${acct}:trail/audit`);
+    assert.deepEqual(success.resources, [{ accountId: acct, type: 'AWS::CloudTrail::Trail', ARN: `arn:aws:cloudtrail:us-east-1:${acct}:trail/audit` }]);
+    assert.ok(records.some((r: { errorCode?: string }) => r.errorCode === 'InsufficientS3BucketPolicyException'), 'failed creations are recorded too');
+    assert.equal((await srv.aws(['cloudtrail', 'delete-trail', '--name', `arn:aws:cloudtrail:us-east-1:${acct}:trail/audit`])).code, 0);
+    assert.equal(cliErrorCode(await srv.aws(['cloudtrail', 'get-trail', '--name', 'audit'])), 'TrailNotFoundException');
+  });
+
+  test('shadow trails, home-region rules, tags, event and insight selectors, public keys', async () => {
+    const west = { region: 'us-west-2' };
+    const made = await srv.aws(['cloudtrail', 'create-trail', '--name', 'everywhere', '--s3-bucket-name', 'trail-logs', '--is-multi-region-trail',
+      '--tags-list', 'Key=team,Value=sec']);
+    assert.equal(made.code, 0, made.stderr);
+    const arn = made.json.TrailARN as string;
+    const shadows = await srv.aws(['cloudtrail', 'describe-trails'], west);
+    assert.deepEqual(shadows.json.trailList.map((t: { Name: string; HomeRegion: string }) => [t.Name, t.HomeRegion]), [['everywhere', 'us-east-1']]);
+    assert.deepEqual((await srv.aws(['cloudtrail', 'describe-trails', '--no-include-shadow-trails'], west)).json.trailList, []);
+    assert.equal((await srv.aws(['cloudtrail', 'get-trail', '--name', 'everywhere'], west)).json.Trail.TrailARN, arn);
+    assert.equal(cliErrorCode(await srv.aws(['cloudtrail', 'stop-logging', '--name', 'everywhere'], west)), 'InvalidHomeRegionException');
+    assert.equal(cliErrorCode(await srv.aws(['cloudtrail', 'create-trail', '--name', 'everywhere', '--s3-bucket-name', 'trail-logs'], west)), 'TrailAlreadyExistsException');
+    const listed = await new CloudTrailClient(srv.sdkConfig('eu-west-1')).send(new ListTrailsCommand({}));
+    assert.deepEqual(listed.Trails, [{ TrailARN: arn, Name: 'everywhere', HomeRegion: 'us-east-1' }]);
+
+    assert.equal((await srv.aws(['cloudtrail', 'add-tags', '--resource-id', arn, '--tags-list', 'Key=env,Value=prod'])).code, 0);
+    assert.equal((await srv.aws(['cloudtrail', 'remove-tags', '--resource-id', arn, '--tags-list', 'Key=team'])).code, 0);
+    const tags = await srv.aws(['cloudtrail', 'list-tags', '--resource-id-list', arn]);
+    assert.deepEqual(tags.json.ResourceTagList, [{ ResourceId: arn, TagsList: [{ Key: 'env', Value: 'prod' }] }]);
+    assert.equal(cliErrorCode(await srv.aws(['cloudtrail', 'add-tags', '--resource-id', `${arn}x`, '--tags-list', 'Key=a,Value=b'])), 'ResourceNotFoundException');
+
+    const defaults = await srv.aws(['cloudtrail', 'get-event-selectors', '--trail-name', 'everywhere']);
+    assert.deepEqual(defaults.json.EventSelectors, [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [], ExcludeManagementEventSources: [] }]);
+    const badType = await srv.aws(['cloudtrail', 'put-event-selectors', '--trail-name', 'everywhere', '--event-selectors',
+      '[{"ReadWriteType":"All","DataResources":[{"Type":"AWS::Nope::Thing","Values":["arn:aws:s3"]}]}]']);
+    assert.equal(cliErrorCode(badType), 'InvalidEventSelectorsException');
+    const advanced = '[{"Name":"writes","FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]},{"Field":"readOnly","Equals":["false"]}]}]';
+    const put = await srv.aws(['cloudtrail', 'put-event-selectors', '--trail-name', 'everywhere', '--advanced-event-selectors', advanced]);
+    assert.equal(put.code, 0, put.stderr);
+    assert.deepEqual(put.json.AdvancedEventSelectors, JSON.parse(advanced));
+    assert.equal((await srv.aws(['cloudtrail', 'get-trail', '--name', 'everywhere'])).json.Trail.HasCustomEventSelectors, true);
+
+    assert.equal(cliErrorCode(await srv.aws(['cloudtrail', 'get-insight-selectors', '--trail-name', 'everywhere'])), 'InsightNotEnabledException');
+    assert.equal((await srv.aws(['cloudtrail', 'put-insight-selectors', '--trail-name', 'everywhere', '--insight-selectors', 'InsightType=ApiCallRateInsight'])).code, 0);
+    assert.deepEqual((await srv.aws(['cloudtrail', 'get-insight-selectors', '--trail-name', 'everywhere'])).json.InsightSelectors, [{ InsightType: 'ApiCallRateInsight' }]);
+
+    const keys = await srv.aws(['cloudtrail', 'list-public-keys'], west);
+    assert.equal(keys.json.PublicKeyList.length, 1);
+    assert.match(keys.json.PublicKeyList[0].Fingerprint, /^[0-9a-f]{32}$/);
+    assert.equal((await srv.aws(['cloudtrail', 'delete-trail', '--name', 'everywhere'])).code, 0);
+  });
+
+  test('multi-region, single-region, global-service and read/write selectors each deliver exactly their events', { timeout: 120_000 }, async () => {
+    const trails: [string, string[]][] = [
+      ['multi', ['--is-multi-region-trail']],
+      ['single', []],
+      ['reads', []],
+      ['writes', ['--no-include-global-service-events']],
+    ];
+    for (const [name, extra] of trails) {
+      const r = await srv.aws(['cloudtrail', 'create-trail', '--name', name, '--s3-bucket-name', 'trail-logs', '--s3-key-prefix', name, ...extra]);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    assert.equal((await srv.aws(['cloudtrail', 'put-event-selectors', '--trail-name', 'reads', '--event-selectors', 'ReadWriteType=ReadOnly,IncludeManagementEvents=true'])).code, 0);
+    assert.equal((await srv.aws(['cloudtrail', 'put-event-selectors', '--trail-name', 'writes', '--event-selectors', 'ReadWriteType=WriteOnly,IncludeManagementEvents=true'])).code, 0);
+    for (const [name] of trails) assert.equal((await srv.aws(['cloudtrail', 'start-logging', '--name', name])).code, 0);
+    const { documents } = srv.app.stores;
+    const firstSeq = Math.min(...await Promise.all(trails.map(async ([name]) =>
+      ((await documents.get<{ logging: { startSeq: number }[] }>({ kind: 'cloudtrail-trail', accountId: acct, region: 'global', id: `us-east-1/${name}` }))!).logging[0].startSeq)));
+
+    const ids: Record<string, string> = {};
+    for (const region of ['us-east-1', 'us-west-2', 'eu-west-1']) {
+      ids[`sts-${region}`] = (await new STSClient(srv.sdkConfig(region)).send(new GetCallerIdentityCommand({}))).$metadata.requestId!;
+    }
+    const iam = new IAMClient(srv.sdkConfig());
+    ids['iam-write'] = (await iam.send(new CreateUserCommand({ UserName: 'trail-user' }))).$metadata.requestId!;
+    ids['iam-read'] = (await iam.send(new GetUserCommand({ UserName: 'trail-user' }))).$metadata.requestId!;
+    const cut = await srv.app.stores.events.lastSeq();
+    await waitDelivered(documents, srv.app.stores.events);
+
+    const all = (await storedEvents(srv.app.stores.events, firstSeq)).filter((e) => e.accountId === acct);
+    const seqOf = new Map(all.map((e) => [requestIdOf(e), e.seq!]));
+    const events = all.filter((e) => e.seq! <= cut && e.management);
+    const startOf = (name: string) => events.find((e) => e.eventName === 'StartLogging' && JSON.parse(e.record).requestParameters.name === name)!.seq!;
+    const isGlobal = (e: StoredEvent) => e.eventSource === 'iam.amazonaws.com';
+    const expected: Record<string, (e: StoredEvent) => boolean> = {
+      multi: () => true,
+      single: (e) => e.region === 'us-east-1' || isGlobal(e),
+      reads: (e) => (e.region === 'us-east-1' || isGlobal(e)) && e.readOnly,
+      writes: (e) => e.region === 'us-east-1' && !isGlobal(e) && !e.readOnly,
+    };
+    for (const [name] of trails) {
+      const files = await logFiles(s3, 'trail-logs', `${name}/`);
+      const counts = deliveryCounts(files);
+      assert.ok([...counts.keys()].every((id) => seqOf.has(id)), `${name}: only recorded calls are delivered`);
+      const got = [...counts.keys()].filter((id) => seqOf.get(id)! <= cut).sort();
+      const want = events.filter((e) => e.seq! >= startOf(name) && expected[name](e)).map(requestIdOf).sort();
+      assert.deepEqual(got, want, `${name}: delivered exactly the selected calls`);
+      assert.ok([...counts.values()].every((n) => n === 1), `${name}: no call delivered twice`);
+      for (const [key, recs] of files) {
+        const region = /\/CloudTrail\/([^/]+)\//.exec(key)![1];
+        assert.match(key, new RegExp(`^${name}/AWSLogs/${acct}/CloudTrail/${region}/\\d{4}/\\d{2}/\\d{2}/${acct}_CloudTrail_${region}_\\d{8}T\\d{4}Z_[A-Za-z0-9]{16}\\.json\\.gz$`));
+        if (name === 'multi') assert.ok(recs.every((r) => r.awsRegion === region), 'multi-region files are per region');
+        else assert.equal(region, 'us-east-1');
+      }
+    }
+    const has = async (name: string, id: string) => deliveryCounts(await logFiles(s3, 'trail-logs', `${name}/`)).has(id);
+    assert.ok(await has('multi', ids['sts-us-west-2']) && await has('multi', ids['sts-eu-west-1']));
+    assert.ok(!(await has('single', ids['sts-us-west-2'])), 'single-region trails keep to their region');
+    assert.ok(await has('single', ids['iam-write']) && !(await has('writes', ids['iam-write'])), 'IncludeGlobalServiceEvents decides IAM');
+    assert.ok(await has('reads', ids['iam-read']) && !(await has('reads', ids['iam-write'])));
+    assert.ok(!(await has('writes', ids['sts-us-east-1'])) && await has('reads', ids['sts-us-east-1']));
+
+    const one = [...(await logFiles(s3, 'trail-logs', 'single/')).keys()][0];
+    const viaCli = await srv.aws(['s3api', 'head-object', '--bucket', 'trail-logs', '--key', one]);
+    assert.equal(viaCli.json.ContentType, 'application/json');
+    assert.equal(viaCli.json.ContentEncoding, 'gzip');
+    const status = await srv.aws(['cloudtrail', 'get-trail-status', '--name', 'multi']);
+    assert.equal(status.json.IsLogging, true);
+    assert.ok(status.json.LatestDeliveryTime && !status.json.LatestDeliveryError);
+  });
+});
