@@ -139,7 +139,7 @@ export class Pipeline {
       'aws:ViaAWSService': call.via?.chatbot ? 'true' : 'false',
     }, call.guardrails);
     if (!result.allowed) {
-      const code = service.model.metadata.protocol === 'query' || service.model.metadata.protocol === 'rest-xml' ? 'AccessDenied' : 'AccessDeniedException';
+      const code = service.accessDeniedCode ?? (service.model.metadata.protocol === 'query' || service.model.metadata.protocol === 'rest-xml' ? 'AccessDenied' : 'AccessDeniedException');
       const message = service.model.metadata.protocol === 'rest-xml' ? 'Access Denied' : accessDeniedMessage(principal, action, resource, result);
       throw new AwsError(code, message, service.model.metadata.protocol === 'json' ? 400 : 403);
     }

@@ -82,6 +82,8 @@ export interface ServiceDefinition {
   rawResponse?(opName: string, output: Record<string, unknown>, requestId: string): RawResponse | undefined;
   /** Service-specific input rules checked before the model's constraints (their own exception codes). */
   precheck?(opName: string, input: Record<string, unknown>): void;
+  /** The code this service answers when IAM policy denies a call (SNS: `AuthorizationError`). */
+  accessDeniedCode?: string;
   /** The validation error code, when it differs from the protocol's default. */
   validationErrorCode?: string;
   /** Operations that need no signature (STS AssumeRoleWithWebIdentity and the like). */

@@ -3,6 +3,14 @@
 // per lookup attribute keeps LookupEvents to an index range scan at any table size.
 import type { Migration, Sqlite } from '../storage/sqlite.js';
 import type { EventStore, LookupQuery, StoredEvent } from './event-store.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
+
+/**
+ * The writer checkpoints for itself only past this many WAL pages (~80 MiB), a safety net should the
+ * checkpointer thread fall behind; SQLite's default of 1,000 pages put a checkpoint, with its fsyncs,
+ * on the request path every few hundred commits.
+ */
+const WAL_SAFETY_PAGES = 20_000;
 
 export const eventMigrations: Migration[] = [{
   id: '0002-events',
@@ -57,8 +65,14 @@ export class SqliteEventStore implements EventStore {
   private readonly writeBatch;
   private readonly resourcesOf;
   private readonly lookups = new Map<string, ReturnType<Sqlite['prepare']>>();
+  private readonly checkpointer?: WalCheckpointer;
 
   constructor(private readonly db: Sqlite) {
+    if (!db.memory) {
+      db.pragma(`wal_autocheckpoint = ${WAL_SAFETY_PAGES}`);
+      db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
+      this.checkpointer = new WalCheckpointer(db.name, db.pragma('synchronous', { simple: true }) as number);
+    }
     this.insertEvent = db.prepare(`INSERT INTO events (event_id, account, region, event_time, event_name, event_source, username, access_key_id, read_only, management, record)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.insertResource = db.prepare('INSERT INTO event_resources (seq, account, region, event_time, type, name) VALUES (?, ?, ?, ?, ?, ?)');
@@ -151,6 +165,7 @@ export class SqliteEventStore implements EventStore {
 
   async close(): Promise<void> {
     if (this.pending.length) this.flush();
+    await this.checkpointer?.stop();
   }
 }
 

@@ -19,7 +19,7 @@ describe('trails', () => {
     srv = await startTestServer({ CHATTRAIL_DELIVERY_WINDOW_SECONDS: '1', CHATTRAIL_DIGEST_WINDOW_SECONDS: '2' });
     acct = srv.admin.accountId;
     s3 = s3Of(srv);
-    await createTrailBucket(srv, 'trail-logs', [`AWSLogs/${acct}/`, `*/AWSLogs/${acct}/`]);
+    await createTrailBucket(srv, 'trail-logs', ['', 'audit/', 'multi/', 'single/', 'reads/', 'writes/'].map((p) => `${p}AWSLogs/${acct}/`));
     assert.equal((await srv.aws(['s3api', 'create-bucket', '--bucket', 'no-policy'])).code, 0);
   });
   after(async () => {
@@ -32,7 +32,7 @@ describe('trails', () => {
     assert.equal(cliErrorCode(await create('--name', 'ab', '--s3-bucket-name', 'trail-logs')), 'InvalidTrailNameException');
     assert.equal(cliErrorCode(await create('--name', 'audit', '--s3-bucket-name', 'no-such-bucket')), 'S3BucketDoesNotExistException');
     assert.equal(cliErrorCode(await create('--name', 'audit', '--s3-bucket-name', 'no-policy')), 'InsufficientS3BucketPolicyException');
-    // The policy grants AWSLogs/<acct>/ at the root or one level down, not under a/b/.
+    // The policy grants AWSLogs/<acct>/ at the root and under a few prefixes, not under a/b/.
     assert.equal(cliErrorCode(await create('--name', 'audit', '--s3-bucket-name', 'trail-logs', '--s3-key-prefix', 'a/b')), 'InsufficientS3BucketPolicyException');
     assert.equal(cliErrorCode(await create('--name', 'audit', '--s3-bucket-name', 'trail-logs', '--sns-topic-name', 'nope')), 'InsufficientSnsTopicPolicyException');
     assert.equal(cliErrorCode(await create('--name', 'audit', '--s3-bucket-name', 'trail-logs', '--is-multi-region-trail', '--no-include-global-service-events')),

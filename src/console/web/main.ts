@@ -5,12 +5,7 @@ import type { App, Page } from './app.js';
 import { errorText, pageUrl } from './app.js';
 import { h, replace, status } from './dom.js';
 import { regionLabel } from './format.js';
-import { signInPage } from './pages/signin.js';
 import { eventsPage } from './pages/events.js';
-import { eventDetailPage } from './pages/event-detail.js';
-import { trailsPage } from './pages/trails.js';
-import { filesPage } from './pages/files.js';
-import { chatPage } from './pages/chat.js';
 
 const REGION_KEY = 'chattrail.region';
 const root = document.getElementById('app')!;
@@ -24,14 +19,17 @@ const NAV: { path: string; label: string }[] = [
   { path: '/console/chat', label: 'Chat clients' },
 ];
 
-function pageFor(path: string): { page: Page; title: string } | undefined {
-  if (path === '/console/events' || path === '/console/') return { page: eventsPage, title: 'Event history' };
-  if (path.startsWith('/console/events/')) return { page: eventDetailPage, title: 'Event record' };
-  if (path === '/console/trails') return { page: trailsPage, title: 'Trails' };
-  if (path === '/console/files') return { page: filesPage, title: 'Delivered files' };
-  if (path === '/console/chat') return { page: chatPage, title: 'Chat clients' };
+/** Event history (the landing page) is loaded with the shell; other pages load when first opened. */
+function pageFor(path: string): { load: () => Page | Promise<Page>; title: string } | undefined {
+  if (path === '/console/events' || path === '/console/') return { load: () => eventsPage, title: 'Event history' };
+  if (path.startsWith('/console/events/')) return { load: () => import('./pages/event-detail.js').then((m) => m.eventDetailPage), title: 'Event record' };
+  if (path === '/console/trails') return { load: () => import('./pages/trails.js').then((m) => m.trailsPage), title: 'Trails' };
+  if (path === '/console/files') return { load: () => import('./pages/files.js').then((m) => m.filesPage), title: 'Delivered files' };
+  if (path === '/console/chat') return { load: () => import('./pages/chat.js').then((m) => m.chatPage), title: 'Chat clients' };
   return undefined;
 }
+
+let renderSeq = 0;
 
 function showSignIn(message?: string): void {
   current = undefined;
@@ -40,11 +38,11 @@ function showSignIn(message?: string): void {
   const next = location.pathname.startsWith('/console/') && location.pathname !== '/console/signin' ? location.pathname + location.search : '/console/events';
   if (location.pathname !== '/console/signin') history.replaceState(null, '', `/console/signin?next=${encodeURIComponent(next)}`);
   document.title = 'Sign in · chattrail';
-  signInPage(root, message, (session) => {
+  void import('./pages/signin.js').then((m) => m.signInPage(root, message, (session) => {
     const target = new URLSearchParams(location.search).get('next') ?? '/console/events';
     history.replaceState(null, '', target.startsWith('/console/') ? target : '/console/events');
     start(session);
-  });
+  }));
 }
 
 function start(session: api.SessionInfo): void {
@@ -122,9 +120,16 @@ function render(app: App, focus = false): void {
     return;
   }
   document.title = `${found.title} · chattrail`;
-  replace(main);
-  stopPage = found.page(app, main, url) ?? undefined;
-  if (focus) main.querySelector<HTMLElement>('h1')?.focus({ preventScroll: true });
+  const seq = ++renderSeq;
+  const show = (page: Page) => {
+    if (seq !== renderSeq) return; // another navigation happened while this page loaded
+    replace(main);
+    stopPage = page(app, main, url) ?? undefined;
+    if (focus) main.querySelector<HTMLElement>('h1')?.focus({ preventScroll: true });
+  };
+  const loaded = found.load();
+  if (loaded instanceof Promise) loaded.then(show, (e: unknown) => replace(main, status('error', `This page could not be loaded: ${errorText(e)}`)));
+  else show(loaded);
 }
 
 /** Same-origin console links navigate in place; modified clicks (new tab) keep their default. */

@@ -19,6 +19,7 @@ export const IAM_ACTIONS: Record<string, string> = {
   CopyObject: 's3:PutObject',
   CreateMultipartUpload: 's3:PutObject',
   UploadPart: 's3:PutObject',
+  UploadPartCopy: 's3:PutObject',
   CompleteMultipartUpload: 's3:PutObject',
   ListParts: 's3:ListMultipartUploadParts',
   ListMultipartUploads: 's3:ListBucketMultipartUploads',

@@ -30,9 +30,16 @@ export const EXTRA_MEMBERS: Record<string, MemberRef> = {
   BytesIn: { shape: 'ChattrailString', location: 'header', locationName: BYTES_IN_HEADER },
 };
 
-/** PutObject also sees `x-amz-copy-source`: the AWS CLI copies without `x-id`, so copies land there. */
-const PUT_OBJECT_EXTRA: Record<string, MemberRef> = {
-  CopySource: { shape: 'CopySource', location: 'header', locationName: 'x-amz-copy-source' },
+/**
+ * The AWS CLI sends copies (CopyObject, UploadPartCopy) without SDK v3's `x-id`, so they route to
+ * PutObject / UploadPart; those see the copy headers and hand over to the copy handlers.
+ */
+const COPY_EXTRA: Record<string, Record<string, MemberRef>> = {
+  PutObject: { CopySource: { shape: 'CopySource', location: 'header', locationName: 'x-amz-copy-source' } },
+  UploadPart: {
+    CopySource: { shape: 'CopySource', location: 'header', locationName: 'x-amz-copy-source' },
+    CopySourceRange: { shape: 'CopySourceRange', location: 'header', locationName: 'x-amz-copy-source-range' },
+  },
 };
 
 let cached: ServiceModel | undefined;
@@ -50,7 +57,7 @@ export function s3Model(): ServiceModel {
     if (shapes[op.input.shape]) continue;
     shapes[op.input.shape] = {
       ...shape,
-      members: { ...shape.members, ...EXTRA_MEMBERS, ...(name === 'PutObject' ? PUT_OBJECT_EXTRA : {}) },
+      members: { ...shape.members, ...EXTRA_MEMBERS, ...COPY_EXTRA[name] },
     };
   }
   cached = ServiceModel.withExtension(base, { operations, shapes });

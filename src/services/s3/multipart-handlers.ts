@@ -5,8 +5,8 @@ import type { Upload } from '../../storage/objects.js';
 import type { CallContext, Handler } from '../types.js';
 import { assertBucketAccess, objectArn } from './access.js';
 import type { Bucket } from './store.js';
-import { quoted, requireBucket, touchObject, type Input, type S3Deps } from './common.js';
-import { objectKey, writeOf } from './object-handlers.js';
+import { noSuchKey, quoted, requireBucket, touchObject, type Input, type S3Deps } from './common.js';
+import { objectKey, parseCopySource, writeOf } from './object-handlers.js';
 
 const MIN_PART_BYTES = 5 * 1024 * 1024;
 
@@ -22,7 +22,27 @@ export function multipartHandlers(deps: S3Deps): Record<string, Handler> {
     return { bucket, key, up };
   };
 
+  /** A part copied from (a byte range of) an existing object. */
+  const partCopy = async (input: Input, ctx: CallContext) => {
+    const { bucket, up } = await upload(input, ctx, 's3:PutObject');
+    const n = partNumberOf(input);
+    const source = parseCopySource(String(input.CopySource));
+    const from = await requireBucket(deps, source.bucket);
+    assertBucketAccess(ctx, from, 's3:GetObject', objectArn(from.name, source.key), {});
+    const head = await deps.objects.head(from.name, source.key);
+    if (!head) throw noSuchKey(source.key);
+    const range = typeof input.CopySourceRange === 'string' ? copyRange(input.CopySourceRange, head.size) : undefined;
+    const found = await deps.objects.get(from.name, source.key, range);
+    if (!found) throw noSuchKey(source.key);
+    const part = await deps.objects.putPart(bucket.name, up.uploadId, n, found.body, ctx.clock.now());
+    if (!part) throw noSuchUpload(up.uploadId);
+    ctx.addResource('AWS::S3::Object', objectArn(from.name, source.key));
+    return { CopyPartResult: { ETag: quoted(part.etag), LastModified: part.lastModified } };
+  };
+
   return {
+    UploadPartCopy: partCopy,
+
     async CreateMultipartUpload(input: Input, ctx: CallContext) {
       const key = objectKey(input.Key);
       const bucket = await requireBucket(deps, input.Bucket);
@@ -36,11 +56,10 @@ export function multipartHandlers(deps: S3Deps): Record<string, Handler> {
     },
 
     async UploadPart(input: Input, ctx: CallContext) {
+      // The AWS CLI's UploadPartCopy carries no `x-id`, so it routes here.
+      if (typeof input.CopySource === 'string') return partCopy(input, ctx);
       const { bucket, up } = await upload(input, ctx, 's3:PutObject');
-      const n = Number(input.PartNumber);
-      if (!Number.isInteger(n) || n < 1 || n > 10000) {
-        throw new AwsError('InvalidArgument', 'Part number must be an integer between 1 and 10000, inclusive', 400, { ArgumentName: 'partNumber', ArgumentValue: String(input.PartNumber) });
-      }
+      const n = partNumberOf(input);
       const body = Buffer.isBuffer(input.Body) ? input.Body : Buffer.alloc(0);
       const part = await deps.objects.putPart(bucket.name, up.uploadId, n, body, ctx.clock.now());
       if (!part) throw noSuchUpload(up.uploadId);
@@ -88,6 +107,23 @@ export function multipartHandlers(deps: S3Deps): Record<string, Handler> {
       return {};
     },
   };
+}
+
+function partNumberOf(input: Input): number {
+  const n = Number(input.PartNumber);
+  if (!Number.isInteger(n) || n < 1 || n > 10000) {
+    throw new AwsError('InvalidArgument', 'Part number must be an integer between 1 and 10000, inclusive', 400, { ArgumentName: 'partNumber', ArgumentValue: String(input.PartNumber) });
+  }
+  return n;
+}
+
+/** `x-amz-copy-source-range: bytes=first-last`, both inside the source object. */
+function copyRange(header: string, size: number): { start: number; end: number } {
+  const m = /^bytes=(\d+)-(\d+)$/.exec(header.trim());
+  if (!m || Number(m[1]) > Number(m[2]) || Number(m[2]) >= size) {
+    throw new AwsError('InvalidArgument', 'The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy', 400, { ArgumentName: 'x-amz-copy-source-range', ArgumentValue: header });
+  }
+  return { start: Number(m[1]), end: Number(m[2]) };
 }
 
 function noSuchUpload(uploadId: string): AwsError {

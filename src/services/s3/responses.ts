@@ -1,6 +1,6 @@
 // The answers the model-driven serializer cannot write: GetBucketLocation's bare
-// <LocationConstraint> document, 206 Partial Content for ranged GETs, and the CopyObjectResult of
-// an AWS CLI copy that was routed through PutObject. Also measures answers for the record.
+// <LocationConstraint> document, 206 Partial Content for ranged GETs, and the copy results of AWS
+// CLI copies routed through PutObject / UploadPart. Also measures answers for the record.
 import type { RawResponse } from '../../protocol/http.js';
 import type { ServiceModel } from '../../protocol/model.js';
 import { serializeError, serializeResponse } from '../../protocol/codec.js';
@@ -24,6 +24,8 @@ export function s3RawResponse(model: ServiceModel, opName: string, output: Recor
     }
     case 'PutObject':
       return output.CopyObjectResult ? serializeResponse(model, model.operation('CopyObject')!, output, requestId, 'PUT') : undefined;
+    case 'UploadPart':
+      return output.CopyPartResult ? serializeResponse(model, model.operation('UploadPartCopy')!, output, requestId, 'PUT') : undefined;
     default:
       return undefined;
   }

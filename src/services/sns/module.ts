@@ -77,6 +77,8 @@ export function snsModule(deps: ModuleDeps): Module {
     recording: snsRecording,
     // SNS spells its action prefix in capitals in policies and AccessDenied messages.
     actionPrefix: 'SNS',
+    // SNS answers an IAM denial with its own code (the model's AuthorizationErrorException).
+    accessDeniedCode: 'AuthorizationError',
     resourceOf,
   };
   return {
