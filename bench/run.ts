@@ -1,6 +1,7 @@
 // `npm run bench`: signed GetCallerIdentity throughput of chattrail (every call recorded durably)
-// beside moto_server (records nothing), LookupEvents latency over a large event store, and peak
-// RSS, printed as one table. BENCH_EVENTS, BENCH_SECONDS, BENCH_LOOKUPS make a quick run possible.
+// beside moto_server (records nothing), LookupEvents latency over a large event store, peak RSS and
+// the chat round trip (bench/chat.ts), printed as one table. BENCH_EVENTS, BENCH_SECONDS,
+// BENCH_LOOKUPS and BENCH_CHAT_ROUNDS make a quick run possible.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import { findWrk, runNodeLoad, runWrk, type LoadResult } from './load.js';
 import { signGetCallerIdentity, signLookupEvents, type BenchCredentials, type SignedCall } from './sign.js';
 import { EVENT_NAMES, USERS, seedEvents, userName } from './seed.js';
 import { measureLatency, type LatencyResult } from './latency.js';
+import { runChatBench } from './chat.js';
 
 function envInt(name: string, dflt: number): number {
   const v = process.env[name];
@@ -122,6 +124,11 @@ async function main(): Promise<void> {
     const lk = await lookupLatency(dataDir, creds);
     const dbMiB = fs.statSync(path.join(dataDir, 'chattrail.db')).size / 1024 / 1024;
 
+    log('chat command round trip');
+    const chatRows: Row[] = await runChatBench().then(
+      (rows) => rows.map((r) => ({ metric: r.metric, chattrail: r.value, moto: r.peer, ratio: r.ratio, target: r.target, pass: r.target === '-' ? '-' : verdict(r.pass) })),
+      (e: unknown) => [{ metric: `chat command round trip: failed (${e instanceof Error ? e.message : String(e)})`, chattrail: '-', moto: '-', ratio: '-', target: '-', pass: 'FAIL' }]);
+
     const ratio = motoLoad ? ctLoad.requestsPerSecond / motoLoad.requestsPerSecond : NaN;
     const rss = Math.max(ctRss, lk.rss);
     const errors = ctLoad.failures + (motoLoad?.failures ?? 0) + lk.byName.failures + lk.byUser.failures;
@@ -133,6 +140,7 @@ async function main(): Promise<void> {
       { metric: `LookupEvents p50, Username (${events})`, chattrail: ms(lk.byUser.p50), moto: '-', ratio: '-', target: '-', pass: '-' },
       { metric: `LookupEvents p99, Username (${events})`, chattrail: ms(lk.byUser.p99), moto: '-', ratio: '-', target: '< 10 ms', pass: verdict(lk.byUser.p99 < 10) },
       { metric: 'peak RSS (VmHWM)', chattrail: `${rss.toFixed(0)} MB`, moto: '-', ratio: '-', target: '< 300 MB', pass: verdict(rss < 300) },
+      ...chatRows,
     ]);
     process.stdout.write(`load: ${tool}; chattrail ${ctLoad.total} calls (each recorded durably before its 2xx), moto_server ${motoLoad?.total ?? 'n/a'} calls; ` +
       `non-2xx or socket errors: ${errors}; LookupEvents max ${ms(Math.max(lk.byName.max, lk.byUser.max))}, MaxResults 50; ` +

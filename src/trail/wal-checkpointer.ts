@@ -33,6 +33,8 @@ export class WalCheckpointer {
 
   /** Stops the thread after its current checkpoint and closes its connection. */
   async stop(): Promise<void> {
+    // Referenced again while stopping, or a process with nothing else to do would exit mid-await.
+    this.worker.ref();
     this.worker.postMessage('stop');
     await this.exited;
   }

@@ -180,6 +180,24 @@ describe('console: chat clients', () => {
     assert.deepEqual(listed.json.SlackChannelConfigurations, []);
   });
 
+  it('shows what the console did in Event history, as console calls', async () => {
+    const { page } = w;
+    await page.getByRole('link', { name: 'Event history' }).click();
+    await page.waitForSelector('#events-table tbody tr[data-event-id]');
+    const names = await page.locator('#events-table tbody a.event-link').allTextContents();
+    for (const n of ['DeleteSlackChannelConfiguration', 'UpdateSlackChannelConfiguration', 'CreateSlackChannelConfiguration', 'AssumeRole']) {
+      assert.ok(names.includes(n), `${n} listed`);
+    }
+    await w.shot('event-history');
+    const [created] = await srv.app.stores.events.lookup({
+      accountId: srv.admin.accountId, region: 'us-east-1', attribute: { key: 'EventName', value: 'CreateTrail' },
+      start: new Date(Date.now() - 600_000), end: new Date(Date.now() + 60_000), limit: 1,
+    });
+    const record = JSON.parse(created.record) as Record<string, unknown>;
+    assert.equal(record.sessionCredentialFromConsole, 'true');
+    assert.equal((record.requestParameters as Record<string, unknown>).name, 'console-trail');
+  });
+
   it('logged no unexpected errors in the browser console', () => {
     assert.deepEqual(w.errors, []);
   });

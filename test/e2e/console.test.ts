@@ -172,7 +172,7 @@ describe('console: Event history', () => {
     await page.locator('.pager', { hasText: 'Live' }).waitFor();
     await new Promise((r) => setTimeout(r, 300));
     assert.equal((await srv.aws(['iam', 'create-user', '--user-name', 'bob'])).code, 0);
-    const row = page.locator('#events-table tbody tr.row-new', { hasText: 'arn:aws:iam::' + srv.admin.accountId + ':user/bob' });
+    const row = page.locator('#events-table tbody tr.row-new', { has: page.locator(`td[title="arn:aws:iam::${srv.admin.accountId}:user/bob"]`) });
     await row.waitFor({ timeout: 10_000 });
     assert.equal(await row.locator('a.event-link').textContent(), 'CreateUser');
     assert.equal(await page.evaluate(() => (window as unknown as { marker?: number }).marker), 42, 'the page was not reloaded');

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import {
-  S3Client, CreateBucketCommand, PutObjectCommand, GetObjectCommand, CopyObjectCommand, ListObjectsV2Command, DeleteObjectsCommand, HeadObjectCommand,
+  S3Client, CreateBucketCommand, GetBucketLocationCommand, PutObjectCommand, GetObjectCommand, CopyObjectCommand, ListObjectsV2Command, DeleteObjectsCommand, HeadObjectCommand,
 } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { startTestServer, cliErrorCode, type TestServer } from './harness.js';
@@ -22,6 +22,19 @@ import { randomIds, systemClock } from '../../src/server/runtime.js';
 import type { BucketSink } from '../../src/trail/sinks.js';
 
 const execFileP = promisify(execFile);
+
+/** The parts of a CloudTrail record these tests read. */
+interface S3Record {
+  eventName: string;
+  errorCode?: string;
+  readOnly: boolean;
+  managementEvent: boolean;
+  eventCategory: string;
+  requestParameters: Record<string, string>;
+  responseElements: unknown;
+  additionalEventData: Record<string, unknown>;
+  resources: { type: string; ARN: string }[];
+}
 
 describe('s3', () => {
   let srv: TestServer;
@@ -47,9 +60,9 @@ describe('s3', () => {
   }
 
   /** The S3 records written since `seq`, parsed. */
-  async function recordsSince(seq: number): Promise<Record<string, any>[]> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  async function recordsSince(seq: number): Promise<S3Record[]> {
     const events = await srv.app.stores.events.readAfter(seq, 10_000);
-    return events.filter((e) => e.eventSource === 's3.amazonaws.com').map((e) => JSON.parse(e.record));
+    return events.filter((e) => e.eventSource === 's3.amazonaws.com').map((e) => JSON.parse(e.record) as S3Record);
   }
 
   function objectFiles(): string[] {
@@ -110,7 +123,7 @@ describe('s3', () => {
     assert.equal(put.eventCategory, 'Data');
     assert.equal(put.managementEvent, false);
     assert.equal(put.responseElements, null);
-    assert.deepEqual(put.resources.map((r: { type: string; ARN: string }) => [r.type, r.ARN]),
+    assert.deepEqual(put.resources.map((r) => [r.type, r.ARN]),
       [['AWS::S3::Object', 'arn:aws:s3:::cli-bucket/dir/a file ü.bin'], ['AWS::S3::Bucket', 'arn:aws:s3:::cli-bucket']]);
     assert.deepEqual(Object.keys(put.additionalEventData), ['SignatureVersion', 'bytesTransferredIn', 'AuthenticationMethod', 'x-amz-id-2', 'bytesTransferredOut']);
     assert.equal(put.additionalEventData.bytesTransferredIn, binary.length);
@@ -127,7 +140,7 @@ describe('s3', () => {
     assert.equal(notEmpty?.requestParameters.bucketName, 'cli-bucket');
   });
 
-  test('aws s3 cp of a 9 MiB file goes multipart up and ranged down', async () => {
+  test('aws s3 cp of a 9 MiB file: multipart up, ranged down, part-copied', async () => {
     const big = crypto.randomBytes(9 * 1024 * 1024);
     const local = path.join(work, 'big.bin');
     fs.writeFileSync(local, big);
@@ -140,6 +153,10 @@ describe('s3', () => {
     const down = await cli(['s3', 'cp', 's3://big-bucket/big.bin', path.join(work, 'big.out')]);
     assert.equal(down.code, 0, down.stderr);
     assert.ok(fs.readFileSync(path.join(work, 'big.out')).equals(big));
+    const copy = await cli(['s3', 'cp', 's3://big-bucket/big.bin', 's3://big-bucket/big-copy.bin']);
+    assert.equal(copy.code, 0, copy.stderr);
+    const copied = await sdk.send(new GetObjectCommand({ Bucket: 'big-bucket', Key: 'big-copy.bin' }));
+    assert.ok(Buffer.from(await copied.Body!.transformToByteArray()).equals(big), 'a multipart copy (UploadPartCopy) keeps every byte');
     assert.equal((await cli(['s3', 'rb', 's3://big-bucket', '--force'])).code, 0);
     assert.ok(!fs.existsSync(path.join(srv.dataDir, 'objects', 'big-bucket')), 'the bucket folder is gone, parts included');
   });
@@ -153,6 +170,8 @@ describe('s3', () => {
     westSdk.destroy();
     assert.equal((await srv.aws(['s3api', 'create-bucket', '--bucket', 'east-bucket'])).code, 0);
     assert.equal((await srv.aws(['s3api', 'get-bucket-location', '--bucket', 'east-bucket'])).json.LocationConstraint, null);
+    assert.equal((await sdk.send(new GetBucketLocationCommand({ Bucket: 'east-bucket' }))).LocationConstraint, undefined);
+    assert.equal((await sdk.send(new GetBucketLocationCommand({ Bucket: 'west-bucket' }))).LocationConstraint, 'us-west-2');
 
     const body = path.join(work, 'digest.json.gz');
     fs.writeFileSync(body, Buffer.from([0x1f, 0x8b, 8, 0, 0, 0]));

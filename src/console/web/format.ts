@@ -21,19 +21,28 @@ export function regionLabel(code: string): string {
   return name ? `${code} \u00b7 ${name}` : code;
 }
 
-const timeFormat = new Intl.DateTimeFormat(undefined, {
-  year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false, timeZoneName: 'short',
-});
-
-/** A timestamp in the reader's time zone; the exact UTC time goes into the title. */
-export function timeCell(iso: string | undefined): HTMLElement {
-  if (!iso) return h('span', { class: 'muted' }, '—');
-  const d = new Date(iso);
-  return h('time', { datetime: d.toISOString(), title: d.toISOString() }, timeFormat.format(d));
+/** The reader's time zone as an offset label: `UTC`, `UTC+02:00`. */
+export function zoneLabel(d = new Date()): string {
+  const off = -d.getTimezoneOffset();
+  if (off === 0) return 'UTC';
+  const a = Math.abs(off);
+  return `UTC${off > 0 ? '+' : '-'}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
 }
 
-export function formatTime(iso: string | undefined): string {
-  return iso ? timeFormat.format(new Date(iso)) : '—';
+/** `2026-11-24 10:06:37` in the reader's time zone (compact, sortable, the same width on every row). */
+export function formatTime(iso: string | undefined, withZone = true): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  const p = (n: number) => String(n).padStart(2, '0');
+  const text = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+  return withZone ? `${text} ${zoneLabel(d)}` : text;
+}
+
+/** A timestamp in the reader's time zone; the exact UTC time goes into the title. */
+export function timeCell(iso: string | undefined, withZone = true): HTMLElement {
+  if (!iso) return h('span', { class: 'muted' }, '—');
+  const d = new Date(iso);
+  return h('time', { datetime: d.toISOString(), title: d.toISOString() }, formatTime(iso, withZone));
 }
 
 /** `2025-01-31T14:05` for a datetime-local input, in local time. */

@@ -67,13 +67,14 @@ export function tagHandlers(store: TrailStore, keys: SigningKeys) {
     },
 
     async ListPublicKeys(input: { StartTime?: Date; EndTime?: Date; NextToken?: string }, ctx: CallContext) {
-      const now = ctx.clock.now();
-      const end = input.EndTime ?? now;
-      const start = input.StartTime ?? end;
-      if (start > end) throw new AwsError('InvalidTimeRangeException', 'Start time must be earlier than end time.');
+      if (input.StartTime && input.EndTime && input.StartTime > input.EndTime) {
+        throw new AwsError('InvalidTimeRangeException', 'Start time must be earlier than end time.');
+      }
       if (input.NextToken) throw new AwsError('InvalidTokenException', 'The NextToken is not valid.');
       // A region that has never signed a digest still has a key to show, as in CloudTrail.
       await keys.current(ctx.region);
+      const end = input.EndTime ?? ctx.clock.now();
+      const start = input.StartTime ?? end;
       const list = await keys.list(ctx.region, start, end);
       return {
         // `Value` is a blob, so the wire carries base64(DER) once: SDKs hand out the DER bytes, and the

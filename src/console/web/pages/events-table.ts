@@ -3,23 +3,39 @@
 import type { LookupEvent } from '../api.js';
 import { pageUrl } from '../app.js';
 import { h } from '../dom.js';
-import { parseRecord, timeCell } from '../format.js';
+import { parseRecord, timeCell, zoneLabel } from '../format.js';
 
 export const COLUMNS = ['Event name', 'Event time', 'User name', 'Event source', 'Resource type', 'Resource name', 'Read-only'];
+
+function heading(c: string): string {
+  return c === 'Event time' ? `Event time (${zoneLabel()})` : c;
+}
 
 export function eventsTable(caption: string): { table: HTMLTableElement; body: HTMLTableSectionElement } {
   const body = h('tbody');
   const table = h('table', { class: 'data events', id: 'events-table' },
     h('caption', { class: 'visually-hidden' }, caption),
-    h('thead', null, h('tr', null, COLUMNS.map((c) => h('th', { scope: 'col' }, c)))),
+    h('thead', null, h('tr', null, COLUMNS.map((c) => h('th', { scope: 'col' }, heading(c))))),
     body);
   return { table, body };
 }
 
-function resourceCell(values: string[]): HTMLElement {
+/** Where a resource name is an ARN, its last part names it; the whole ARN stays in the title. */
+function shortName(name: string): string {
+  if (!name.startsWith('arn:')) return name;
+  const rest = name.split(':').slice(5).join(':');
+  return rest.slice(rest.lastIndexOf('/') + 1) || rest || name;
+}
+
+/** Resource types break after `::` (AWS::Chatbot::SlackChannelConfiguration), never inside a word. */
+function breakable(text: string): (string | HTMLElement)[] {
+  return text.split(/(?<=::)/).flatMap((part, i) => (i ? [h('wbr'), part] : [part]));
+}
+
+function resourceCell(values: string[], kind: 'type' | 'name'): HTMLElement {
   if (!values.length) return h('td', { class: 'muted' }, '—');
-  const first = values[0];
-  return h('td', { class: 'wrap', title: values.join('\n') }, first, values.length > 1 ? h('span', { class: 'more-count' }, ` +${values.length - 1}`) : null);
+  const first = kind === 'name' ? shortName(values[0]) : breakable(values[0]);
+  return h('td', { class: `resource resource-${kind}`, title: values.join('\n') }, first, values.length > 1 ? h('span', { class: 'more-count' }, ` +${values.length - 1}`) : null);
 }
 
 export function eventRow(e: LookupEvent, region: string, onOpen: (href: string) => void, fresh = false): HTMLTableRowElement {
@@ -31,11 +47,11 @@ export function eventRow(e: LookupEvent, region: string, onOpen: (href: string) 
   const row = h('tr', { class: fresh ? 'row-new' : undefined, 'data-event-id': e.EventId },
     h('td', null, h('a', { href, class: 'event-link' }, e.EventName),
       typeof errorCode === 'string' ? h('span', { class: 'pill pill-error', title: 'The call failed' }, errorCode) : null),
-    h('td', { class: 'nowrap' }, timeCell(e.EventTime)),
-    h('td', { class: 'wrap' }, e.Username ?? h('span', { class: 'muted' }, '—')),
+    h('td', { class: 'nowrap' }, timeCell(e.EventTime, false)),
+    h('td', { class: 'user' }, e.Username ?? h('span', { class: 'muted' }, '—')),
     h('td', { class: 'nowrap' }, e.EventSource),
-    resourceCell(types),
-    resourceCell(names),
+    resourceCell(types, 'type'),
+    resourceCell(names, 'name'),
     h('td', null, e.ReadOnly === 'true' ? 'true' : 'false'));
   row.addEventListener('click', (ev) => {
     // Clicking the link itself navigates already; selecting text must not open the record.
