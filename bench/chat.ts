@@ -11,6 +11,7 @@ import { chatbotStoreFor } from '../src/services/chatbot/module.js';
 import type { ModuleDeps } from '../src/server/module.js';
 import { startSlackPeer } from '../test/slack-peer/peer.js';
 import { appMention, sendEvent } from '../test/slack-peer/events.js';
+import { startChattrail as spawnChattrail } from './processes.js';
 
 export interface BenchRow { metric: string; value: string; peer: string; ratio: string; target: string; pass: boolean }
 
@@ -28,10 +29,11 @@ export async function runChatBench(rounds = Number(process.env.BENCH_CHAT_ROUNDS
   peer.addWorkspace({ teamId: TEAM, teamName: 'Bench', channels, users: [{ id: 'U0BENCH', name: 'bench' }] });
   const bot = peer.bot(TEAM);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chattrail-chat-bench-'));
-  const app = await startChattrail(loadConfig([], {
-    CHATTRAIL_PORT: '0', CHATTRAIL_DATA_DIR: dataDir, CHATTRAIL_REGION: 'us-east-2',
-    CHATTRAIL_SLACK_API_URL: peer.url, CHATTRAIL_SLACK_SIGNING_SECRET: SECRET,
-  }), { logger: createLogger('error') });
+  const env = { CHATTRAIL_REGION: 'us-east-2', CHATTRAIL_SLACK_API_URL: peer.url, CHATTRAIL_SLACK_SIGNING_SECRET: SECRET };
+  // Set up in-process, then measure the real server in its own process (as deployed), so the
+  // Slack peer and this load generator do not share its event loop.
+  const app = await startChattrail(loadConfig([], { CHATTRAIL_PORT: '0', CHATTRAIL_DATA_DIR: dataDir, ...env }), { logger: createLogger('error') });
+  let server: Awaited<ReturnType<typeof spawnChattrail>> | undefined;
   try {
     const accountId = app.firstAdmin!.accountId;
     // Workspace and configurations straight into storage: the benchmark measures commands, not setup.
@@ -53,12 +55,16 @@ export async function runChatBench(rounds = Number(process.env.BENCH_CHAT_ROUNDS
         GuardrailPolicyArns: [], UserAuthorizationRequired: false, Tags: [], State: 'ENABLED', CreatedAt: new Date(), AccountId: accountId,
       } as never);
     }
+    await app.close();
+    Object.assign(process.env, env);
+    server = await spawnChattrail(dataDir);
+    const url = server.url;
     let ts = 1800000000;
     const once = async (channel: string): Promise<number> => {
       const id = `${++ts}.000100`;
       const start = performance.now();
       const waiting = peer.waitForPost((p) => p.thread_ts === id, 10_000);
-      await sendEvent(`${app.url}/slack/events`, SECRET, appMention({ teamId: TEAM, channel, user: 'U0BENCH', text: `<@${bot.userId}> sts get-caller-identity`, ts: id }), { teamId: TEAM, botUserId: bot.userId });
+      await sendEvent(`${url}/slack/events`, SECRET, appMention({ teamId: TEAM, channel, user: 'U0BENCH', text: `<@${bot.userId}> sts get-caller-identity`, ts: id }), { teamId: TEAM, botUserId: bot.userId });
       await waiting;
       return performance.now() - start;
     };
@@ -74,6 +80,7 @@ export async function runChatBench(rounds = Number(process.env.BENCH_CHAT_ROUNDS
       { metric: `chat command round trip p99 (${CHANNELS} channels)`, value: `${p99.toFixed(1)} ms`, peer: '-', ratio: '-', target: '< 50 ms', pass: p99 < 50 },
     ];
   } finally {
+    await server?.stop();
     await app.close();
     await peer.close();
     fs.rmSync(dataDir, { recursive: true, force: true });

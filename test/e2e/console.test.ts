@@ -267,6 +267,28 @@ describe('console: API guards', () => {
     assert.equal(((await denied.json()) as { error: { code: string } }).error.code, 'NoSuchEntity');
   });
 
+  it('holds console users to their IAM policies, and records unknown keys hidden', async () => {
+    assert.equal((await srv.aws(['iam', 'create-user', '--user-name', 'carol'])).code, 0);
+    const key = (await srv.aws(['iam', 'create-access-key', '--user-name', 'carol'])).json.AccessKey;
+    const signin = await post('signin', { accessKeyId: key.AccessKeyId, secretAccessKey: key.SecretAccessKey });
+    assert.equal(signin.status, 200);
+    const { csrfToken, userName } = await signin.json() as { csrfToken: string; userName: string };
+    assert.equal(userName, 'carol');
+    const cookie = /chattrail_session=[^;]+/.exec(signin.headers.get('set-cookie') ?? '')![0];
+    const lookup = await post('call', { service: 'cloudtrail', operation: 'LookupEvents', input: {}, region: 'us-east-1' }, { cookie, 'x-csrf-token': csrfToken });
+    assert.equal(lookup.status, 400);
+    const err = (await lookup.json() as { error: { code: string; message: string } }).error;
+    assert.equal(err.code, 'AccessDeniedException');
+    assert.match(err.message, /user\/carol is not authorized to perform: cloudtrail:LookupEvents/);
+    const live = await fetch(`${srv.url}/console/api/events/live?region=us-east-1`, { headers: { cookie } });
+    assert.equal(live.status, 403);
+
+    const unknown = await post('signin', { accessKeyId: 'AKIANOSUCHKEY0000000', secretAccessKey: 'x' });
+    assert.equal(unknown.status, 401);
+    const hidden = (await events('ConsoleLogin')).find((e) => (e.userIdentity as Record<string, unknown>).userName === 'HIDDEN_DUE_TO_SECURITY_REASONS');
+    assert.ok(hidden, 'the failed sign-in of an unknown key is in the deployment account\u2019s history');
+  });
+
   it('serves only its own files, with a strict content security policy', async () => {
     const page = await fetch(`${srv.url}/console/events`);
     assert.equal(page.status, 200);

@@ -2,6 +2,7 @@
 // files, digests and SNS notifications to the embedded S3 (or an external S3-compatible endpoint).
 import type { Module, ModuleDeps } from '../../server/module.js';
 import type { BucketSink } from '../sinks.js';
+import { ExternalS3Sink } from '../../storage/external-s3-sink.js';
 import { OrganizationStore } from '../../services/organizations/store.js';
 import { TrailStore } from '../../services/cloudtrail/trails-store.js';
 import { trailsService } from '../../services/cloudtrail/trails-service.js';
@@ -21,7 +22,12 @@ export function trailsModule(deps: ModuleDeps): Module {
   const orgs: OrgLookup = (accountId) => organizations.organizationOf(accountId);
   const keys = new SigningKeys(deps.stores.documents, deps.box, deps.clock);
   const store = new TrailStore(deps.stores.documents, orgs);
-  const sink = deliverySink(deps);
+  const external = config.s3Delivery && new ExternalS3Sink({
+    endpoint: config.s3Delivery.endpoint, region: config.s3Delivery.region, forcePathStyle: true,
+    credentials: { accessKeyId: config.s3Delivery.accessKeyId, secretAccessKey: config.s3Delivery.secretAccessKey },
+  });
+  // Where trails write: the configured external endpoint, else the embedded S3.
+  const sink = (): BucketSink | undefined => external || deps.buckets();
   const windowMs = config.deliveryWindowSeconds * 1000;
   const loop = new DeliveryLoop({
     documents: deps.stores.documents, events: deps.stores.events, clock: deps.clock, ids: deps.ids,
@@ -33,12 +39,10 @@ export function trailsModule(deps: ModuleDeps): Module {
     name: 'trails',
     services: [trailsService({ store, buckets: sink, topics: deps.topics, keys, changed: () => loop.poke() })],
     async start() { loop.start(); },
-    async stop() { await loop.stop(); },
+    async stop() {
+      await loop.stop();
+      if (external) external.close();
+    },
     onRecorded() { loop.wake(); },
   };
-}
-
-/** Where trails write: the configured external endpoint, else the embedded S3. */
-function deliverySink(deps: ModuleDeps): () => BucketSink | undefined {
-  return deps.buckets;
 }

@@ -53,7 +53,10 @@ class ChatView {
       });
     });
     const refresh = h('button', { type: 'button', class: 'btn btn-small', id: 'refresh-workspaces' }, 'Refresh');
-    refresh.addEventListener('click', () => void busy(refresh, 'Refreshing\u2026', () => this.loadWorkspaces()));
+    refresh.addEventListener('click', () => {
+      if (this.awaitingSlack) { this.awaitingSlack = false; replace(this.note); }
+      void busy(refresh, 'Refreshing\u2026', () => this.loadWorkspaces());
+    });
     window.addEventListener('focus', this.onReturn);
     document.addEventListener('visibilitychange', this.onReturn);
     const newChannel = h('button', { type: 'button', class: 'btn', id: 'configure-channel' }, 'Configure new channel');
