@@ -148,7 +148,10 @@ function signingKey(secretAccessKey: string, scope: SignatureScope): Buffer {
   return key;
 }
 
-const sha256Hex = (data: string | Buffer) => crypto.createHash('sha256').update(data).digest('hex');
+// crypto.hash (one call, no Hash object) exists from Node 20.12; engines allow any 20.x.
+const sha256Hex: (data: string | Buffer) => string = typeof crypto.hash === 'function'
+  ? (data) => crypto.hash('sha256', data, 'hex')
+  : (data) => crypto.createHash('sha256').update(data).digest('hex');
 
 /**
  * The SigV4 signature of a header-signed request to `/` without a query string (every query and
