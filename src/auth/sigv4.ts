@@ -158,7 +158,7 @@ const sha256Hex: (data: string | Buffer) => string = typeof crypto.hash === 'fun
  * json protocol call), computed directly: the general path through @smithy/signature-v4 costs
  * several times more per request. Undefined when the request is not of that simple form.
  */
-function simpleSignature(req: RawRequest, scope: SignatureScope, secretAccessKey: string): string | undefined {
+export function simpleSignature(req: RawRequest, scope: SignatureScope, secretAccessKey: string): string | undefined {
   if (scope.presigned || req.rawPath !== '/' || req.query.toString() !== '') return undefined;
   let canonicalHeaders = '';
   for (const h of scope.signedHeaders) {

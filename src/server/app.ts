@@ -98,7 +98,8 @@ export async function startChattrail(config: Config, opts: StartOptions = {}): P
   const server = createHttpServer({
     routes, logger,
     aws: (req, ip) => pipeline!.handle(req, ip),
-    maxBodyBytes: () => config.maxBodyBytes,
+    // PUT carries S3 objects (and Lambda code); every other API body has the smaller limit.
+    maxBodyBytes: (r) => (r.method === 'PUT' ? config.maxObjectBytes : config.maxBodyBytes),
   });
   await listen(server, config.port, config.host);
   const addr = server.address();

@@ -61,9 +61,11 @@ export class Pipeline {
     if (!service) return unknownServiceResponse(requestId, 'kind' in scope ? undefined : scope.service);
     const protocol = service.model.metadata.protocol;
     try {
+      // The signature covers the request as sent; a service's rewrite (S3 virtual hosts) comes after.
+      const asSent = req;
       if (service.rewrite) req = service.rewrite(req);
       if ('kind' in scope) throw authError(protocol, scope.kind === 'missing' ? 'missing' : 'incomplete', 'message' in scope ? scope.message : undefined);
-      const principal = await this.authenticate(req, scope, service);
+      const principal = await this.authenticate(asSent, scope, service);
       let parsed;
       try {
         parsed = parseRequest(service.model, req);
@@ -126,7 +128,7 @@ export class Pipeline {
 
   private async authorize(call: Call, ctx: CallContext): Promise<void> {
     const { service, opName, input, principal } = call;
-    const action = `${service.actionPrefix ?? service.model.signingName}:${opName}`;
+    const action = service.actionOf?.(opName, input) ?? `${service.actionPrefix ?? service.model.signingName}:${opName}`;
     const resource = service.resourceOf?.(opName, input, ctx) ?? '*';
     const now = this.deps.clock.now();
     const result = await this.deps.authorizer.authorize(principal, action, resource, {

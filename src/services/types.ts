@@ -74,6 +74,8 @@ export interface ServiceDefinition {
   recording: RecordingRules;
   /** The IAM action prefix (`iam`, `sts`, `cloudtrail`...); defaults to the model's signing name. */
   actionPrefix?: string;
+  /** The IAM action an operation needs when it is not `<prefix>:<Operation>` (S3: ListObjects → s3:ListBucket). */
+  actionOf?(opName: string, input: Record<string, unknown>): string;
   /** The resource ARN an operation acts on, for policy evaluation; `*` when it has none. */
   resourceOf?(opName: string, input: Record<string, unknown>, ctx: CallContext): string;
   /** Services that rewrite a request before routing (S3 virtual-host buckets). */

@@ -66,7 +66,7 @@ export async function startTestServer(env: Record<string, string> = {}, opts: St
       if ('sessionToken' in creds && creds.sessionToken) env2.AWS_SESSION_TOKEN = creds.sessionToken;
       try {
         const { stdout, stderr } = await execFileP('aws', ['--endpoint-url', url, '--output', 'json', ...args], { env: env2, maxBuffer: 64 * 1024 * 1024 });
-        return { code: 0, stdout, stderr, json: stdout.trim() ? JSON.parse(stdout) : undefined };
+        return { code: 0, stdout, stderr, json: parseJsonOrUndefined(stdout) };
       } catch (e) {
         const err = e as { code?: number; stdout?: string; stderr?: string };
         return { code: typeof err.code === 'number' ? err.code : 1, stdout: err.stdout ?? '', stderr: err.stderr ?? String(e), json: undefined };
@@ -81,6 +81,11 @@ export async function startTestServer(env: Record<string, string> = {}, opts: St
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** `aws s3 ...` prints text, every other command JSON. */
+function parseJsonOrUndefined(stdout: string): unknown {
+  try { return stdout.trim() ? JSON.parse(stdout) : undefined; } catch { return undefined; }
 }
 
 /** The error code the AWS CLI printed: `An error occurred (Code) when calling ...`. */

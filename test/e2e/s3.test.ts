@@ -313,7 +313,7 @@ describe('s3', () => {
 
   // Needs the pipeline to verify the signature on the request as received, before S3's rewrite
   // turns `<bucket>.localhost/key` into `/bucket/key` (the signature covers the original path).
-  test('virtual-hosted requests reach the same objects', { todo: 'pipeline: authenticate before service.rewrite' }, async () => {
+  test('virtual-hosted requests reach the same objects', async () => {
     // `<bucket>.localhost` resolved to the server, as a wildcard DNS entry would.
     const agent = new http.Agent({ lookup: (_h, o, cb) => (o.all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4)) });
     const vhost = new S3Client({ ...srv.sdkConfig(), endpoint: `http://localhost:${new URL(srv.url).port}`, forcePathStyle: false, requestHandler: new NodeHttpHandler({ httpAgent: agent }) });

@@ -15,7 +15,7 @@ import { multipartHandlers } from './multipart-handlers.js';
 import { responseSize, s3RawResponse } from './responses.js';
 import { withEventData, type S3Deps } from './common.js';
 import { BucketStore } from './store.js';
-import { bucketArn, objectArn } from './access.js';
+import { bucketArn, iamActionOf, objectArn } from './access.js';
 
 export function s3Deps(docs: DocumentStore, dataDir: string, maxObjectBytes: number): S3Deps {
   return {
@@ -43,6 +43,8 @@ export function s3Service(deps: S3Deps): ServiceDefinition {
         throw new AwsError(input.BodyError.slice(0, space), input.BodyError.slice(space + 1), 400);
       }
     },
+    // S3's IAM actions are not its operation names (ListObjects needs s3:ListBucket).
+    actionOf: (op) => iamActionOf(op),
     resourceOf(_op, input) {
       if (typeof input.Bucket !== 'string') return '*';
       return typeof input.Key === 'string' ? objectArn(input.Bucket, input.Key) : bucketArn(input.Bucket);
