@@ -19,10 +19,20 @@ function toChannelConfig(c: SlackChannelConfiguration): ChannelConfig {
   };
 }
 
-export function chatDirectory(store: ChatbotStore): ChatDirectory {
+/** How long a channel's configuration is reused before it is read again (changes apply within it). */
+const CONFIG_CACHE_MS = 1000;
+
+export function chatDirectory(store: ChatbotStore, clock: { now(): Date }): ChatDirectory {
+  const cache = new Map<string, { at: number; config: ChannelConfig | undefined }>();
   return {
     async channelConfiguration(teamId, channelId) {
+      const key = `${teamId}/${channelId}`;
+      const now = clock.now().getTime();
+      const hit = cache.get(key);
+      if (hit && now - hit.at < CONFIG_CACHE_MS) return hit.config;
       const c = await store.findSlackChannelConfiguration(teamId, channelId);
+      if (cache.size > 10_000) cache.clear();
+      cache.set(key, { at: now, config: c && toChannelConfig(c) });
       return c && toChannelConfig(c);
     },
     async channelConfigurationByArn(arn) {
@@ -53,7 +63,7 @@ export function chatTesterFor(deps: Pick<ModuleDeps, 'stores'>): ChatTester | un
 
 export function chatModule(deps: ModuleDeps, poster: SlackPoster = new WebApiSlackPoster(deps.config.slack.apiUrl)): Module {
   const store = chatbotStoreFor(deps);
-  const directory = chatDirectory(store);
+  const directory = chatDirectory(store, deps.clock);
   const executor = new CommandExecutor({
     pipeline: deps.pipeline, registry: deps.registry, credentials: deps.credentials, authorizer: deps.authorizer,
     ids: deps.ids, homeRegion: deps.config.region,
@@ -62,7 +72,7 @@ export function chatModule(deps: ModuleDeps, poster: SlackPoster = new WebApiSla
     directory, poster, executor, services: deps.registry, documents: deps.stores.documents,
     clock: deps.clock, ids: deps.ids, logger: deps.logger,
   });
-  const receiver = new SlackReceiver({ signingSecret: deps.config.slack.signingSecret, conversation, documents: deps.stores.documents, clock: deps.clock, logger: deps.logger });
+  const receiver = new SlackReceiver({ signingSecret: deps.config.slack.signingSecret, conversation, clock: deps.clock, logger: deps.logger });
   testers.set(deps.stores.documents, {
     async runTestCommand(configurationArn, command, slackUserId = 'console') {
       const config = await directory.channelConfigurationByArn(configurationArn);

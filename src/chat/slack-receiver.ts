@@ -3,7 +3,6 @@
 // acknowledged at once and the work continues in the background, as Slack's 3-second rule requires.
 import { verifySlackRequest } from '@slack/bolt/dist/receivers/verify-request.js';
 import type { RawRequest, RawResponse } from '../protocol/http.js';
-import type { DocumentStore } from '../storage/documents.js';
 import type { Clock } from '../services/types.js';
 import type { Logger } from '../server/runtime.js';
 import type { Conversation } from './conversation.js';
@@ -12,12 +11,11 @@ import { CANCEL_ACTION, CONFIRM_ACTION } from './conversation.js';
 export interface ReceiverDeps {
   signingSecret?: string;
   conversation: Conversation;
-  documents: DocumentStore;
   clock: Clock;
   logger: Logger;
 }
 
-const SEEN_KIND = 'slack-event-seen';
+const SEEN_TTL_MS = 60 * 60 * 1000;
 
 function json(status: number, body: unknown): RawResponse {
   return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
@@ -43,6 +41,8 @@ interface BlockActionPayload {
 
 export class SlackReceiver {
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly seen = new Map<string, number>();
+  private seenSweptAt = 0;
   constructor(private readonly deps: ReceiverDeps) {}
 
   /** Checks Slack's signature; returns an error response when it does not hold. */
@@ -73,9 +73,8 @@ export class SlackReceiver {
     try { env = JSON.parse(req.body.toString('utf8')) as EventEnvelope; } catch { return json(400, { error: 'body is not JSON' }); }
     if (env.type === 'url_verification') return json(200, { challenge: env.challenge });
     if (env.type !== 'event_callback' || !env.event || !env.team_id || !env.event_id) return json(200, { ok: true });
-    // Slack retries a delivery it thinks failed; the event id makes the second one a no-op.
-    const first = await this.deps.documents.create({ kind: SEEN_KIND, accountId: env.team_id, region: 'global', id: env.event_id }, { at: this.deps.clock.now() });
-    if (!first) return json(200, { ok: true, duplicate: true });
+    // Slack retries a delivery it thinks failed (for up to an hour); the event id makes a retry a no-op.
+    if (!this.firstDelivery(`${env.team_id}/${env.event_id}`)) return json(200, { ok: true, duplicate: true });
     const e = env.event;
     const isMention = e.type === 'app_mention';
     const isDirect = e.type === 'message' && e.channel_type === 'im' && !e.subtype && !e.bot_id;
@@ -102,6 +101,21 @@ export class SlackReceiver {
       this.background(this.deps.conversation.onAction({ teamId: payload.team.id, user: payload.user.id, actionId: action.action_id, value: action.value, channel, messageTs }));
     }
     return { status: 200, headers: {}, body: '' };
+  }
+
+  /**
+   * Remembers event ids for an hour, in memory: a database write per event would cost more than
+   * the command itself, and Slack stops retrying long before a restart could matter.
+   */
+  private firstDelivery(id: string): boolean {
+    const now = this.deps.clock.now().getTime();
+    if (this.seen.size > 100_000 || now - this.seenSweptAt > SEEN_TTL_MS) {
+      for (const [k, at] of this.seen) if (now - at > SEEN_TTL_MS) this.seen.delete(k);
+      this.seenSweptAt = now;
+    }
+    if (this.seen.has(id)) return false;
+    this.seen.set(id, now);
+    return true;
   }
 
   private background(work: Promise<void>): void {
