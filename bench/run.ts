@@ -59,7 +59,7 @@ async function lookupLatency(dataDir: string, creds: BenchCredentials): Promise<
       byUserCalls.push(await signLookupEvents(server.url, creds, 'Username', pick(users, i)));
     }
     // Warm the JIT and the page cache as a running server would be.
-    await measureLatency(server.url, [...byNameCalls.slice(0, 20), ...byUserCalls.slice(0, 20)]);
+    await measureLatency(server.url, [...byNameCalls.slice(0, 50), ...byUserCalls.slice(0, 50)]);
     const byName = await measureLatency(server.url, byNameCalls);
     const byUser = await measureLatency(server.url, byUserCalls);
     return { byName, byUser, rss: peakRssMiB(server.proc.pid!) };

@@ -76,7 +76,7 @@ export class SqliteEventStore implements EventStore {
     this.insertEvent = db.prepare(`INSERT INTO events (event_id, account, region, event_time, event_name, event_source, username, access_key_id, read_only, management, record)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.insertResource = db.prepare('INSERT INTO event_resources (seq, account, region, event_time, type, name) VALUES (?, ?, ?, ?, ?, ?)');
-    this.resourcesOf = db.prepare('SELECT type, name FROM event_resources WHERE seq = ?');
+    this.resourcesOf = db.prepare('SELECT seq, type, name FROM event_resources WHERE seq IN (SELECT value FROM json_each(?))');
     this.writeBatch = db.transaction((batch: Pending[]) => {
       for (const { event: e } of batch) {
         const t = e.eventTime.getTime();
@@ -126,8 +126,14 @@ export class SqliteEventStore implements EventStore {
     if (q.after) params.push(q.after.time, q.after.seq);
     params.push(q.limit);
     const events = (stmt.all(params) as Row[]).map(toEvent);
-    for (const e of events) {
-      e.resources = (this.resourcesOf.all(e.seq) as { type: string; name: string }[]);
+    // One query for the page, and only for events whose record names resources (most name none):
+    // a query per event cost as much as the lookup itself at a million events.
+    const named = events.filter((e) => e.record.includes('"resources":'));
+    if (named.length) {
+      const bySeq = new Map(named.map((e) => [e.seq, e]));
+      for (const r of this.resourcesOf.all(JSON.stringify(named.map((e) => e.seq))) as { seq: number; type: string; name: string }[]) {
+        bySeq.get(r.seq)?.resources.push({ type: r.type, name: r.name });
+      }
     }
     return events;
   }

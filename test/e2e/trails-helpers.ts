@@ -97,7 +97,11 @@ export function requestIdOf(e: StoredEvent): string {
   return (JSON.parse(e.record) as { requestID: string }).requestID;
 }
 
-/** Runs the AWS CLI for commands that print text, with AWS_ENDPOINT_URL set so nested clients reach chattrail too. */
+/**
+ * Runs the AWS CLI for commands that print text, with AWS_ENDPOINT_URL set so nested clients reach
+ * chattrail too. `--region` is passed explicitly: validate-logs picks the digest chain by it, while
+ * its CloudTrail client would follow AWS_DEFAULT_REGION.
+ */
 export function awsText(srv: TestServer, args: string[], region = 'us-east-1'): Promise<{ code: number; stdout: string; stderr: string }> {
   const env = {
     PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.homedir(), AWS_ENDPOINT_URL: srv.url,
@@ -105,7 +109,7 @@ export function awsText(srv: TestServer, args: string[], region = 'us-east-1'): 
     AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_MAX_ATTEMPTS: '1', AWS_PAGER: '',
   };
   return new Promise((resolve) => {
-    execFile('aws', args, { env, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile('aws', ['--region', region, ...args], { env, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
       resolve({ code, stdout, stderr });
     });

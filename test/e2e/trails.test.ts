@@ -3,12 +3,14 @@
 // each checked against the event store: every selected call delivered exactly once, nothing else.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { IAMClient, CreateUserCommand, GetUserCommand } from '@aws-sdk/client-iam';
 import { CloudTrailClient, ListTrailsCommand } from '@aws-sdk/client-cloudtrail';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { startTestServer, cliErrorCode, type TestServer } from './harness.js';
-import { createTrailBucket, deliveryCounts, logFiles, requestIdOf, s3Of, storedEvents, waitDelivered } from './trails-helpers.js';
+import { createTrailBucket, deliveryCounts, logFiles, requestIdOf, s3Of, storedEvents, waitDelivered, waitFor } from './trails-helpers.js';
 import type { StoredEvent } from '../../src/trail/event-store.js';
 
 describe('trails', () => {
@@ -19,7 +21,7 @@ describe('trails', () => {
     srv = await startTestServer({ CHATTRAIL_DELIVERY_WINDOW_SECONDS: '1', CHATTRAIL_DIGEST_WINDOW_SECONDS: '2' });
     acct = srv.admin.accountId;
     s3 = s3Of(srv);
-    await createTrailBucket(srv, 'trail-logs', ['', 'audit/', 'multi/', 'single/', 'reads/', 'writes/'].map((p) => `${p}AWSLogs/${acct}/`));
+    await createTrailBucket(srv, 'trail-logs', ['', 'audit/', 'multi/', 'single/', 'reads/', 'writes/', 'notify/'].map((p) => `${p}AWSLogs/${acct}/`));
     assert.equal((await srv.aws(['s3api', 'create-bucket', '--bucket', 'no-policy'])).code, 0);
   });
   after(async () => {
@@ -170,5 +172,57 @@ describe('trails', () => {
     const status = await srv.aws(['cloudtrail', 'get-trail-status', '--name', 'multi']);
     assert.equal(status.json.IsLogging, true);
     assert.ok(status.json.LatestDeliveryTime && !status.json.LatestDeliveryError);
+  });
+
+  test('each delivered file is announced on the trail topic; a refusing topic policy shows in the status', { timeout: 120_000 }, async () => {
+    const got: Record<string, string>[] = [];
+    const inbox = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => { body += c.toString('utf8'); });
+      req.on('end', () => { got.push(JSON.parse(body) as Record<string, string>); res.end(); });
+    });
+    await new Promise<void>((r) => inbox.listen(0, '127.0.0.1', r));
+    try {
+      const topic = (await srv.aws(['sns', 'create-topic', '--name', 'trail-news'])).json.TopicArn as string;
+      const trailArn = `arn:aws:cloudtrail:us-east-1:${acct}:trail/notify`;
+      const allow = (principal: string) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: principal },
+        Action: 'SNS:Publish', Resource: topic, Condition: { StringEquals: { 'aws:SourceArn': trailArn } } }] });
+      const setPolicy = (p: string) => srv.aws(['sns', 'set-topic-attributes', '--topic-arn', topic, '--attribute-name', 'Policy', '--attribute-value', p]);
+      const create = ['cloudtrail', 'create-trail', '--name', 'notify', '--s3-bucket-name', 'trail-logs', '--s3-key-prefix', 'notify', '--sns-topic-name', 'trail-news'];
+      assert.equal(cliErrorCode(await srv.aws(create)), 'InsufficientSnsTopicPolicyException', 'the default topic policy does not let CloudTrail publish');
+      assert.equal((await setPolicy(allow('cloudtrail.amazonaws.com'))).code, 0);
+      const sub = await srv.aws(['sns', 'subscribe', '--topic-arn', topic, '--protocol', 'http', '--notification-endpoint', `http://127.0.0.1:${(inbox.address() as AddressInfo).port}/`]);
+      assert.equal(sub.code, 0, sub.stderr);
+      const confirm = await waitFor('subscription confirmation', async () => got.find((m) => m.Type === 'SubscriptionConfirmation'));
+      assert.equal((await fetch(confirm.SubscribeURL)).status, 200);
+      const made = await srv.aws(create);
+      assert.equal(made.code, 0, made.stderr);
+      assert.equal(made.json.SnsTopicARN, topic);
+      assert.equal((await srv.aws(['cloudtrail', 'start-logging', '--name', 'notify'])).code, 0);
+
+      const note = await waitFor('a notification', async () => got.find((m) => m.Type === 'Notification'));
+      const message = JSON.parse(note.Message) as { s3Bucket: string; s3ObjectKey: string[] };
+      assert.equal(message.s3Bucket, 'trail-logs');
+      assert.equal(message.s3ObjectKey.length, 1);
+      assert.match(message.s3ObjectKey[0], new RegExp(`^notify/AWSLogs/${acct}/CloudTrail/us-east-1/`));
+      const files = await logFiles(s3, 'trail-logs', 'notify/');
+      assert.ok(files.has(message.s3ObjectKey[0]), 'the announced key is a delivered log file');
+      const ok = await srv.aws(['cloudtrail', 'get-trail-status', '--name', 'notify']);
+      assert.ok(ok.json.LatestNotificationTime && ok.json.LatestNotificationAttemptSucceeded && !ok.json.LatestNotificationError);
+
+      assert.equal((await setPolicy(allow('events.amazonaws.com'))).code, 0);
+      const refused = await waitFor('a notification error', async () => {
+        const st = await srv.aws(['cloudtrail', 'get-trail-status', '--name', 'notify']);
+        return st.json.LatestNotificationError ? st.json : undefined;
+      }, 30_000);
+      assert.equal(refused.LatestNotificationError, 'AuthorizationError');
+      const before = got.filter((m) => m.Type === 'Notification').length;
+      assert.equal((await setPolicy(allow('cloudtrail.amazonaws.com'))).code, 0);
+      await waitFor('the owed notifications', async () => got.filter((m) => m.Type === 'Notification').length > before, 30_000);
+      const keys = got.filter((m) => m.Type === 'Notification').map((m) => (JSON.parse(m.Message) as { s3ObjectKey: string[] }).s3ObjectKey[0]);
+      assert.equal(new Set(keys).size, keys.length, 'each file announced once');
+    } finally {
+      await new Promise<void>((r) => inbox.close(() => r()));
+    }
   });
 });

@@ -15,7 +15,8 @@ export type OrgLookup = (accountId: string) => Promise<OrgInfo | undefined>;
 
 export interface DeliveryEnv {
   documents: DocumentStore;
-  events: EventStore;
+  /** Delivery only reads the store in order. */
+  events: Pick<EventStore, 'readAfter' | 'lastSeq'>;
   clock: Clock;
   ids: Ids;
   sink(): BucketSink | undefined;
@@ -83,7 +84,7 @@ export class LogDelivery {
     }
     const intent = await this.intentFor(trail, range.from, to, filter, groups);
     await updateState(this.env.documents, trail, (s) => { s.intent = intent; });
-    await this.complete(trail, intent);
+    await this.complete(trail, intent, groups);
     return truncated ? 'more' : 'idle';
   }
 
@@ -121,21 +122,24 @@ export class LogDelivery {
     };
   }
 
-  /** Writes every file of an intent (again, after a crash), then commits it. */
-  async complete(trail: TrailDoc, intent: LogIntent): Promise<void> {
+  /**
+   * Writes every file of an intent, then commits it. A replay (after a failure or a crash) reads
+   * the intent's events again; the first attempt passes the groups it just made from them.
+   */
+  async complete(trail: TrailDoc, intent: LogIntent, selected?: Map<string, StoredEvent[]>): Promise<void> {
     const { env } = this;
     const sink = env.sink();
     if (!sink) throw new DeliveryFailure('NoSuchBucket', 'no S3 service is available for delivery');
     const source = { trailArn: trailArn(trail), accountId: trail.accountId };
     const check = await sink.checkDelivery(intent.bucket, accountRoot(intent.prefix, intent.orgId ?? trail.accountId), source);
     if (!check.ok) throw new DeliveryFailure(check.code === 'S3BucketDoesNotExistException' ? 'NoSuchBucket' : 'AccessDenied', check.message);
-    const groups = groupEvents(await this.readRange(intent.from, intent.to), intent.filter);
+    const groups = selected ?? groupEvents(await this.readRange(intent.from, intent.to), intent.filter);
     const written: { file: IntentFile; entry: LogFileEntry }[] = [];
     await mapLimit(intent.files, 4, async (file) => {
       const all = groups.get(chainId(file.account, file.region)) ?? [];
       const records = all.slice(file.part * intent.maxRecordsPerFile, (file.part + 1) * intent.maxRecordsPerFile);
       if (records.length === 0) return; // purged by retention since the intent was made
-      const built = await buildLogFile(records);
+      const built = await buildLogFile(records, intent.validation);
       await sink.putObject(intent.bucket, file.key, built.gz, { contentType: 'application/json', contentEncoding: 'gzip' });
       written.push({ file, entry: { s3Bucket: intent.bucket, s3Object: file.key, hashValue: built.hash, hashAlgorithm: 'SHA-256', newestEventTime: built.newestEventTime, oldestEventTime: built.oldestEventTime } });
     });

@@ -35,7 +35,13 @@ interface ParsedRecord {
 /** Reads the record only when a selector needs a field the indexed columns do not carry. */
 class Lazy {
   private parsed?: ParsedRecord;
-  constructor(readonly e: StoredEvent) {}
+  e!: StoredEvent;
+  /** One instance serves a whole batch: matching is synchronous, so it is reset per event. */
+  reset(e: StoredEvent): this {
+    this.e = e;
+    this.parsed = undefined;
+    return this;
+  }
   get record(): ParsedRecord {
     return (this.parsed ??= JSON.parse(this.e.record) as ParsedRecord);
   }
@@ -45,6 +51,7 @@ class Lazy {
 export function compileFilter(f: TrailFilter): (e: StoredEvent) => string | undefined {
   const accounts = new Set(f.accounts);
   const selects = selectorMatcher(f);
+  const lazy = new Lazy();
   return (e) => {
     if (!accounts.has(e.accountId)) return undefined;
     let region: string;
@@ -55,7 +62,7 @@ export function compileFilter(f: TrailFilter): (e: StoredEvent) => string | unde
       if (!f.multiRegion && e.region !== f.homeRegion) return undefined;
       region = e.region;
     }
-    return selects(new Lazy(e)) ? region : undefined;
+    return selects(lazy.reset(e)) ? region : undefined;
   };
 }
 

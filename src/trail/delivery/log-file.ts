@@ -43,7 +43,7 @@ export function digestKey(root: string, account: string, region: string, trailNa
 
 export interface BuiltLogFile {
   gz: Buffer;
-  /** Hex SHA-256 of the uncompressed file, as digests record it. */
+  /** Hex SHA-256 of the uncompressed file, as digests record it (empty when not asked for). */
   hash: string;
   oldestEventTime: string;
   newestEventTime: string;
@@ -63,7 +63,7 @@ export function logFileBody(events: readonly StoredEvent[]): Buffer {
   return out.subarray(0, off);
 }
 
-export async function buildLogFile(events: readonly StoredEvent[]): Promise<BuiltLogFile> {
+export async function buildLogFile(events: readonly StoredEvent[], withHash: boolean): Promise<BuiltLogFile> {
   const body = logFileBody(events);
   let oldest = Infinity;
   let newest = -Infinity;
@@ -72,7 +72,7 @@ export async function buildLogFile(events: readonly StoredEvent[]): Promise<Buil
     if (t < oldest) oldest = t;
     if (t > newest) newest = t;
   }
-  const [gz, hash] = await Promise.all([gzipAsync(body, { level: GZIP_LEVEL }), sha256Hex(body)]);
+  const [gz, hash] = await Promise.all([gzipAsync(body, { level: GZIP_LEVEL }), withHash ? sha256Hex(body) : '']);
   return { gz, hash, oldestEventTime: isoSeconds(new Date(oldest)), newestEventTime: isoSeconds(new Date(newest)) };
 }
 

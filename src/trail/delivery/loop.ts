@@ -51,11 +51,14 @@ export class DeliveryLoop {
     await this.running;
   }
 
-  /** Something was recorded: deliver it within one window. O(1): runs on every request. */
+  /**
+   * Something was recorded: deliver it within one window (an earlier timer stands; a later one,
+   * such as the next digest's, is brought forward). O(1): runs on every request.
+   */
   wake(): void {
     if (this.stopped) return;
     if (this.running) this.wakeDuringTick = true;
-    else if (!this.timer) this.schedule(this.opts.windowMs);
+    else this.schedule(this.opts.windowMs);
   }
 
   /** Trails changed (created, started, updated): look again soon without waiting a full window. */
@@ -63,15 +66,6 @@ export class DeliveryLoop {
     for (const k of [...this.backoff.keys()]) this.backoff.delete(k);
     if (this.running) this.wakeDuringTick = true;
     else this.schedule(Math.min(this.opts.windowMs, 200));
-  }
-
-  /** Runs one tick now and waits for it (tests, benchmarks). */
-  async flush(): Promise<void> {
-    await this.running;
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    this.timerAt = Infinity;
-    await this.runTick();
   }
 
   private schedule(ms: number): void {

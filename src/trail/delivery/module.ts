@@ -10,10 +10,11 @@ import { SigningKeys } from './signing-keys.js';
 import { DeliveryLoop } from './loop.js';
 import type { OrgLookup } from './deliver.js';
 
-/** Large enough to amortize a pass, small enough that one pass stays well under a second. */
-const MAX_EVENTS_PER_PASS = 50_000;
-/** Files stay a few MB uncompressed; a busy window becomes several files gzipped in parallel. */
-const MAX_RECORDS_PER_FILE = 5_000;
+/**
+ * Passes are large enough to amortize their bookkeeping and small enough to stay well under a
+ * second; files stay a few MB uncompressed, so a busy window becomes several files gzipped in parallel.
+ */
+export const DELIVERY_LIMITS = { maxEventsPerPass: 50_000, maxRecordsPerFile: 5_000 };
 const MAX_BACKOFF_MS = 30_000;
 
 export function trailsModule(deps: ModuleDeps): Module {
@@ -32,7 +33,7 @@ export function trailsModule(deps: ModuleDeps): Module {
   const loop = new DeliveryLoop({
     documents: deps.stores.documents, events: deps.stores.events, clock: deps.clock, ids: deps.ids,
     sink, topics: deps.topics, orgs, keys,
-    maxEventsPerPass: MAX_EVENTS_PER_PASS, maxRecordsPerFile: MAX_RECORDS_PER_FILE,
+    ...DELIVERY_LIMITS,
     digestWindowMs: config.digestWindowSeconds * 1000,
   }, deps.logger, { windowMs, maxBackoffMs: Math.min(MAX_BACKOFF_MS, 6 * windowMs) });
   return {
