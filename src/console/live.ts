@@ -44,18 +44,17 @@ export function matchesLive(e: StoredEvent, f: LiveFilter): boolean {
 }
 
 export class LiveFeed {
-  private readonly ring: StoredEvent[] = [];
+  /** A circular buffer: the event at position p (1-based, counting every push) sits at slot p % RING_SIZE. */
+  private readonly ring: (StoredEvent | undefined)[] = new Array(RING_SIZE);
   private readonly waiters = new Set<Waiter>();
   /** Our own counter: store seqs are not guaranteed to reach us in order across stores. */
   private counter = 0;
-  private readonly positions = new WeakMap<StoredEvent, number>();
 
-  /** Called for each durably recorded event (cheap: it runs on the request path). */
+  /** Called for each durably recorded event; runs on the request path, so it only stores a pointer. */
   push(e: StoredEvent): void {
     const pos = ++this.counter;
-    this.positions.set(e, pos);
-    this.ring.push(e);
-    if (this.ring.length > RING_SIZE) this.ring.splice(0, this.ring.length - RING_SIZE);
+    this.ring[pos % RING_SIZE] = e;
+    if (this.waiters.size === 0) return;
     for (const w of this.waiters) {
       if (matchesLive(e, w.filter)) this.finish(w, this.collect(w.filter, w.after));
     }
@@ -85,12 +84,11 @@ export class LiveFeed {
   }
 
   private collect(filter: LiveFilter, after: number): LiveAnswer {
-    const oldest = this.ring.length ? this.positions.get(this.ring[0])! : this.counter + 1;
+    const oldest = Math.max(1, this.counter - RING_SIZE + 1);
     const gap = after < oldest - 1;
     const events: StoredEvent[] = [];
-    for (let i = this.ring.length - 1; i >= 0; i--) {
-      const e = this.ring[i];
-      if (this.positions.get(e)! <= after) break;
+    for (let pos = this.counter; pos >= oldest && pos > after; pos--) {
+      const e = this.ring[pos % RING_SIZE]!;
       if (matchesLive(e, filter)) events.push(e);
     }
     return { cursor: this.counter, events, gap };

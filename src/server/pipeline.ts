@@ -16,7 +16,7 @@ import type { PolicyDocument } from '../policy/document.js';
 import type { CallContext, Clock, Ids, ServiceDefinition } from '../services/types.js';
 import type { Stores } from '../storage/stores.js';
 import type { ServiceRegistry } from './registry.js';
-import type { Logger } from './runtime.js';
+import { timeOrderedUuid, type Logger } from './runtime.js';
 import { buildEvent } from '../trail/record.js';
 import type { StoredEvent } from '../trail/event-store.js';
 
@@ -149,10 +149,11 @@ export class Pipeline {
 
   private async record(call: Call, output: Record<string, unknown> | undefined, error: AwsError | undefined,
     resources: { type: string; arn: string; accountId?: string }[] = [], additionalEventData?: Record<string, unknown>): Promise<void> {
+    const now = this.deps.clock.now();
     const event = buildEvent({
       model: call.service.model, rules: call.service.recording, opName: call.opName, input: call.input, output, error,
       principal: call.principal, recipientAccountId: call.principal.accountId, signedRegion: call.region,
-      eventTime: this.deps.clock.now(), requestId: call.requestId, eventId: this.deps.ids.uuid(),
+      eventTime: now, requestId: call.requestId, eventId: timeOrderedUuid(now.getTime()),
       sourceIp: call.sourceIp, userAgent: call.userAgent, resources, additionalEventData, fromConsole: call.via?.console,
     });
     await this.deps.stores.events.append(event);
