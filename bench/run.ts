@@ -11,6 +11,7 @@ import { signGetCallerIdentity, signLookupEvents, type BenchCredentials, type Si
 import { EVENT_NAMES, USERS, seedEvents, userName } from './seed.js';
 import { measureLatency, type LatencyResult } from './latency.js';
 import { runChatBench } from './chat.js';
+import { runDeliveryBench } from './delivery.js';
 
 function envInt(name: string, dflt: number): number {
   const v = process.env[name];
@@ -129,6 +130,11 @@ async function main(): Promise<void> {
       (rows) => rows.map((r) => ({ metric: r.metric, chattrail: r.value, moto: r.peer, ratio: r.ratio, target: r.target, pass: r.target === '-' ? '-' : verdict(r.pass) })),
       (e: unknown) => [{ metric: `chat command round trip: failed (${e instanceof Error ? e.message : String(e)})`, chattrail: '-', moto: '-', ratio: '-', target: '-', pass: 'FAIL' }]);
 
+    log('trail delivery');
+    const deliveryRows: Row[] = await runDeliveryBench().then(
+      (rows) => rows.map((r) => ({ metric: r.metric, chattrail: r.value, moto: r.peer, ratio: r.ratio, target: r.target, pass: r.target === '-' ? '-' : verdict(r.pass) })),
+      (e: unknown) => [{ metric: `trail delivery: failed (${e instanceof Error ? e.message : String(e)})`, chattrail: '-', moto: '-', ratio: '-', target: '-', pass: 'FAIL' }]);
+
     const ratio = motoLoad ? ctLoad.requestsPerSecond / motoLoad.requestsPerSecond : NaN;
     const rss = Math.max(ctRss, lk.rss);
     const errors = ctLoad.failures + (motoLoad?.failures ?? 0) + lk.byName.failures + lk.byUser.failures;
@@ -141,6 +147,7 @@ async function main(): Promise<void> {
       { metric: `LookupEvents p99, Username (${events})`, chattrail: ms(lk.byUser.p99), moto: '-', ratio: '-', target: '< 10 ms', pass: verdict(lk.byUser.p99 < 10) },
       { metric: 'peak RSS (VmHWM)', chattrail: `${rss.toFixed(0)} MB`, moto: '-', ratio: '-', target: '< 300 MB', pass: verdict(rss < 300) },
       ...chatRows,
+      ...deliveryRows,
     ]);
     process.stdout.write(`load: ${tool}; chattrail ${ctLoad.total} calls (each recorded durably before its 2xx), moto_server ${motoLoad?.total ?? 'n/a'} calls; ` +
       `non-2xx or socket errors: ${errors}; LookupEvents max ${ms(Math.max(lk.byName.max, lk.byUser.max))}, MaxResults 50; ` +
