@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { IAMClient, CreateUserCommand, GetUserCommand } from '@aws-sdk/client-iam';
 import { CloudTrailClient, ListTrailsCommand } from '@aws-sdk/client-cloudtrail';
-import type { S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { startTestServer, cliErrorCode, type TestServer } from './harness.js';
 import { createTrailBucket, deliveryCounts, logFiles, requestIdOf, s3Of, storedEvents, waitDelivered, waitFor } from './trails-helpers.js';
 import type { StoredEvent } from '../../src/trail/event-store.js';
@@ -115,7 +115,9 @@ describe('trails', () => {
       const r = await srv.aws(['cloudtrail', 'create-trail', '--name', name, '--s3-bucket-name', 'trail-logs', '--s3-key-prefix', name, ...extra]);
       assert.equal(r.code, 0, r.stderr);
     }
-    assert.equal((await srv.aws(['cloudtrail', 'put-event-selectors', '--trail-name', 'reads', '--event-selectors', 'ReadWriteType=ReadOnly,IncludeManagementEvents=true'])).code, 0);
+    // Reads: read-only management events, plus reads of objects in trail-data (data events).
+    const readSelectors = JSON.stringify([{ ReadWriteType: 'ReadOnly', IncludeManagementEvents: true, DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::trail-data/'] }] }]);
+    assert.equal((await srv.aws(['cloudtrail', 'put-event-selectors', '--trail-name', 'reads', '--event-selectors', readSelectors])).code, 0);
     assert.equal((await srv.aws(['cloudtrail', 'put-event-selectors', '--trail-name', 'writes', '--event-selectors', 'ReadWriteType=WriteOnly,IncludeManagementEvents=true'])).code, 0);
     for (const [name] of trails) assert.equal((await srv.aws(['cloudtrail', 'start-logging', '--name', name])).code, 0);
     const { documents } = srv.app.stores;
@@ -129,19 +131,25 @@ describe('trails', () => {
     const iam = new IAMClient(srv.sdkConfig());
     ids['iam-write'] = (await iam.send(new CreateUserCommand({ UserName: 'trail-user' }))).$metadata.requestId!;
     ids['iam-read'] = (await iam.send(new GetUserCommand({ UserName: 'trail-user' }))).$metadata.requestId!;
+    await s3.send(new CreateBucketCommand({ Bucket: 'trail-data' }));
+    ids['data-write'] = (await s3.send(new PutObjectCommand({ Bucket: 'trail-data', Key: 'a.txt', Body: 'hello' }))).$metadata.requestId!;
+    const got = await s3.send(new GetObjectCommand({ Bucket: 'trail-data', Key: 'a.txt' }));
+    await got.Body!.transformToString();
+    ids['data-read'] = got.$metadata.requestId!;
     const cut = await srv.app.stores.events.lastSeq();
     await waitDelivered(documents, srv.app.stores.events);
 
     const all = (await storedEvents(srv.app.stores.events, firstSeq)).filter((e) => e.accountId === acct);
     const seqOf = new Map(all.map((e) => [requestIdOf(e), e.seq!]));
-    const events = all.filter((e) => e.seq! <= cut && e.management);
+    const events = all.filter((e) => e.seq! <= cut);
+    const onTrailData = (e: StoredEvent) => (JSON.parse(e.record) as { resources?: { ARN: string }[] }).resources?.some((r) => r.ARN.startsWith('arn:aws:s3:::trail-data/')) ?? false;
     const startOf = (name: string) => events.find((e) => e.eventName === 'StartLogging' && JSON.parse(e.record).requestParameters.name === name)!.seq!;
     const isGlobal = (e: StoredEvent) => e.eventSource === 'iam.amazonaws.com';
     const expected: Record<string, (e: StoredEvent) => boolean> = {
-      multi: () => true,
-      single: (e) => e.region === 'us-east-1' || isGlobal(e),
-      reads: (e) => (e.region === 'us-east-1' || isGlobal(e)) && e.readOnly,
-      writes: (e) => e.region === 'us-east-1' && !isGlobal(e) && !e.readOnly,
+      multi: (e) => e.management,
+      single: (e) => e.management && (e.region === 'us-east-1' || isGlobal(e)),
+      reads: (e) => (e.region === 'us-east-1' || isGlobal(e)) && e.readOnly && (e.management || onTrailData(e)),
+      writes: (e) => e.management && e.region === 'us-east-1' && !isGlobal(e) && !e.readOnly,
     };
     for (const [name] of trails) {
       const files = await logFiles(s3, 'trail-logs', `${name}/`);
@@ -164,6 +172,8 @@ describe('trails', () => {
     assert.ok(await has('single', ids['iam-write']) && !(await has('writes', ids['iam-write'])), 'IncludeGlobalServiceEvents decides IAM');
     assert.ok(await has('reads', ids['iam-read']) && !(await has('reads', ids['iam-write'])));
     assert.ok(!(await has('writes', ids['sts-us-east-1'])) && await has('reads', ids['sts-us-east-1']));
+    assert.ok(await has('reads', ids['data-read']) && !(await has('reads', ids['data-write'])), 'data events by selector and read/write type');
+    assert.ok(!(await has('multi', ids['data-read'])), 'no data events without a data selector');
 
     const one = [...(await logFiles(s3, 'trail-logs', 'single/')).keys()][0];
     const viaCli = await srv.aws(['s3api', 'head-object', '--bucket', 'trail-logs', '--key', one]);
