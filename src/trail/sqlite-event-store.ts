@@ -126,12 +126,12 @@ export class SqliteEventStore implements EventStore {
     if (q.after) params.push(q.after.time, q.after.seq);
     params.push(q.limit);
     const events = (stmt.all(params) as Row[]).map(toEvent);
-    // One query for the page, and only for events whose record names resources (most name none):
-    // a query per event cost as much as the lookup itself at a million events.
-    const named = events.filter((e) => e.record.includes('"resources":'));
-    if (named.length) {
-      const bySeq = new Map(named.map((e) => [e.seq, e]));
-      for (const r of this.resourcesOf.all(JSON.stringify(named.map((e) => e.seq))) as { seq: number; type: string; name: string }[]) {
+    // One query for the whole page: a query per event cost as much as the lookup itself at a
+    // million events. Every event is asked for, since some services (IAM) keep `resources` out of
+    // the record itself while Event history still lists them.
+    if (events.length) {
+      const bySeq = new Map(events.map((e) => [e.seq, e]));
+      for (const r of this.resourcesOf.all(JSON.stringify(events.map((e) => e.seq))) as { seq: number; type: string; name: string }[]) {
         bySeq.get(r.seq)?.resources.push({ type: r.type, name: r.name });
       }
     }
