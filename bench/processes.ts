@@ -2,9 +2,11 @@
 // and moto_server. Starts them on free loopback ports, waits until they answer, reads peak RSS.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
+import { freePort } from '../test/support/ports.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+export { freePort };
 
 export interface Server {
   url: string;
@@ -14,17 +16,6 @@ export interface Server {
 
 const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'main.js');
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitUntilUp(url: string, proc: ChildProcess, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

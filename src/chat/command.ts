@@ -60,8 +60,16 @@ function cliServiceNames(lookup: ServiceLookup): Map<string, ServiceDefinition> 
   return names;
 }
 
+const operationNameCache = new WeakMap<ServiceModel, Map<string, string>>();
+
+/** CLI name → operation name, computed once per model (every chat message needs it). */
 export function operationNames(model: ServiceModel): Map<string, string> {
-  return new Map([...model.operations.keys()].map((op) => [cliName(op), op]));
+  let names = operationNameCache.get(model);
+  if (!names) {
+    names = new Map([...model.operations.keys()].map((op) => [cliName(op), op]));
+    operationNameCache.set(model, names);
+  }
+  return names;
 }
 
 export function parseCommand(text: string, lookup: ServiceLookup): ParsedCommand {

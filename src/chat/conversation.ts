@@ -1,7 +1,7 @@
 // One chat exchange: a message mentioning the bot becomes a command, checked against the channel's
 // configuration, confirmed with buttons when it changes something, run, and answered in the thread.
 import type { ChatDirectory, ChannelConfig, SlackPoster } from './directory.js';
-import { parseCommand, operationNames, type ServiceLookup } from './command.js';
+import { parseCommand, operationNames, type ParsedCommand, type ServiceLookup } from './command.js';
 import { cliName } from './cli-names.js';
 import { formatResult } from './format.js';
 import type { CommandExecutor } from './executor.js';
@@ -62,7 +62,7 @@ export class Conversation {
       await reply(`This channel is not configured for AWS commands yet. An administrator can connect it with:\n\`aws chatbot create-slack-channel-configuration --slack-team-id ${m.teamId} --slack-channel-id ${m.channel} --configuration-name <name> --iam-role-arn <role ARN trusting chatbot.amazonaws.com>\``);
       return;
     }
-    const parsed = parseCommand(m.text, this.deps.services);
+    const parsed = this.parse(m.text);
     if (parsed.kind === 'error') { await reply(parsed.message); return; }
     if (parsed.kind === 'help') { await reply(this.helpText(parsed.service?.model.name, parsed.cliService)); return; }
     const roleArn = await this.roleFor(config, m.user);
@@ -74,7 +74,7 @@ export class Conversation {
       await this.askConfirmation(ws.botToken, m, threadTs, `${parsed.cliService} ${cliName(parsed.opName)}`);
       return;
     }
-    await this.run(ws.botToken, config, roleArn, m.text, m.channel, threadTs, m.user);
+    await this.run(ws.botToken, config, roleArn, parsed, m.channel, threadTs, m.user);
   }
 
   /** A button press on a confirmation: only the person who asked may run or cancel it. */
@@ -105,7 +105,7 @@ export class Conversation {
       await this.deps.poster.post(ws.botToken, { channel: pending.channel, thread_ts: pending.threadTs, text: 'The channel configuration changed since you asked; please ask again.' });
       return;
     }
-    await this.run(ws.botToken, config, roleArn, pending.text, pending.channel, pending.threadTs, pending.user);
+    await this.run(ws.botToken, config, roleArn, this.parse(pending.text), pending.channel, pending.threadTs, pending.user);
   }
 
   private async roleFor(config: ChannelConfig, slackUser: string): Promise<string | undefined> {
@@ -129,9 +129,13 @@ export class Conversation {
     });
   }
 
-  /** Runs a command text for a channel and posts the answer; also used by the console's test panel. */
-  async run(token: string | undefined, config: ChannelConfig, roleArn: string, text: string, channel: string, threadTs: string | undefined, user: string): Promise<{ text: string; ok: boolean }> {
-    const parsed = parseCommand(text, this.deps.services);
+  /** Reads a command text against the services this server speaks. */
+  parse(text: string): ParsedCommand {
+    return parseCommand(text, this.deps.services);
+  }
+
+  /** Runs a parsed command for a channel and posts the answer; also used by the console's test panel. */
+  async run(token: string | undefined, config: ChannelConfig, roleArn: string, parsed: ParsedCommand, channel: string, threadTs: string | undefined, user: string): Promise<{ text: string; ok: boolean }> {
     let answer: { text: string; ok: boolean; attachment?: { filename: string; content: string } };
     if (parsed.kind !== 'call') {
       answer = { text: parsed.kind === 'error' ? parsed.message : this.helpText(parsed.service?.model.name, parsed.cliService), ok: parsed.kind === 'help' };

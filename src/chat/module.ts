@@ -79,7 +79,7 @@ export function chatModule(deps: ModuleDeps, poster: SlackPoster = new WebApiSla
       if (!config) return { ok: false, text: `No Slack channel configuration ${configurationArn}.` };
       const roleArn = config.userAuthorizationRequired ? await directory.userRoleArn(configurationArn, slackUserId) : config.iamRoleArn;
       if (!roleArn) return { ok: false, text: 'This configuration requires user authorization and the user has no linked role.' };
-      return conversation.run(undefined, config, roleArn, command, config.channelId, undefined, slackUserId);
+      return conversation.run(undefined, config, roleArn, conversation.parse(command), config.channelId, undefined, slackUserId);
     },
   });
   return {

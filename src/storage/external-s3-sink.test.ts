@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
+import { freePort } from '../../test/support/ports.js';
 import { S3Client, CreateBucketCommand, PutBucketPolicyCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { ExternalS3Sink } from './external-s3-sink.js';
 
@@ -17,16 +17,6 @@ let endpoint: string;
 let sink: ExternalS3Sink;
 let client: S3Client;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitUntilUp(url: string, ms: number): Promise<void> {
   const end = Date.now() + ms;

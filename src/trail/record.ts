@@ -35,7 +35,7 @@ export interface FinishedCall {
 export function isReadOnly(opName: string, rules: RecordingRules): boolean {
   if (rules.readOnly?.includes(opName)) return true;
   if (rules.notReadOnly?.includes(opName)) return false;
-  return /^(Get|List|Describe|Lookup|Head|Search|Check|Lookup|Select)/.test(opName);
+  return /^(Get|List|Describe|Lookup|Head|Search|Check|Select)/.test(opName);
 }
 
 export function eventNameOf(opName: string, rules: RecordingRules): string {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
+import { freePort } from '../support/ports.js';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,16 +16,6 @@ import { FORM, queryBody, send, signRequest, type PreparedRequest } from './sign
 const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const CONCURRENCY = 16;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function startProcess(dataDir: string, port: number): Promise<ChildProcess> {
   const proc = spawn(process.execPath, [CLI, 'start'], {

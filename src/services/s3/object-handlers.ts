@@ -17,6 +17,17 @@ export function objectHandlers(deps: S3Deps): Record<string, Handler> {
     return bucket;
   };
 
+  /** GetObject and HeadObject: the object's metadata, once the caller may read it and its preconditions hold. */
+  const readable = async (input: Input, ctx: CallContext) => {
+    const key = objectKey(input.Key);
+    const bucket = await reach(ctx, input.Bucket, key, 's3:GetObject', input);
+    touchObject(ctx, bucket, key);
+    const head = await deps.objects.head(bucket.name, key);
+    if (!head) throw noSuchKey(key);
+    checkReadPreconditions(head, input);
+    return { key, bucket, head };
+  };
+
   const copy = async (input: Input, ctx: CallContext) => {
     const key = objectKey(input.Key);
     const source = parseCopySource(String(input.CopySource));
@@ -53,12 +64,7 @@ export function objectHandlers(deps: S3Deps): Record<string, Handler> {
     CopyObject: copy,
 
     async GetObject(input: Input, ctx: CallContext) {
-      const key = objectKey(input.Key);
-      const bucket = await reach(ctx, input.Bucket, key, 's3:GetObject', input);
-      touchObject(ctx, bucket, key);
-      const head = await deps.objects.head(bucket.name, key);
-      if (!head) throw noSuchKey(key);
-      checkReadPreconditions(head, input);
+      const { key, bucket, head } = await readable(input, ctx);
       const range = str(input.Range) ? parseRange(String(input.Range), head.size) : undefined;
       const found = await deps.objects.get(bucket.name, key, range);
       if (!found) throw noSuchKey(key);
@@ -68,12 +74,7 @@ export function objectHandlers(deps: S3Deps): Record<string, Handler> {
     },
 
     async HeadObject(input: Input, ctx: CallContext) {
-      const key = objectKey(input.Key);
-      const bucket = await reach(ctx, input.Bucket, key, 's3:GetObject', input);
-      touchObject(ctx, bucket, key);
-      const head = await deps.objects.head(bucket.name, key);
-      if (!head) throw noSuchKey(key);
-      checkReadPreconditions(head, input);
+      const { head } = await readable(input, ctx);
       return { ...headersOf(head, input, true), ContentLength: head.size };
     },
 
