@@ -33,9 +33,17 @@ export class CredentialResolver {
     else this.cache.clear();
   }
 
+  /** Retires an internal session (see IdentityStore.putSession) once its one command is done. */
+  retireInternalSession(accessKeyId: string): void {
+    this.cache.delete(accessKeyId);
+    this.identity.dropInternalSession(accessKeyId);
+  }
+
   private async load(accessKeyId: string): Promise<ResolvedCredential | undefined> {
     const box = this.identity.box;
     if (accessKeyId.startsWith('ASIA')) {
+      const held = this.identity.internalSession(accessKeyId);
+      if (held) return { secretAccessKey: held.secretAccessKey, principal: held.principal, tokenHash: held.tokenHash, expiresAt: held.expiresAt, active: true };
       const s = await this.identity.getSession(accessKeyId);
       if (!s) return undefined;
       return { secretAccessKey: box.open(s.sealedSecret), principal: s.principal, tokenHash: s.tokenHash, expiresAt: s.expiresAt, active: true };

@@ -52,15 +52,21 @@ export class CommandExecutor {
     });
     if (!assumed.ok) return { ok: false, stage: 'assume-role', error: assumed.error, region: this.deps.homeRegion };
     const keyId = (assumed.output.Credentials as { AccessKeyId: string }).AccessKeyId;
-    const session = await this.deps.credentials.resolve(keyId);
-    if (!session) throw new Error(`session ${keyId} vanished right after AssumeRole`);
-    const service = this.deps.registry.byName(cmd.serviceName);
-    if (!service) throw new Error(`unknown service ${cmd.serviceName}`);
-    const result = await this.deps.pipeline().execute({
-      service, opName: cmd.opName, input: cmd.input, principal: session.principal as Principal, region,
-      sourceIp: CHATBOT_SERVICE, userAgent: CHATBOT_SERVICE, requestId: this.deps.ids.uuid(), via: { chatbot: true },
-      guardrails: await this.guardrails(cmd.accountId, cmd.guardrailPolicyArns),
-    });
+    let result;
+    try {
+      const session = await this.deps.credentials.resolve(keyId);
+      if (!session) throw new Error(`session ${keyId} vanished right after AssumeRole`);
+      const service = this.deps.registry.byName(cmd.serviceName);
+      if (!service) throw new Error(`unknown service ${cmd.serviceName}`);
+      result = await this.deps.pipeline().execute({
+        service, opName: cmd.opName, input: cmd.input, principal: session.principal as Principal, region,
+        sourceIp: CHATBOT_SERVICE, userAgent: CHATBOT_SERVICE, requestId: this.deps.ids.uuid(), via: { chatbot: true },
+        guardrails: await this.guardrails(cmd.accountId, cmd.guardrailPolicyArns),
+      });
+    } finally {
+      // The session served this one command; nothing else ever holds its credentials.
+      this.deps.credentials.retireInternalSession(keyId);
+    }
     return result.ok ? { ok: true, output: result.output, region } : { ok: false, stage: 'call', error: result.error, region };
   }
 

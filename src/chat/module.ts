@@ -24,6 +24,7 @@ const CONFIG_CACHE_MS = 1000;
 
 export function chatDirectory(store: ChatbotStore, clock: { now(): Date }): ChatDirectory {
   const cache = new Map<string, { at: number; config: ChannelConfig | undefined }>();
+  const workspaces = new Map<string, { at: number; workspace: Awaited<ReturnType<ChatDirectory['workspace']>> }>();
   return {
     async channelConfiguration(teamId, channelId) {
       const key = `${teamId}/${channelId}`;
@@ -39,9 +40,16 @@ export function chatDirectory(store: ChatbotStore, clock: { now(): Date }): Chat
       const c = await store.getSlackChannelConfiguration(arn);
       return c && toChannelConfig(c);
     },
+    // Reading a workspace unseals its bot token: reused for the same second as configurations.
     async workspace(teamId) {
+      const now = clock.now().getTime();
+      const hit = workspaces.get(teamId);
+      if (hit && now - hit.at < CONFIG_CACHE_MS) return hit.workspace;
       const w = await store.getWorkspace(teamId);
-      return w && { teamId: w.teamId, teamName: w.teamName, botToken: w.botToken, botUserId: w.botUserId, needsReauthorization: w.needsReauthorization };
+      const workspace = w && { teamId: w.teamId, teamName: w.teamName, botToken: w.botToken, botUserId: w.botUserId, needsReauthorization: w.needsReauthorization };
+      if (workspaces.size > 10_000) workspaces.clear();
+      workspaces.set(teamId, { at: now, workspace });
+      return workspace;
     },
     async userRoleArn(configurationArn, slackUserId) {
       return (await store.getSlackUserIdentity(configurationArn, slackUserId))?.IamRoleArn;

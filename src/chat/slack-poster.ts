@@ -2,18 +2,20 @@
 // that arrives minutes late is worse than a logged failure), rate limits honoured up to a cap.
 import { WebClient, type RetryOptions } from '@slack/web-api';
 import type { SlackPoster } from './directory.js';
+import { keepAliveFetch } from './keep-alive-fetch.js';
 
 const RETRIES: RetryOptions = { retries: 2, factor: 2, minTimeout: 100, maxTimeout: 1000 };
 
 export class WebApiSlackPoster implements SlackPoster {
   private readonly clients = new Map<string, WebClient>();
+  private readonly fetch = keepAliveFetch();
   constructor(private readonly apiUrl: string) {}
 
   private client(token: string): WebClient {
     let c = this.clients.get(token);
     if (!c) {
       if (this.clients.size > 1000) this.clients.clear();
-      c = new WebClient(token, { slackApiUrl: this.apiUrl, retryConfig: RETRIES, timeout: 10_000 });
+      c = new WebClient(token, { slackApiUrl: this.apiUrl, retryConfig: RETRIES, timeout: 10_000, fetch: this.fetch });
       this.clients.set(token, c);
     }
     return c;

@@ -1,19 +1,21 @@
 // Clock, ids and the structured logger: injected everywhere so tests can be deterministic.
 import crypto from 'node:crypto';
 import type { Clock, Ids } from '../services/types.js';
+import { pooledRandomBytes } from '../storage/secrets.js';
 
 export const systemClock: Clock = { now: () => new Date() };
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
 export const randomIds: Ids = {
   uuid: () => crypto.randomUUID(),
   alnum(len: number): string {
-    const bytes = crypto.randomBytes(len);
+    const bytes = pooledRandomBytes(len);
     let s = '';
     for (let i = 0; i < len; i++) s += ALNUM[bytes[i] & 31];
     return s;
   },
-  secret: (len: number) => crypto.randomBytes(len).toString('base64').replace(/[+/=]/g, '').slice(0, len),
+  secret: (len: number) => pooledRandomBytes(len).toString('base64').replace(/[+/=]/g, '').slice(0, len),
 };
 
 /**

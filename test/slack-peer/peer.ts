@@ -102,6 +102,7 @@ interface QueuedFailure {
 }
 
 interface Waiter {
+  /** Looks at what arrived since the last check; true once satisfied. */
   check(): boolean;
   fail(error: Error): void;
 }
@@ -201,14 +202,22 @@ class PeerServer implements SlackPeer {
   }
 
   waitForPost(predicate: (post: PostedMessage) => boolean, timeoutMs = 2000): Promise<PostedMessage> {
-    return this.waitFor('post', () => this.posted(), predicate, timeoutMs);
+    // Posts only ever append: each check looks at the new ones alone, so a benchmark with
+    // thousands of posts and many waiters stays linear.
+    let seen = 0;
+    const fresh = (): PostedMessage[] => {
+      const posts = this.state.posts.slice(seen);
+      seen = this.state.posts.length;
+      return posts;
+    };
+    return this.waitFor('post', fresh, predicate, timeoutMs, () => this.posted()).then((p) => ({ ...p }));
   }
 
   waitForUpload(predicate: (file: UploadedFile) => boolean, timeoutMs = 2000): Promise<UploadedFile> {
-    return this.waitFor('upload', () => this.uploadedFiles(), predicate, timeoutMs);
+    return this.waitFor('upload', () => this.uploadedFiles(), predicate, timeoutMs, () => this.uploadedFiles());
   }
 
-  private waitFor<T>(what: string, list: () => T[], predicate: (item: T) => boolean, timeoutMs: number): Promise<T> {
+  private waitFor<T>(what: string, list: () => T[], predicate: (item: T) => boolean, timeoutMs: number, all: () => T[]): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const waiter: Waiter = {
         check: () => {
@@ -226,7 +235,7 @@ class PeerServer implements SlackPeer {
       const timer = setTimeout(() => {
         this.waiters.delete(waiter);
         // Show what did arrive: the usual cause is a near miss (wrong channel, thread or text).
-        const seen = JSON.stringify(list(), (key, value: unknown) => (key === 'content' ? '<bytes>' : value));
+        const seen = JSON.stringify(all(), (key, value: unknown) => (key === 'content' ? '<bytes>' : value));
         reject(new Error(`no matching ${what} within ${timeoutMs}ms; saw ${seen}`));
       }, timeoutMs);
       if (!waiter.check()) this.waiters.add(waiter);

@@ -79,12 +79,18 @@ export interface SessionRecord {
   principal: Principal;
 }
 
+/** A session held in memory only (see IdentityStore.putInternalSession): its secret is never stored. */
+export interface InternalSessionRecord extends Omit<SessionRecord, 'sealedSecret'> {
+  secretAccessKey: string;
+}
+
 export function hashToken(token: string): string {
   return crypto.createHash('sha256').update(token).digest('hex');
 }
 
 /** Typed access to IAM's documents; every method is one small query. */
 export class IdentityStore {
+  private readonly internalSessions = new Map<string, InternalSessionRecord>();
   constructor(readonly docs: DocumentStore, readonly box: SecretBox) {}
 
   getAccount(accountId: string) { return this.docs.get<Account>({ kind: 'account', accountId, region: GLOBAL, id: accountId }); }
@@ -122,4 +128,28 @@ export class IdentityStore {
 
   getSession(accessKeyId: string) { return this.docs.get<SessionRecord>(this.key('session', ANY_ACCOUNT, accessKeyId)); }
   putSession(s: SessionRecord) { return this.docs.put(this.key('session', ANY_ACCOUNT, s.accessKeyId), s); }
+
+  /**
+   * Internal sessions are the ones chattrail's own service principals (AWS Chatbot) assume for one
+   * command: their credentials never leave the process, so writing them down (sealed) would only
+   * add a database write per chat command. They live in memory until retired or expired.
+   */
+  putInternalSession(s: InternalSessionRecord): void {
+    if (this.internalSessions.size >= MAX_INTERNAL_SESSIONS) {
+      const now = Date.now();
+      for (const [id, held] of this.internalSessions) if (held.expiresAt.getTime() <= now) this.internalSessions.delete(id);
+    }
+    this.internalSessions.set(s.accessKeyId, s);
+  }
+
+  internalSession(accessKeyId: string): InternalSessionRecord | undefined {
+    return this.internalSessions.get(accessKeyId);
+  }
+
+  dropInternalSession(accessKeyId: string): void {
+    this.internalSessions.delete(accessKeyId);
+  }
 }
+
+/** Past this many held internal sessions, expired ones are swept on the next issue. */
+const MAX_INTERNAL_SESSIONS = 10_000;

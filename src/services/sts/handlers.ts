@@ -20,14 +20,15 @@ interface IssuedCredentials {
 }
 
 /** Creates and stores a session for `principal` (whose accessKeyId is filled in here). */
-async function issueSession(deps: StsDeps, ctx: CallContext, principal: Principal, durationSeconds: number): Promise<IssuedCredentials> {
+async function issueSession(deps: StsDeps, ctx: CallContext, principal: Principal, durationSeconds: number, internal = false): Promise<IssuedCredentials> {
   const accessKeyId = `ASIA${ctx.ids.alnum(16)}`;
   const secret = ctx.ids.secret(40);
   // Real session tokens are long opaque blobs; ours carry 64 random bytes and a recognizable prefix.
   const token = `IQoJb3JpZ2luX2VjE${Buffer.from(ctx.ids.secret(48) + ctx.ids.secret(48)).toString('base64')}`;
   const expiresAt = new Date(ctx.clock.now().getTime() + durationSeconds * 1000);
   const stored = { ...principal, accessKeyId } as Principal;
-  await deps.identity.putSession({ accessKeyId, sealedSecret: deps.identity.box.seal(secret), tokenHash: hashToken(token), expiresAt, principal: stored });
+  if (internal) deps.identity.putInternalSession({ accessKeyId, secretAccessKey: secret, tokenHash: hashToken(token), expiresAt, principal: stored });
+  else await deps.identity.putSession({ accessKeyId, sealedSecret: deps.identity.box.seal(secret), tokenHash: hashToken(token), expiresAt, principal: stored });
   return { AccessKeyId: accessKeyId, SecretAccessKey: secret, SessionToken: token, Expiration: new Date(Math.floor(expiresAt.getTime() / 1000) * 1000) };
 }
 
@@ -69,7 +70,10 @@ export function stsHandlers(deps: StsDeps): Record<string, Handler> {
         roleName: role.roleName, roleArn: role.arn, roleId: role.roleId, sessionName: input.RoleSessionName, accessKeyId: '',
         sessionCreatedAt: ctx.clock.now(), sessionPolicy: input.Policy, assumedBy: caller.type === 'AWSService' ? caller.service : undefined,
       };
-      const credentials = await issueSession(deps, ctx, session, duration);
+      // AWS Chatbot's own AssumeRole (from chattrail's chat executor) yields credentials used for
+      // one command inside this process: held in memory only.
+      const internal = ctx.via?.chatbot === true && caller.type === 'AWSService';
+      const credentials = await issueSession(deps, ctx, session, duration, internal);
       // Real records name the role only when the call succeeded.
       ctx.addResource('AWS::IAM::Role', role.arn, target.accountId);
       return {
