@@ -4,6 +4,7 @@ import type { ChatDirectory, ChannelConfig, SlackPoster } from './directory.js';
 import { parseCommand, operationNames, type ParsedCommand, type ServiceLookup } from './command.js';
 import { cliName } from './cli-names.js';
 import { formatResult } from './format.js';
+import { slackAuthFailure } from './slack-poster.js';
 import type { CommandExecutor } from './executor.js';
 import { isReadOnly } from '../trail/record.js';
 import type { DocumentStore } from '../storage/documents.js';
@@ -50,6 +51,26 @@ export class Conversation {
 
   /** Handles a message; every outcome (including refusals) ends with a reply in the thread. */
   async onMessage(m: IncomingMessage): Promise<void> {
+    await this.watchingToken(m.teamId, () => this.handleMessage(m));
+  }
+
+  /** A button press on a confirmation: only the person who asked may run or cancel it. */
+  async onAction(a: { teamId: string; user: string; actionId: string; value: string; channel: string; messageTs: string }): Promise<void> {
+    await this.watchingToken(a.teamId, () => this.handleAction(a));
+  }
+
+  /** A revoked or invalid bot token marks the workspace, as AWS Chatbot does, instead of failing silently forever. */
+  private async watchingToken(teamId: string, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (e) {
+      const code = slackAuthFailure(e);
+      if (code) await this.deps.directory.markNeedsReauthorization(teamId, code);
+      throw e;
+    }
+  }
+
+  private async handleMessage(m: IncomingMessage): Promise<void> {
     const ws = await this.deps.directory.workspace(m.teamId);
     if (!ws || ws.needsReauthorization) {
       this.deps.logger.warn('message from a workspace without a usable bot token', { teamId: m.teamId });
@@ -77,8 +98,7 @@ export class Conversation {
     await this.run(ws.botToken, config, roleArn, parsed, m.channel, threadTs, m.user);
   }
 
-  /** A button press on a confirmation: only the person who asked may run or cancel it. */
-  async onAction(a: { teamId: string; user: string; actionId: string; value: string; channel: string; messageTs: string }): Promise<void> {
+  private async handleAction(a: { teamId: string; user: string; actionId: string; value: string; channel: string; messageTs: string }): Promise<void> {
     const ws = await this.deps.directory.workspace(a.teamId);
     if (!ws) return;
     const key = { kind: PENDING_KIND, accountId: a.teamId, region: 'global', id: a.value };

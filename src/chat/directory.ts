@@ -26,6 +26,16 @@ export interface ChatDirectory {
   workspace(teamId: string): Promise<WorkspaceAuth | undefined>;
   /** The role a Slack user linked for a configuration (Slack user identities), if any. */
   userRoleArn(configurationArn: string, slackUserId: string): Promise<string | undefined>;
+  /** Slack refused the workspace's bot token: Chatbot shows the workspace as needing authorization again. */
+  markNeedsReauthorization(teamId: string, slackError: string): Promise<void>;
+  /** Where AWS Chatbot posts a topic's notifications: enabled configurations of the topic's account that list it. */
+  notificationTargets(topicArn: string): Promise<NotificationTargets>;
+}
+
+export interface NotificationTargets {
+  slack: ChannelConfig[];
+  /** Chime webhook URLs carry their token: never log them. */
+  chimeWebhookUrls: { configurationArn: string; url: string }[];
 }
 
 /** Sends messages to Slack on behalf of a workspace's bot. */

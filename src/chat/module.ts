@@ -8,6 +8,7 @@ import { WebApiSlackPoster } from './slack-poster.js';
 import { CommandExecutor } from './executor.js';
 import { Conversation } from './conversation.js';
 import { SlackReceiver } from './slack-receiver.js';
+import { ChatNotifier, CHATBOT_SNS_ENDPOINT } from './notifier.js';
 import type { SlackChannelConfiguration } from '../services/chatbot/records.js';
 
 function toChannelConfig(c: SlackChannelConfiguration): ChannelConfig {
@@ -54,6 +55,18 @@ export function chatDirectory(store: ChatbotStore, clock: { now(): Date }): Chat
     async userRoleArn(configurationArn, slackUserId) {
       return (await store.getSlackUserIdentity(configurationArn, slackUserId))?.IamRoleArn;
     },
+    async markNeedsReauthorization(teamId, slackError) {
+      await store.markNeedsReauthorization(teamId, slackError);
+      workspaces.delete(teamId);
+    },
+    async notificationTargets(topicArn) {
+      const accountId = topicArn.split(':')[4] ?? '';
+      const lists = (c: { SnsTopicArns?: string[]; State?: string }) => c.State !== 'DISABLED' && (c.SnsTopicArns ?? []).includes(topicArn);
+      const slack = (await store.slackConfigs.list(accountId)).map((r) => r.doc).filter(lists).map(toChannelConfig);
+      const chimeWebhookUrls = (await store.chimeConfigs.list(accountId)).map((r) => r.doc).filter(lists)
+        .map((c) => ({ configurationArn: c.ChatConfigurationArn, url: store.box.open(c.SealedWebhookUrl) }));
+      return { slack, chimeWebhookUrls };
+    },
   };
 }
 
@@ -80,6 +93,7 @@ export function chatModule(deps: ModuleDeps, poster: SlackPoster = new WebApiSla
     directory, poster, executor, services: deps.registry, documents: deps.stores.documents,
     clock: deps.clock, ids: deps.ids, logger: deps.logger,
   });
+  const notifier = new ChatNotifier({ directory, poster, documents: deps.stores.documents, logger: deps.logger });
   const receiver = new SlackReceiver({ signingSecret: deps.config.slack.signingSecret, conversation, clock: deps.clock, logger: deps.logger });
   testers.set(deps.stores.documents, {
     async runTestCommand(configurationArn, command, slackUserId = 'console') {
@@ -96,6 +110,10 @@ export function chatModule(deps: ModuleDeps, poster: SlackPoster = new WebApiSla
       { prefix: '/slack/events', handle: (req) => receiver.events(req) },
       { prefix: '/slack/interactivity', handle: (req) => receiver.interactivity(req) },
     ],
+    async start() {
+      // Messages SNS publishes to topics AWS Chatbot subscribed (see services/chatbot/topics.ts).
+      deps.serviceEndpoints()?.register(CHATBOT_SNS_ENDPOINT, (n) => notifier.deliver(n));
+    },
     stop: () => receiver.drain(),
   };
 }

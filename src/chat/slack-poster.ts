@@ -3,6 +3,14 @@
 import { WebClient, type RetryOptions } from '@slack/web-api';
 import type { SlackPoster } from './directory.js';
 import { keepAliveFetch } from './keep-alive-fetch.js';
+import { AUTH_ERRORS } from './slack/client.js';
+
+/** Slack's error code when a call failed because the bot token no longer works (revoked, app removed...). */
+export function slackAuthFailure(e: unknown): string | undefined {
+  const err = e as { code?: string; data?: { error?: unknown } } | undefined;
+  const code = err?.code === 'slack_webapi_platform_error' && typeof err.data?.error === 'string' ? err.data.error : undefined;
+  return code && AUTH_ERRORS.includes(code) ? code : undefined;
+}
 
 const RETRIES: RetryOptions = { retries: 2, factor: 2, minTimeout: 100, maxTimeout: 1000 };
 

@@ -35,7 +35,6 @@ export class ConsoleApi {
   constructor(private readonly deps: ModuleDeps, private readonly chat: ChatTestRunner) {
     this.sessions = new SessionStore(deps.clock);
     this.signIn = new SignIn(deps);
-    this.signIn.onRecorded = (e) => this.live.push(e);
     this.regions = partitionRegions();
     this.secureCookie = (deps.config.publicUrl ?? '').startsWith('https://');
   }

@@ -5,6 +5,7 @@ import type { ModuleDeps } from '../server/module.js';
 import type { ResolvedCredential } from '../auth/credentials.js';
 import { hashToken } from '../services/iam/store.js';
 import { buildConsoleSignInEvent } from '../trail/record.js';
+import { timeOrderedUuid } from '../server/runtime.js';
 import { tokensEqual } from './sessions.js';
 import { ApiProblem } from './respond.js';
 
@@ -64,15 +65,11 @@ export class SignIn {
     if (!accountId) return;
     const event = buildConsoleSignInEvent({
       principal, accountId, success, region: this.deps.config.region, eventTime: this.deps.clock.now(),
-      eventId: this.deps.ids.uuid(), sourceIp: a.sourceIp, userAgent: a.userAgent,
+      eventId: timeOrderedUuid(this.deps.clock.now().getTime()), sourceIp: a.sourceIp, userAgent: a.userAgent,
       loginTo: `${this.deps.config.publicUrl ?? this.deps.baseUrl()}/console/`,
     });
-    await this.deps.stores.events.append(event);
-    this.onRecorded?.(event);
+    await this.deps.pipeline().appendRecord(event);
   }
-
-  /** Set by the module so sign-ins reach the live feed like every other recorded event. */
-  onRecorded?: (e: ReturnType<typeof buildConsoleSignInEvent>) => void;
 
   private async firstAccount(): Promise<string | undefined> {
     const accounts = await this.deps.identity.listAccounts();

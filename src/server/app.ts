@@ -75,6 +75,7 @@ export async function startChattrail(config: Config, opts: StartOptions = {}): P
     pipeline: () => { if (!pipeline) throw new Error('pipeline not ready'); return pipeline; },
     buckets: () => modules.find((m) => m.buckets)?.buckets,
     topics: () => modules.find((m) => m.topics)?.topics,
+    serviceEndpoints: () => modules.find((m) => m.serviceEndpoints)?.serviceEndpoints,
     baseUrl: () => baseUrl,
   };
   for (const make of MODULES) modules.push(make(deps));

@@ -30,6 +30,7 @@ export interface ModuleDeps {
   /** Other modules' capabilities, resolved lazily for the same reason. */
   buckets(): BucketSink | undefined;
   topics(): TopicSink | undefined;
+  serviceEndpoints(): ServiceEndpoints | undefined;
   /** The server's own base URL (http://host:port), known once it listens. */
   baseUrl(): string;
 }
@@ -41,10 +42,31 @@ export interface Module {
   /** Capabilities offered to other modules. */
   buckets?: BucketSink;
   topics?: TopicSink;
+  serviceEndpoints?: ServiceEndpoints;
   /** Called once the HTTP server listens. */
   start?(): Promise<void>;
   /** Called on shutdown, before storage closes. */
   stop?(): Promise<void>;
   /** Called after each event is durably recorded (cheap: runs on the request path). */
   onRecorded?(event: StoredEvent): void;
+}
+
+/** One SNS message as an AWS service's own endpoint receives it. */
+export interface ServiceNotification {
+  topicArn: string;
+  messageId: string;
+  subject?: string;
+  /** The text for the https protocol (MessageStructure=json picks its `https` entry, else `default`). */
+  message: string;
+  timestamp: Date;
+}
+
+/**
+ * SNS subscriptions whose endpoint is an AWS service inside chattrail (AWS Chatbot subscribes
+ * https://global.sns-api.chatbot.amazonaws.com to its channels' topics, as in AWS): such a
+ * subscription is confirmed at once and its messages are handed over in process, never sent
+ * over the network.
+ */
+export interface ServiceEndpoints {
+  register(endpoint: string, deliver: (n: ServiceNotification) => Promise<void>): void;
 }

@@ -156,6 +156,14 @@ export class Pipeline {
       eventTime: now, requestId: call.requestId, eventId: timeOrderedUuid(now.getTime()),
       sourceIp: call.sourceIp, userAgent: call.userAgent, resources, additionalEventData, fromConsole: call.via?.console,
     });
+    await this.appendRecord(event);
+  }
+
+  /**
+   * Stores a record and tells the listeners (trail delivery, the console's live view). Records
+   * built outside the API path (console sign-ins) come in here too, so trails see them at once.
+   */
+  async appendRecord(event: StoredEvent): Promise<void> {
     await this.deps.stores.events.append(event);
     this.deps.onRecorded?.(event);
   }

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startTestServer, cliErrorCode, type TestServer } from './harness.js';
-import { signedFetch } from './signed-fetch.js';
+import { connectSlackWorkspace } from './slack-setup.js';
 import { startSlackPeer, type SlackPeer } from '../slack-peer/peer.js';
 import { appMention, blockAction, sendEvent, sendInteraction } from '../slack-peer/events.js';
 import { chatbotStoreFor } from '../../src/services/chatbot/module.js';
@@ -62,14 +62,7 @@ before(async () => {
   });
   account = srv.admin.accountId;
   // Connect the workspace with the real OAuth flow (console operations, signed like the console).
-  const creds = { accessKeyId: srv.admin.accessKeyId, secretAccessKey: srv.admin.secretAccessKey };
-  const params = await signedFetch({ url: srv.url, method: 'POST', path: '/get-slack-oauth-parameters', service: 'chatbot', region: 'us-east-2', credentials: creds, headers: { 'content-type': 'application/json' }, body: '{}' });
-  assert.equal(params.status, 200, params.text);
-  const { AuthorizationUrl, State } = JSON.parse(params.text) as { AuthorizationUrl: string; State: string };
-  const redirectUri = new URL(AuthorizationUrl).searchParams.get('redirect_uri') ?? undefined;
-  const code = peer.issueOAuthCode(TEAM, { clientId: 'cid.1', clientSecret: 'csecret', redirectUri });
-  const redeemed = await signedFetch({ url: srv.url, method: 'POST', path: '/redeem-slack-oauth-code', service: 'chatbot', region: 'us-east-2', credentials: creds, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ Code: code, State }) });
-  assert.equal(redeemed.status, 200, redeemed.text);
+  await connectSlackWorkspace(srv, peer, TEAM, { clientId: 'cid.1', clientSecret: 'csecret' });
 
   await ok(['iam', 'create-role', '--role-name', 'chat-admin', '--assume-role-policy-document', trust('chatbot.amazonaws.com')]);
   await ok(['iam', 'attach-role-policy', '--role-name', 'chat-admin', '--policy-arn', 'arn:aws:iam::aws:policy/AdministratorAccess']);

@@ -2,6 +2,7 @@
 // TopicSink: publishing to a topic's confirmed http(s) subscriptions, the confirmation handshake,
 // unsubscribing, and the delivery policies that govern retries.
 import { AwsError } from '../../protocol/errors.js';
+import type { ServiceEndpoints, ServiceNotification } from '../../server/module.js';
 import type { Clock, Ids } from '../types.js';
 import type { SnsSigner } from './signing.js';
 import { confirmationMessage, notificationFor, signNotification, type MessageAttribute, type SignedNotification, type SigningContext } from './messages.js';
@@ -43,8 +44,14 @@ function pick(p: RetryPolicy) {
 type Json = Record<string, unknown>;
 const asObject = (v: unknown): Json => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : {});
 
-export class SnsEngine {
+export class SnsEngine implements ServiceEndpoints {
+  /** Endpoints served inside chattrail (AWS Chatbot's): confirmed at once, delivered in process. */
+  private readonly serviceEndpoints = new Map<string, (n: ServiceNotification) => Promise<void>>();
   constructor(private readonly deps: EngineDeps) {}
+
+  register(endpoint: string, deliver: (n: ServiceNotification) => Promise<void>): void {
+    this.serviceEndpoints.set(endpoint, deliver);
+  }
 
   signingCertUrl(): string { return `${this.deps.baseUrl()}${ROUTE_PREFIX}SimpleNotificationService.pem`; }
   confirmUrl(topicArn: string, token: string): string {
@@ -89,6 +96,16 @@ export class SnsEngine {
 
   /** Issues a fresh token and sends the (Un)SubscriptionConfirmation; returns the stored subscription. */
   async requestConfirmation(topic: TopicDoc, sub: SubscriptionDoc, type: 'SubscriptionConfirmation' | 'UnsubscribeConfirmation'): Promise<SubscriptionDoc> {
+    if (this.serviceEndpoints.has(sub.endpoint)) {
+      // An AWS service's own endpoint needs no handshake: subscribing confirms, unsubscribing removes.
+      if (type === 'UnsubscribeConfirmation') {
+        await this.deps.store.deleteSubscription(sub.arn);
+        return sub;
+      }
+      const confirmed: SubscriptionDoc = { ...sub, status: 'confirmed', confirmationWasAuthenticated: true };
+      await this.deps.store.putSubscription(confirmed);
+      return confirmed;
+    }
     const token = Buffer.from(this.deps.ids.secret(64) + this.deps.ids.secret(64)).toString('hex').slice(0, 256);
     const now = this.deps.clock.now();
     const updated: SubscriptionDoc = { ...sub, tokenHash: hashToken(token), tokenIssuedAt: now };
@@ -153,6 +170,12 @@ export class SnsEngine {
     const headerType = asObject(asObject(asObject(this.effectiveDeliveryPolicy(topic).http).defaultRequestPolicy)).headerContentType;
     for (const sub of subs) {
       const text = perProtocol ? (perProtocol[sub.protocol] ?? perProtocol.default) : req.message;
+      const inProcess = this.serviceEndpoints.get(sub.endpoint);
+      if (inProcess) {
+        // The receiving service logs its own failures; a rejection must not escape into Publish.
+        inProcess({ topicArn: topic.arn, messageId, subject: req.subject, message: text, timestamp: now }).catch(() => undefined);
+        continue;
+      }
       let n = signed.get(text);
       if (!n) {
         n = signNotification(signing, { messageId, topicArn: topic.arn, subject: req.subject, message: text, timestamp: now, attributes: req.attributes });

@@ -86,6 +86,7 @@ export function snsModule(deps: ModuleDeps): Module {
     services: [service],
     routes: [snsRoute({ model, engine, ids: deps.ids, signer: loadSigner })],
     topics: topicSink(store, engine),
+    serviceEndpoints: engine,
     async start() {
       await loadSigner();
     },
