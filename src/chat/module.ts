@@ -111,7 +111,7 @@ export function chatModule(deps: ModuleDeps, poster: SlackPoster = new WebApiSla
       { prefix: '/slack/interactivity', handle: (req) => receiver.interactivity(req) },
     ],
     async start() {
-      // Messages SNS publishes to topics AWS Chatbot subscribed (see services/chatbot/topics.ts).
+      // Messages SNS publishes to topics AWS Chatbot subscribed (see services/chatbot/topic-subscriptions.ts).
       deps.serviceEndpoints()?.register(CHATBOT_SNS_ENDPOINT, (n) => notifier.deliver(n));
     },
     stop: () => receiver.drain(),

@@ -2,6 +2,7 @@
 import type { Config } from '../../config.js';
 import type { OAuthStates } from '../../chat/slack/oauth-state.js';
 import type { ChatbotStore } from './store.js';
+import type { TopicSubscriber } from './topic-subscriptions.js';
 
 export interface ChatbotDeps {
   store: ChatbotStore;
@@ -9,6 +10,8 @@ export interface ChatbotDeps {
   config: Config;
   /** This server's base URL, for the default OAuth redirect URI. */
   baseUrl(): string;
+  /** Subscribes AWS Chatbot's SNS endpoint to the topics a configuration lists (as AWS Chatbot does). */
+  subscribeTopics: TopicSubscriber;
 }
 
 /** Most Chatbot resources may carry at most this many tags (AWS's limit). */

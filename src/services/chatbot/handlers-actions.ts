@@ -1,13 +1,18 @@
 // Chatbot's custom actions and their associations with chat configurations, the account's
 // preferences, and tags on any Chatbot resource (configurations of all kinds, custom actions).
+// Every call naming a resource lists it in its record, so LookupEvents by ResourceName finds it.
 import { AwsError } from '../../protocol/errors.js';
 import type { CallContext, Handler } from '../types.js';
 import type { ChatbotDeps } from './deps.js';
 import { MAX_TAGS } from './deps.js';
 import type { CustomAction, CustomActionAttachment, Tag } from './records.js';
-import { customActionArn, parseChatbotArn } from './arns.js';
+import { customActionArn, parseChatbotArn, type ChatbotResource } from './arns.js';
 import type { Collection } from './store.js';
 import { pageOf } from './pagination.js';
+import { mergeTags, tagsForCreate } from './tags.js';
+import { SLACK_CONFIG_TYPE } from './handlers-slack.js';
+import { TEAMS_CONFIG_TYPE } from './handlers-teams.js';
+import { CHIME_CONFIG_TYPE } from './handlers-chime.js';
 
 export const CUSTOM_ACTION_TYPE = 'AWS::Chatbot::CustomAction';
 const MAX_CUSTOM_ACTIONS = 500;
@@ -17,10 +22,10 @@ interface ActionInput {
   Tags?: Tag[]; ClientToken?: string; ActionName: string;
 }
 
-function mergeTags(current: Tag[], added: Tag[]): Tag[] {
-  const byKey = new Map(current.map((t) => [t.TagKey, t]));
-  for (const t of added) byKey.set(t.TagKey, t);
-  return [...byKey.values()];
+/** The CloudTrail resource type of a Chatbot resource. */
+function resourceType(r: ChatbotResource): string {
+  if (r.kind === 'custom-action') return CUSTOM_ACTION_TYPE;
+  return r.type === 'slack-channel' ? SLACK_CONFIG_TYPE : r.type === 'microsoft-teams-channel' ? TEAMS_CONFIG_TYPE : CHIME_CONFIG_TYPE;
 }
 
 export function actionHandlers(deps: ChatbotDeps): Record<string, Handler> {
@@ -48,6 +53,7 @@ export function actionHandlers(deps: ChatbotDeps): Record<string, Handler> {
       : r.type === 'slack-channel' ? store.slackConfigs
         : r.type === 'microsoft-teams-channel' ? store.teamsConfigs : store.chimeConfigs) as unknown as Collection<{ Tags: Tag[] }>;
     if (!(await coll.get(ctx.accountId, r.name))) throw notFound();
+    ctx.addResource(resourceType(r), arn);
     return { coll, id: r.name };
   }
 
@@ -55,11 +61,14 @@ export function actionHandlers(deps: ChatbotDeps): Record<string, Handler> {
     const r = parseChatbotArn(arn);
     if (r?.kind !== 'configuration' || r.accountId !== ctx.accountId) return false;
     const coll = r.type === 'slack-channel' ? store.slackConfigs : r.type === 'microsoft-teams-channel' ? store.teamsConfigs : store.chimeConfigs;
-    return (await coll.get(ctx.accountId, r.name)) !== undefined;
+    if ((await coll.get(ctx.accountId, r.name)) === undefined) return false;
+    ctx.addResource(resourceType(r), arn);
+    return true;
   }
 
   return {
     async CreateCustomAction(i: ActionInput, ctx: CallContext) {
+      const tags = tagsForCreate(i.Tags, 'InvalidRequestException');
       const arn = customActionArn(ctx.accountId, i.ActionName);
       const existing = await store.customActions.get(ctx.accountId, i.ActionName);
       // The same ClientToken repeats a create that already happened: answer as the first time.
@@ -71,7 +80,7 @@ export function actionHandlers(deps: ChatbotDeps): Record<string, Handler> {
       }
       const action: CustomAction = {
         CustomActionArn: arn, Definition: i.Definition, AliasName: i.AliasName, Attachments: i.Attachments, ActionName: i.ActionName,
-        Tags: i.Tags ?? [], ClientToken: i.ClientToken, AccountId: ctx.accountId, CreatedAt: ctx.clock.now(),
+        Tags: tags, ClientToken: i.ClientToken, AccountId: ctx.accountId, CreatedAt: ctx.clock.now(),
       };
       if (!(await store.customActions.create(ctx.accountId, i.ActionName, action))) throw new AwsError('ConflictException', `A custom action named ${i.ActionName} already exists.`);
       ctx.addResource(CUSTOM_ACTION_TYPE, arn);
@@ -117,6 +126,10 @@ export function actionHandlers(deps: ChatbotDeps): Record<string, Handler> {
     async DisassociateFromConfiguration(i: { Resource: string; ChatConfiguration: string }, ctx: CallContext) {
       if (!(await store.associations.delete(ctx.accountId, `${i.ChatConfiguration}|${i.Resource}`))) {
         throw new AwsError('InvalidRequestException', `${i.Resource} is not associated with ${i.ChatConfiguration}.`);
+      }
+      for (const arn of [i.Resource, i.ChatConfiguration]) {
+        const r = parseChatbotArn(arn);
+        if (r) ctx.addResource(resourceType(r), arn);
       }
       return {};
     },

@@ -30,19 +30,20 @@ export function chimeHandlers(deps: ChatbotDeps): Record<string, Handler> {
 
   return {
     async CreateChimeWebhookConfiguration(i: CreateInput, ctx: CallContext) {
-      checkConfigurationMembers(i);
+      const tags = checkConfigurationMembers(i);
       const all = await store.chimeConfigs.list(ctx.accountId);
       if (all.length >= MAX_CONFIGURATIONS) throw new AwsError('LimitExceededException', `Account ${ctx.accountId} already has ${MAX_CONFIGURATIONS} Chime webhook configurations.`);
       const arn = configurationArn(ctx.accountId, 'chime-webhook', i.ConfigurationName);
       const cfg: ChimeWebhookConfiguration = {
         WebhookDescription: i.WebhookDescription, ChatConfigurationArn: arn, IamRoleArn: i.IamRoleArn, SnsTopicArns: i.SnsTopicArns,
-        ConfigurationName: i.ConfigurationName, LoggingLevel: i.LoggingLevel ?? 'NONE', Tags: i.Tags ?? [], State: 'ENABLED',
+        ConfigurationName: i.ConfigurationName, LoggingLevel: i.LoggingLevel ?? 'NONE', Tags: tags, State: 'ENABLED',
         SealedWebhookUrl: store.box.seal(i.WebhookUrl), AccountId: ctx.accountId, CreatedAt: ctx.clock.now(),
       };
       if (!(await store.chimeConfigs.create(ctx.accountId, i.ConfigurationName, cfg))) {
         throw new AwsError('ConflictException', `A Chime webhook configuration named ${i.ConfigurationName} already exists.`);
       }
       ctx.addResource(CHIME_CONFIG_TYPE, arn);
+      await deps.subscribeTopics(ctx.accountId, cfg.SnsTopicArns);
       return { WebhookConfiguration: cfg };
     },
 
@@ -55,6 +56,7 @@ export function chimeHandlers(deps: ChatbotDeps): Record<string, Handler> {
         SealedWebhookUrl: i.WebhookUrl !== undefined ? store.box.seal(i.WebhookUrl) : cfg.SealedWebhookUrl,
       };
       await store.chimeConfigs.put(ctx.accountId, cfg.ConfigurationName, next);
+      if (i.SnsTopicArns) await deps.subscribeTopics(ctx.accountId, i.SnsTopicArns);
       return { WebhookConfiguration: next };
     },
 

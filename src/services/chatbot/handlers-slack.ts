@@ -1,16 +1,18 @@
 // Chatbot's Slack resources: channel configurations, user identities and workspace authorizations.
 // A configuration may only name a workspace its account has authorized, and a channel chattrail's
 // bot can see in Slack (checked with conversations.info through the workspace's stored token).
+// A configuration shows DISABLED while its workspace needs authorizing again (e.g. token revoked).
 import { AwsError } from '../../protocol/errors.js';
 import type { CallContext, Handler } from '../types.js';
 import type { ChatbotDeps } from './deps.js';
-import { DEFAULT_GUARDRAILS, MAX_CONFIGURATIONS, MAX_TAGS } from './deps.js';
-import type { SlackChannelConfiguration, SlackUserIdentity, Tag } from './records.js';
+import { DEFAULT_GUARDRAILS, MAX_CONFIGURATIONS } from './deps.js';
+import type { SlackChannelConfiguration, SlackInstallation, SlackUserIdentity, Tag } from './records.js';
 import { checkGuardrailArns, checkRoleArn, checkTopicArns, configurationArn, configurationName } from './arns.js';
 import { pageOf } from './pagination.js';
 import { slackFailure } from './slack-errors.js';
 import { SlackCallError } from '../../chat/slack/client.js';
 import { slackUserIdentityId } from './store.js';
+import { tagsForCreate } from './tags.js';
 
 export const SLACK_CONFIG_TYPE = 'AWS::Chatbot::SlackChannelConfiguration';
 
@@ -20,12 +22,21 @@ interface CreateInput {
 }
 type UpdateInput = Partial<Omit<CreateInput, 'SlackTeamId' | 'ConfigurationName' | 'Tags'>> & { ChatConfigurationArn: string; SlackChannelId: string };
 
-/** Common checks of the members configurations of every kind share. */
-export function checkConfigurationMembers(i: { IamRoleArn?: string; SnsTopicArns?: string[]; GuardrailPolicyArns?: string[]; Tags?: Tag[] }): void {
+/** Common checks of the members configurations of every kind share; returns the tags to store. */
+export function checkConfigurationMembers(i: { IamRoleArn?: string; SnsTopicArns?: string[]; GuardrailPolicyArns?: string[]; Tags?: Tag[] }): Tag[] {
   if (i.IamRoleArn !== undefined) checkRoleArn(i.IamRoleArn);
   checkTopicArns(i.SnsTopicArns);
   checkGuardrailArns(i.GuardrailPolicyArns?.filter((a) => a !== ''));
-  if ((i.Tags?.length ?? 0) > MAX_TAGS) throw new AwsError('InvalidParameterException', `A configuration can have at most ${MAX_TAGS} tags.`);
+  return tagsForCreate(i.Tags, 'InvalidParameterException');
+}
+
+/** The configuration as callers see it: DISABLED, saying why, while its workspace cannot be used. */
+export function withWorkspaceState(cfg: SlackChannelConfiguration, inst: SlackInstallation | undefined): SlackChannelConfiguration {
+  if (inst && !inst.needsReauthorization) return cfg;
+  return {
+    ...cfg, State: 'DISABLED',
+    StateReason: inst?.reauthorizationReason ?? `chattrail is no longer installed in Slack workspace ${cfg.SlackTeamId}; authorize it again (GetSlackOAuthParameters).`,
+  };
 }
 
 export function guardrailsOf(arns: string[] | undefined): string[] {
@@ -75,7 +86,7 @@ export function slackHandlers(deps: ChatbotDeps): Record<string, Handler> {
 
   return {
     async CreateSlackChannelConfiguration(i: CreateInput, ctx: CallContext) {
-      checkConfigurationMembers(i);
+      const tags = checkConfigurationMembers(i);
       const ws = await requireWorkspace(ctx, i.SlackTeamId);
       const arn = configurationArn(ctx.accountId, 'slack-channel', i.ConfigurationName);
       if (await store.slackConfigs.get(ctx.accountId, i.ConfigurationName)) {
@@ -94,12 +105,13 @@ export function slackHandlers(deps: ChatbotDeps): Record<string, Handler> {
         SnsTopicArns: i.SnsTopicArns ?? [], ConfigurationName: i.ConfigurationName, LoggingLevel: i.LoggingLevel ?? 'NONE',
         GuardrailPolicyArns: guardrailsOf(i.GuardrailPolicyArns),
         UserAuthorizationRequired: i.UserAuthorizationRequired ?? prefs.UserAuthorizationRequired,
-        Tags: i.Tags ?? [], State: 'ENABLED', AccountId: ctx.accountId, CreatedAt: ctx.clock.now(),
+        Tags: tags, State: 'ENABLED', AccountId: ctx.accountId, CreatedAt: ctx.clock.now(),
       };
       if (!(await store.slackConfigs.create(ctx.accountId, i.ConfigurationName, cfg))) {
         throw new AwsError('ConflictException', `A Slack channel configuration named ${i.ConfigurationName} already exists.`);
       }
       ctx.addResource(SLACK_CONFIG_TYPE, arn);
+      await deps.subscribeTopics(ctx.accountId, cfg.SnsTopicArns);
       return { ChannelConfiguration: cfg };
     },
 
@@ -121,7 +133,8 @@ export function slackHandlers(deps: ChatbotDeps): Record<string, Handler> {
         UserAuthorizationRequired: i.UserAuthorizationRequired ?? cfg.UserAuthorizationRequired,
       };
       await store.slackConfigs.put(ctx.accountId, cfg.ConfigurationName, next);
-      return { ChannelConfiguration: next };
+      if (i.SnsTopicArns) await deps.subscribeTopics(ctx.accountId, i.SnsTopicArns);
+      return { ChannelConfiguration: withWorkspaceState(next, await store.installation(next.SlackTeamId)) };
     },
 
     async DeleteSlackChannelConfiguration(i: { ChatConfigurationArn: string }, ctx: CallContext) {
@@ -137,7 +150,10 @@ export function slackHandlers(deps: ChatbotDeps): Record<string, Handler> {
       let rows = await store.slackConfigs.list(ctx.accountId);
       if (i.ChatConfigurationArn !== undefined) rows = rows.filter((r) => r.doc.ChatConfigurationArn === i.ChatConfigurationArn);
       const page = pageOf(rows, 'slack-configs', i.MaxResults, i.NextToken);
-      return { SlackChannelConfigurations: page.items, NextToken: page.nextToken };
+      const installs = new Map<string, Promise<SlackInstallation | undefined>>();
+      const installOf = (teamId: string) => installs.get(teamId) ?? installs.set(teamId, store.installation(teamId)).get(teamId)!;
+      const shown = await Promise.all(page.items.map(async (c) => withWorkspaceState(c, await installOf(c.SlackTeamId))));
+      return { SlackChannelConfigurations: shown, NextToken: page.nextToken };
     },
 
     async DescribeSlackUserIdentities(i: { ChatConfigurationArn?: string; NextToken?: string; MaxResults?: number }, ctx: CallContext) {
@@ -159,6 +175,7 @@ export function slackHandlers(deps: ChatbotDeps): Record<string, Handler> {
         throw new AwsError('ResourceNotFoundException', `Slack user ${i.SlackUserId} of workspace ${i.SlackTeamId} has no identity in ${i.ChatConfigurationArn}.`);
       }
       await store.slackUsers.delete(ctx.accountId, id!);
+      ctx.addResource(SLACK_CONFIG_TYPE, i.ChatConfigurationArn);
       return {};
     },
 

@@ -1,6 +1,7 @@
 // Chatbot's Microsoft Teams resources: channel configurations, the teams they belong to, and
 // user identities. chattrail does not talk to Microsoft Teams; it keeps these resources exactly as
-// the API defines them. A team becomes "configured" with its first channel configuration.
+// the API defines them. A team becomes "configured" with its first channel configuration; like a
+// Slack channel, a Teams channel has at most one configuration per account.
 import { AwsError } from '../../protocol/errors.js';
 import type { CallContext, Handler } from '../types.js';
 import type { ChatbotDeps } from './deps.js';
@@ -24,6 +25,11 @@ type UpdateInput = Partial<Pick<CreateInput, 'ChannelName' | 'SnsTopicArns' | 'I
 export function teamsHandlers(deps: ChatbotDeps): Record<string, Handler> {
   const { store } = deps;
 
+  async function channelTaken(accountId: string, teamId: string, channelId: string, except?: string) {
+    const all = await store.teamsConfigs.list(accountId);
+    return all.find((r) => r.doc.TeamId === teamId && r.doc.ChannelId === channelId && r.id !== except)?.doc;
+  }
+
   async function findConfig(ctx: CallContext, arn: string): Promise<TeamsChannelConfiguration> {
     const name = configurationName(arn, 'microsoft-teams-channel', ctx.accountId);
     const cfg = name === undefined ? undefined : await store.teamsConfigs.get(ctx.accountId, name);
@@ -34,11 +40,13 @@ export function teamsHandlers(deps: ChatbotDeps): Record<string, Handler> {
 
   return {
     async CreateMicrosoftTeamsChannelConfiguration(i: CreateInput, ctx: CallContext) {
-      checkConfigurationMembers(i);
+      const tags = checkConfigurationMembers(i);
       const all = await store.teamsConfigs.list(ctx.accountId);
       if (all.some((r) => r.id === i.ConfigurationName)) {
         throw new AwsError('ConflictException', `A Microsoft Teams channel configuration named ${i.ConfigurationName} already exists.`);
       }
+      const taken = await channelTaken(ctx.accountId, i.TeamId, i.ChannelId);
+      if (taken) throw new AwsError('ConflictException', `Microsoft Teams channel ${i.ChannelId} is already configured by ${taken.ChatConfigurationArn}.`);
       if (all.length >= MAX_CONFIGURATIONS) throw new AwsError('LimitExceededException', `Account ${ctx.accountId} already has ${MAX_CONFIGURATIONS} Microsoft Teams channel configurations.`);
       const team = await store.teams.get(ctx.accountId, i.TeamId);
       if (team && team.TenantId !== i.TenantId) {
@@ -51,13 +59,14 @@ export function teamsHandlers(deps: ChatbotDeps): Record<string, Handler> {
         ChatConfigurationArn: arn, IamRoleArn: i.IamRoleArn, SnsTopicArns: i.SnsTopicArns ?? [], ConfigurationName: i.ConfigurationName,
         LoggingLevel: i.LoggingLevel ?? 'NONE', GuardrailPolicyArns: guardrailsOf(i.GuardrailPolicyArns),
         UserAuthorizationRequired: i.UserAuthorizationRequired ?? prefs.UserAuthorizationRequired,
-        Tags: i.Tags ?? [], State: 'ENABLED', AccountId: ctx.accountId, CreatedAt: ctx.clock.now(),
+        Tags: tags, State: 'ENABLED', AccountId: ctx.accountId, CreatedAt: ctx.clock.now(),
       };
       if (!(await store.teamsConfigs.create(ctx.accountId, i.ConfigurationName, cfg))) {
         throw new AwsError('ConflictException', `A Microsoft Teams channel configuration named ${i.ConfigurationName} already exists.`);
       }
       if (!team) await store.teams.put(ctx.accountId, i.TeamId, { TenantId: i.TenantId, TeamId: i.TeamId, TeamName: i.TeamName, State: 'ENABLED' });
       ctx.addResource(TEAMS_CONFIG_TYPE, arn);
+      await deps.subscribeTopics(ctx.accountId, cfg.SnsTopicArns);
       return { ChannelConfiguration: cfg };
     },
 
@@ -68,6 +77,8 @@ export function teamsHandlers(deps: ChatbotDeps): Record<string, Handler> {
     async UpdateMicrosoftTeamsChannelConfiguration(i: UpdateInput, ctx: CallContext) {
       checkConfigurationMembers(i);
       const cfg = await findConfig(ctx, i.ChatConfigurationArn);
+      const taken = i.ChannelId !== cfg.ChannelId ? await channelTaken(ctx.accountId, cfg.TeamId, i.ChannelId, cfg.ConfigurationName) : undefined;
+      if (taken) throw new AwsError('ConflictException', `Microsoft Teams channel ${i.ChannelId} is already configured by ${taken.ChatConfigurationArn}.`);
       const next: TeamsChannelConfiguration = {
         ...cfg, ChannelId: i.ChannelId, ChannelName: i.ChannelName ?? (i.ChannelId === cfg.ChannelId ? cfg.ChannelName : undefined),
         IamRoleArn: i.IamRoleArn ?? cfg.IamRoleArn, SnsTopicArns: i.SnsTopicArns ?? cfg.SnsTopicArns, LoggingLevel: i.LoggingLevel ?? cfg.LoggingLevel,
@@ -75,6 +86,7 @@ export function teamsHandlers(deps: ChatbotDeps): Record<string, Handler> {
         UserAuthorizationRequired: i.UserAuthorizationRequired ?? cfg.UserAuthorizationRequired,
       };
       await store.teamsConfigs.put(ctx.accountId, cfg.ConfigurationName, next);
+      if (i.SnsTopicArns) await deps.subscribeTopics(ctx.accountId, i.SnsTopicArns);
       return { ChannelConfiguration: next };
     },
 
@@ -127,6 +139,7 @@ export function teamsHandlers(deps: ChatbotDeps): Record<string, Handler> {
       if (name === undefined || !(await store.teamsUsers.delete(ctx.accountId, id))) {
         throw new AwsError('ResourceNotFoundException', `Microsoft Teams user ${i.UserId} has no identity in ${i.ChatConfigurationArn}.`);
       }
+      ctx.addResource(TEAMS_CONFIG_TYPE, i.ChatConfigurationArn);
       return {};
     },
   };

@@ -1,0 +1,79 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ChatNotifier } from './notifier.js';
+import type { ChannelConfig, ChatDirectory, NotificationTargets, SlackPoster } from './directory.js';
+import { createLogger } from '../server/runtime.js';
+import { migrate, openSqlite } from '../storage/sqlite.js';
+import { SqliteDocumentStore, documentMigrations } from '../storage/sqlite-documents.js';
+
+const TOPIC = 'arn:aws:sns:us-east-1:111122223333:alerts';
+const config = (name: string, channel: string): ChannelConfig => ({
+  accountId: '111122223333', configurationArn: `arn:aws:chatbot::111122223333:chat-configuration/slack-channel/${name}`, configurationName: name,
+  teamId: 'T1', channelId: channel, iamRoleArn: 'arn:aws:iam::111122223333:role/r', guardrailPolicyArns: [], userAuthorizationRequired: false, loggingLevel: 'NONE',
+});
+
+function setup(targets: NotificationTargets, poster: Partial<SlackPoster>) {
+  const marked: string[] = [];
+  const logs: string[] = [];
+  const directory = {
+    workspace: async () => ({ teamId: 'T1', teamName: 'T', botToken: 'xoxb-1', needsReauthorization: false }),
+    notificationTargets: async () => targets,
+    markNeedsReauthorization: async (team: string, code: string) => { marked.push(`${team}:${code}`); },
+  } as unknown as ChatDirectory;
+  const db = openSqlite(':memory:', { synchronous: 'normal' });
+  migrate(db, documentMigrations);
+  const notifier = new ChatNotifier({ directory, poster: poster as SlackPoster, documents: new SqliteDocumentStore(db), logger: createLogger('debug', (l) => logs.push(l)) });
+  return { notifier, marked, logs };
+}
+
+const custom = (description: string, threadId?: string) => JSON.stringify({ version: '1.0', source: 'custom', content: { description }, metadata: threadId ? { threadId } : undefined });
+const notification = (message: string) => ({ topicArn: TOPIC, messageId: 'm1', message, timestamp: new Date() });
+
+test('every listed channel gets the message; thread ids are per configuration and remembered', async () => {
+  const posts: { channel: string; text: string; thread_ts?: string }[] = [];
+  let n = 0;
+  const { notifier } = setup({ slack: [config('a', 'C1'), config('b', 'C2')], chimeWebhookUrls: [] }, {
+    post: async (_t, m) => { posts.push(m); return { ts: `100.${++n}` }; },
+  });
+  await notifier.deliver(notification(custom('first', 'th')));
+  await notifier.deliver(notification(custom('second', 'th')));
+  await notifier.deliver(notification(custom('unthreaded')));
+  const inC1 = posts.filter((p) => p.channel === 'C1');
+  assert.deepEqual(inC1.map((p) => p.text), ['first', 'second', 'unthreaded']);
+  assert.equal(inC1[0].thread_ts, undefined);
+  assert.ok(inC1[1].thread_ts, 'the second threaded message replies');
+  assert.equal(inC1[2].thread_ts, undefined);
+  const inC2 = posts.filter((p) => p.channel === 'C2');
+  assert.notEqual(inC2[1].thread_ts, inC1[1].thread_ts, 'each channel keeps its own thread');
+});
+
+test('unsupported messages post nothing and say why in the log', async () => {
+  let posted = 0;
+  const { notifier, logs } = setup({ slack: [config('a', 'C1')], chimeWebhookUrls: [] }, { post: async () => { posted++; return { ts: '1' }; } });
+  await notifier.deliver(notification('plain words'));
+  assert.equal(posted, 0);
+  assert.ok(logs.some((l) => /does not deliver/.test(l) && /not JSON/.test(l)));
+});
+
+test('a revoked token marks the workspace; one failing channel does not stop the others', async () => {
+  const posts: string[] = [];
+  const { notifier, marked } = setup({ slack: [config('a', 'C1'), config('b', 'C2')], chimeWebhookUrls: [] }, {
+    post: async (_t, m) => {
+      if (m.channel === 'C1') throw Object.assign(new Error('An API error occurred: token_revoked'), { code: 'slack_webapi_platform_error', data: { ok: false, error: 'token_revoked' } });
+      posts.push(m.channel);
+      return { ts: '1' };
+    },
+  });
+  await notifier.deliver(notification(custom('x')));
+  assert.deepEqual(posts, ['C2']);
+  assert.deepEqual(marked, ['T1:token_revoked']);
+});
+
+test('Chime webhooks get {"Content": text}', async () => {
+  const sent: { url: string; body: string }[] = [];
+  const fetchFn = (async (url: string, init: RequestInit) => { sent.push({ url, body: String(init.body) }); return new Response('', { status: 200 }); }) as unknown as typeof fetch;
+  const { notifier } = setup({ slack: [], chimeWebhookUrls: [{ configurationArn: 'c', url: 'https://hooks.chime.example/incomingwebhooks/x?token=y' }] }, {});
+  (notifier as unknown as { deps: { fetch: typeof fetch } }).deps.fetch = fetchFn;
+  await notifier.deliver(notification(custom('to chime')));
+  assert.deepEqual(sent, [{ url: 'https://hooks.chime.example/incomingwebhooks/x?token=y', body: '{"Content":"to chime"}' }]);
+});
