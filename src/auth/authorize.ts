@@ -1,26 +1,40 @@
 // Decides whether a principal may perform an action on a resource, by evaluating the IAM policies
-// that apply to it (user or role policies, session policies, Chatbot guardrails). Parsed policy
-// sets are cached per principal and dropped whenever IAM changes anything.
-import type { Principal } from './principal.js';
+// that apply to it: user or role policies ∩ permissions boundary ∩ session policy ∩ Chatbot
+// guardrails. Parsed policy sets are cached per principal and dropped whenever IAM changes anything.
+import { isSession, type Principal } from './principal.js';
 import type { IdentityStore } from '../services/iam/store.js';
-import { evaluateWithBoundary, type ContextValue } from '../policy/evaluate.js';
+import { evaluateLayers, type ContextValue, type PolicyLayer } from '../policy/evaluate.js';
 import { parsePolicyDocument, type PolicyDocument } from '../policy/document.js';
 import { MANAGED_POLICIES } from '../policy/managed.js';
+
+/** Which policy set refused a request, in the words AWS's AccessDenied messages use. */
+export type DeniedBy = 'identity' | 'permissionsBoundary' | 'sessionPolicy';
 
 export interface AuthorizationResult {
   allowed: boolean;
   explicitDeny: boolean;
-  /** Which set refused: the principal's own policies or a boundary (session policy, guardrails). */
-  deniedBy?: 'identity' | 'boundary';
+  /** Which set refused: the principal's own policies, its permissions boundary, or a session policy (guardrails count as one). */
+  deniedBy?: DeniedBy;
 }
 
+/** What a principal's permissions are made of, parsed once and cached until IAM changes. */
+interface PolicySets {
+  identity: PolicyDocument[];
+  /** The user's or role's permissions boundary; undefined when it has none. */
+  boundary?: PolicyDocument[];
+}
+
+const ALLOWED: AuthorizationResult = Object.freeze({ allowed: true, explicitDeny: false });
+
 export class Authorizer {
-  private readonly cache = new Map<string, PolicyDocument[]>();
+  private readonly cache = new Map<string, PolicySets>();
+  private readonly sessionCache = new Map<string, PolicyDocument[]>();
   constructor(private readonly identity: IdentityStore) {}
 
   /** Any IAM write calls this: the next request re-reads the policies it needs. */
   invalidate(): void {
     this.cache.clear();
+    this.sessionCache.clear();
   }
 
   async authorize(
@@ -32,45 +46,68 @@ export class Authorizer {
     guardrails?: PolicyDocument[],
   ): Promise<AuthorizationResult> {
     // The root user and AWS services acting through chattrail's own code are not policy-bound.
-    if (principal.type === 'Root' || principal.type === 'AWSService') return { allowed: true, explicitDeny: false };
+    if (principal.type === 'Root' || principal.type === 'AWSService') return ALLOWED;
     // GetCallerIdentity needs no permission in AWS: a caller can always ask who it is.
-    if (action === 'sts:GetCallerIdentity') return { allowed: true, explicitDeny: false };
-    const identityPolicies = await this.policiesOf(principal);
-    let boundary: PolicyDocument[] | undefined;
-    const sessionPolicy = principal.type === 'AssumedRole' || principal.type === 'FederatedUser' ? principal.sessionPolicy : undefined;
-    if (sessionPolicy) boundary = [parsePolicyDocument(sessionPolicy, 'identity')];
-    if (guardrails) boundary = boundary ? [...boundary, ...guardrails] : guardrails;
+    if (action === 'sts:GetCallerIdentity') return ALLOWED;
+    // Nor does GetSessionToken for a long-term user ("you cannot use policies to control
+    // authentication operations"); STS itself refuses it to callers holding session credentials.
+    if (action === 'sts:GetSessionToken' && !isSession(principal)) return ALLOWED;
+    const sets = await this.policiesOf(principal);
+    const layers: PolicyLayer<DeniedBy>[] = [{ kind: 'identity', policies: sets.identity }];
+    if (sets.boundary) layers.push({ kind: 'permissionsBoundary', policies: sets.boundary });
+    const session = await this.sessionPolicies(principal);
+    if (session) layers.push({ kind: 'sessionPolicy', policies: session });
+    // A Chatbot channel's guardrails reach the role as session policies: AWS words them so.
+    if (guardrails) layers.push({ kind: 'sessionPolicy', policies: guardrails });
     const req = {
       action, resource,
       principal: { arn: principal.arn, accountId: principal.accountId, type: principal.type },
       context: { ...context, 'aws:username': principal.type === 'IAMUser' ? principal.userName : undefined, 'aws:userid': userIdOf(principal) },
     };
-    const result = sessionPolicy && guardrails
-      // Both a session policy and guardrails must allow: evaluate them as two successive boundaries.
-      ? intersectAll(req, identityPolicies, [[parsePolicyDocument(sessionPolicy, 'identity')], guardrails])
-      : evaluateWithBoundary(req, identityPolicies, boundary);
+    const result = evaluateLayers(req, layers);
     return { allowed: result.decision === 'Allow', explicitDeny: result.decision === 'ExplicitDeny', deniedBy: result.deniedBy };
   }
 
-  private async policiesOf(p: Principal): Promise<PolicyDocument[]> {
+  private async policiesOf(p: Principal): Promise<PolicySets> {
     const cacheKey = p.type === 'AssumedRole' ? p.roleArn : p.type === 'FederatedUser' ? p.issuer.arn : p.arn;
     const hit = this.cache.get(cacheKey);
     if (hit) return hit;
-    let inline: Record<string, string> = {};
-    let attached: string[] = [];
+    let holder: { inlinePolicies: Record<string, string>; attachedPolicies: string[]; permissionsBoundary?: string } | undefined;
+    // A federated user and a GetSessionToken session have the calling user's permissions and boundary.
     if (p.type === 'IAMUser' || p.type === 'FederatedUser') {
-      const user = await this.identity.getUser(p.accountId, p.type === 'IAMUser' ? p.userName : p.issuer.userName);
-      if (user) ({ inlinePolicies: inline, attachedPolicies: attached } = user);
+      holder = await this.identity.getUser(p.accountId, p.type === 'IAMUser' ? p.userName : p.issuer.userName);
     } else if (p.type === 'AssumedRole') {
-      const role = await this.identity.getRole(p.accountId, p.roleName);
-      if (role) ({ inlinePolicies: inline, attachedPolicies: attached } = role);
+      holder = await this.identity.getRole(p.accountId, p.roleName);
     }
-    const docs: PolicyDocument[] = Object.values(inline).map((text) => parsePolicyDocument(text, 'identity'));
-    for (const arn of attached) {
+    const identity: PolicyDocument[] = Object.values(holder?.inlinePolicies ?? {}).map((text) => parsePolicyDocument(text, 'identity'));
+    for (const arn of holder?.attachedPolicies ?? []) {
+      const doc = await this.managedPolicy(p.accountId, arn);
+      if (doc) identity.push(doc);
+    }
+    let boundary: PolicyDocument[] | undefined;
+    if (holder?.permissionsBoundary) {
+      // A boundary policy that no longer exists allows nothing, rather than lifting the boundary.
+      const doc = await this.managedPolicy(p.accountId, holder.permissionsBoundary);
+      boundary = doc ? [doc] : [];
+    }
+    const sets: PolicySets = { identity, boundary };
+    this.cache.set(cacheKey, sets);
+    return sets;
+  }
+
+  /** The session policy of role and federated sessions: the inline Policy and the PolicyArns together. */
+  private async sessionPolicies(p: Principal): Promise<PolicyDocument[] | undefined> {
+    if (p.type !== 'AssumedRole' && p.type !== 'FederatedUser') return undefined;
+    if (p.sessionPolicy === undefined && !p.sessionPolicyArns?.length) return undefined;
+    const hit = this.sessionCache.get(p.accessKeyId);
+    if (hit) return hit;
+    const docs: PolicyDocument[] = p.sessionPolicy === undefined ? [] : [parsePolicyDocument(p.sessionPolicy, 'identity')];
+    for (const arn of p.sessionPolicyArns ?? []) {
       const doc = await this.managedPolicy(p.accountId, arn);
       if (doc) docs.push(doc);
     }
-    this.cache.set(cacheKey, docs);
+    if (this.sessionCache.size >= MAX_CACHED_SESSIONS) this.sessionCache.clear();
+    this.sessionCache.set(p.accessKeyId, docs);
     return docs;
   }
 
@@ -86,14 +123,7 @@ export class Authorizer {
   }
 }
 
-function intersectAll(req: Parameters<typeof evaluateWithBoundary>[0], identity: PolicyDocument[], boundaries: PolicyDocument[][]) {
-  let last = evaluateWithBoundary(req, identity, boundaries[0]);
-  for (const b of boundaries.slice(1)) {
-    if (last.decision !== 'Allow') return last;
-    last = evaluateWithBoundary(req, identity, b);
-  }
-  return last;
-}
+const MAX_CACHED_SESSIONS = 10_000;
 
 function userIdOf(p: Principal): string | undefined {
   switch (p.type) {
@@ -104,15 +134,19 @@ function userIdOf(p: Principal): string | undefined {
   }
 }
 
+const DENY_SOURCE: Record<DeniedBy, string> = {
+  identity: 'an identity-based policy', permissionsBoundary: 'a permissions boundary', sessionPolicy: 'a session policy',
+};
+const NO_ALLOW: Record<DeniedBy, string> = {
+  identity: 'no identity-based policy', permissionsBoundary: 'no permissions boundary', sessionPolicy: 'no session policy',
+};
+
 /** The message AWS gives when no policy allows an action. */
 export function accessDeniedMessage(p: Principal, action: string, resource: string, result: AuthorizationResult): string {
   const who = p.arn;
   // STS states no reason: real AssumeRole and GetFederationToken denials end at the resource.
   if (action.startsWith('sts:')) return `User: ${who} is not authorized to perform: ${action} on resource: ${resource}`;
-  const why = result.explicitDeny
-    ? `with an explicit deny in ${result.deniedBy === 'boundary' ? 'a session policy' : 'an identity-based policy'}`
-    : result.deniedBy === 'boundary'
-      ? `because no session policy allows the ${action} action`
-      : `because no identity-based policy allows the ${action} action`;
+  const by = result.deniedBy ?? 'identity';
+  const why = result.explicitDeny ? `with an explicit deny in ${DENY_SOURCE[by]}` : `because ${NO_ALLOW[by]} allows the ${action} action`;
   return `User: ${who} is not authorized to perform: ${action} on resource: ${resource} ${why}`;
 }

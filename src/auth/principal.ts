@@ -7,6 +7,8 @@ export interface RootPrincipal {
   accountId: string;
   arn: string;
   accessKeyId: string;
+  /** Set on GetSessionToken credentials (ASIA…): same permissions, recorded with a sessionContext. */
+  sessionCreatedAt?: Date;
 }
 
 export interface UserPrincipal {
@@ -17,6 +19,8 @@ export interface UserPrincipal {
   /** The AIDA… unique id. */
   userId: string;
   accessKeyId: string;
+  /** Set on GetSessionToken credentials (ASIA…): same permissions, recorded with a sessionContext. */
+  sessionCreatedAt?: Date;
 }
 
 export interface AssumedRolePrincipal {
@@ -33,6 +37,8 @@ export interface AssumedRolePrincipal {
   sessionCreatedAt: Date;
   /** Inline session policy (AssumeRole's Policy), intersected with the role's policies. */
   sessionPolicy?: string;
+  /** Managed session policies (AssumeRole's PolicyArns); with sessionPolicy they form the session policy. */
+  sessionPolicyArns?: string[];
   /** A service that assumed the role on someone's behalf (AWS Chatbot), kept for the record. */
   assumedBy?: string;
 }
@@ -47,6 +53,7 @@ export interface FederatedPrincipal {
   /** The IAM user who called GetFederationToken. */
   issuer: { arn: string; userName: string; userId: string };
   sessionPolicy?: string;
+  sessionPolicyArns?: string[];
 }
 
 export interface ServicePrincipal {
@@ -56,6 +63,12 @@ export interface ServicePrincipal {
   accountId: string;
   arn: string;
   accessKeyId: '';
+}
+
+/** Whether the principal signs with temporary credentials (any ASIA… key). */
+export function isSession(p: Principal): boolean {
+  if (p.type === 'AssumedRole' || p.type === 'FederatedUser') return true;
+  return (p.type === 'IAMUser' || p.type === 'Root') && p.sessionCreatedAt !== undefined;
 }
 
 /** The id CloudTrail shows as principalId. */

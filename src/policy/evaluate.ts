@@ -41,17 +41,35 @@ export function evaluateWithBoundary(
   identityPolicies: readonly PolicyDocument[],
   boundaryOrGuardrails: readonly PolicyDocument[] | undefined,
 ): BoundedEvaluationResult {
-  const identity = evaluateIdentityPolicies(req, identityPolicies);
-  if (identity.decision === 'ExplicitDeny') return { ...identity, deniedBy: 'identity' };
-  if (boundaryOrGuardrails === undefined) {
-    return identity.decision === 'Allow' ? identity : { decision: 'ImplicitDeny', deniedBy: 'identity' };
-  }
-  // Evaluated even when identity already refused, so a guardrail's explicit Deny is reported as such.
-  const boundary = evaluateIdentityPolicies(req, boundaryOrGuardrails);
-  if (boundary.decision === 'ExplicitDeny') return { ...boundary, deniedBy: 'boundary' };
-  if (identity.decision !== 'Allow') return { decision: 'ImplicitDeny', deniedBy: 'identity' };
-  if (boundary.decision !== 'Allow') return { decision: 'ImplicitDeny', deniedBy: 'boundary' };
-  return identity;
+  const layers: PolicyLayer<'identity' | 'boundary'>[] = [{ kind: 'identity', policies: identityPolicies }];
+  if (boundaryOrGuardrails !== undefined) layers.push({ kind: 'boundary', policies: boundaryOrGuardrails });
+  return evaluateLayers(req, layers);
+}
+
+/** One set of policies that must allow a request: identity policies, a permissions boundary, a session policy... */
+export interface PolicyLayer<K extends string> {
+  kind: K;
+  policies: readonly PolicyDocument[];
+}
+
+export interface LayeredEvaluationResult<K extends string> extends EvaluationResult {
+  /** The layer that refused: the one holding the explicit Deny, else the first that did not allow. */
+  deniedBy?: K;
+}
+
+/**
+ * AWS's evaluation across policy types: an explicit Deny in any layer denies; otherwise every
+ * layer must allow (the intersection). Layers are listed in the order AWS names them in its
+ * AccessDenied messages, identity-based policies first.
+ */
+export function evaluateLayers<K extends string>(req: AuthorizationRequest, layers: readonly PolicyLayer<K>[]): LayeredEvaluationResult<K> {
+  const results = layers.map((l) => evaluateIdentityPolicies(req, l.policies));
+  // Every layer is evaluated even when an earlier one refused, so a later explicit Deny is reported as such.
+  const denyAt = results.findIndex((r) => r.decision === 'ExplicitDeny');
+  if (denyAt >= 0) return { ...results[denyAt], deniedBy: layers[denyAt].kind };
+  const refusedAt = results.findIndex((r) => r.decision !== 'Allow');
+  if (refusedAt >= 0) return { decision: 'ImplicitDeny', deniedBy: layers[refusedAt].kind };
+  return results[0] ?? IMPLICIT_DENY;
 }
 
 /** For sts:AssumeRole* : whether the role's trust policy lets this caller in. */

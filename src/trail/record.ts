@@ -50,12 +50,21 @@ function isoSeconds(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/**
+ * GetSessionToken credentials keep the user's (or root's) identity and add a sessionContext with
+ * only the attributes: there is no issuer, the user is its own.
+ */
+function withTokenSession(identity: Record<string, unknown>, createdAt: Date | undefined): Record<string, unknown> {
+  if (!createdAt) return identity;
+  return { ...identity, sessionContext: { attributes: { creationDate: isoSeconds(createdAt), mfaAuthenticated: 'false' } } };
+}
+
 export function userIdentityOf(p: Principal): Record<string, unknown> {
   switch (p.type) {
     case 'Root':
-      return { type: 'Root', principalId: p.accountId, arn: p.arn, accountId: p.accountId, accessKeyId: p.accessKeyId };
+      return withTokenSession({ type: 'Root', principalId: p.accountId, arn: p.arn, accountId: p.accountId, accessKeyId: p.accessKeyId }, p.sessionCreatedAt);
     case 'IAMUser':
-      return { type: 'IAMUser', principalId: p.userId, arn: p.arn, accountId: p.accountId, accessKeyId: p.accessKeyId, userName: p.userName };
+      return withTokenSession({ type: 'IAMUser', principalId: p.userId, arn: p.arn, accountId: p.accountId, accessKeyId: p.accessKeyId, userName: p.userName }, p.sessionCreatedAt);
     case 'AssumedRole':
       return {
         type: 'AssumedRole', principalId: principalId(p), arn: p.arn, accountId: p.accountId, accessKeyId: p.accessKeyId,

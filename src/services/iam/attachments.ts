@@ -4,7 +4,7 @@
 import type { CallContext, Handler } from '../types.js';
 import type { IamDeps } from './index.js';
 import { iamErrors, paginate } from './common.js';
-import { findPolicy, policyNameOf, type PolicyView } from './policy-lookup.js';
+import { findPolicy, parsePolicyArn, policyNameOf, type PolicyView } from './policy-lookup.js';
 import { loadHolder, ROLE_HOLDER, USER_HOLDER, type HolderInput, type HolderKind } from './holders.js';
 
 const ATTACHED_QUOTA = 10;
@@ -25,6 +25,7 @@ async function holderFor(h: HolderKind, deps: IamDeps, input: HolderInput, ctx: 
 function attach(h: HolderKind, deps: IamDeps) {
   return async (input: HolderInput & { PolicyArn: string }, ctx: CallContext) => {
     const holder = await holderFor(h, deps, input, ctx);
+    if (!parsePolicyArn(input.PolicyArn)) throw iamErrors.invalidArn(input.PolicyArn);
     const policy = await findPolicy(deps.identity, ctx.accountId, input.PolicyArn);
     if (!policy) throw iamErrors.notAttachable(input.PolicyArn);
     ctx.addResource('AWS::IAM::Policy', policy.arn);

@@ -1,5 +1,6 @@
 // Every IAM operation chattrail serves, gathered from the files that own them, with writes
-// serialized per account (see AccountLocks for why).
+// serialized per account (see AccountLocks for why) and GetSessionToken credentials refused.
+import { AwsError } from '../../protocol/errors.js';
 import type { CallContext, Handler } from '../types.js';
 import { isReadOnly } from '../../trail/record.js';
 import type { IamDeps } from './index.js';
@@ -27,9 +28,24 @@ export function iamHandlers(deps: IamDeps): Record<string, Handler> {
   const out: Record<string, Handler> = {};
   for (const [op, handler] of Object.entries(all)) {
     // Reads run freely; writes of one account wait for each other.
-    out[op] = isReadOnly(op, iamRecording)
+    const run: Handler = isReadOnly(op, iamRecording)
       ? handler
       : (input: Record<string, unknown>, ctx: CallContext) => locks.run(ctx.accountId, () => handler(input, ctx));
+    out[op] = async (input: Record<string, unknown>, ctx: CallContext) => {
+      refuseTokenSessions(ctx);
+      return run(input, ctx);
+    };
   }
   return out;
+}
+
+/**
+ * IAM refuses GetSessionToken credentials obtained without MFA (chattrail has no MFA devices, so
+ * all of them), and says so the way AWS does: as if the token were unknown.
+ */
+function refuseTokenSessions(ctx: CallContext): void {
+  const p = ctx.principal;
+  if ((p.type === 'IAMUser' || p.type === 'Root') && p.sessionCreatedAt !== undefined) {
+    throw new AwsError('InvalidClientTokenId', 'The security token included in the request is invalid', 403);
+  }
 }

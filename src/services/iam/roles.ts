@@ -1,5 +1,6 @@
 // IAM roles: create (with the trust policy that says who may assume them), read, list, update,
-// delete, and their tags. Permission policies of a role live in inline-policies.ts/attachments.ts.
+// delete, their tags and permissions boundary. A role's permission policies live in
+// inline-policies.ts and attachments.ts.
 import type { CallContext, Handler } from '../types.js';
 import type { IamRole } from './store.js';
 import type { IamDeps } from './index.js';
@@ -113,6 +114,22 @@ export function roleHandlers(deps: IamDeps): Record<string, Handler> {
       const role = await requireRole(identity, ctx.accountId, input.RoleName);
       ctx.addResource('AWS::IAM::Role', role.arn);
       await identity.putRole(ctx.accountId, { ...role, tags: removeTags(role.tags, input.TagKeys) });
+      deps.authorizer.invalidate();
+    },
+
+    async PutRolePermissionsBoundary(input: { RoleName: string; PermissionsBoundary: string }, ctx: CallContext) {
+      const role = await requireRole(identity, ctx.accountId, input.RoleName);
+      ctx.addResource('AWS::IAM::Role', role.arn);
+      await requireBoundary(identity, ctx.accountId, input.PermissionsBoundary);
+      ctx.addResource('AWS::IAM::Policy', input.PermissionsBoundary);
+      await identity.putRole(ctx.accountId, { ...role, permissionsBoundary: input.PermissionsBoundary });
+      deps.authorizer.invalidate();
+    },
+
+    async DeleteRolePermissionsBoundary(input: { RoleName: string }, ctx: CallContext) {
+      const role = await requireRole(identity, ctx.accountId, input.RoleName);
+      ctx.addResource('AWS::IAM::Role', role.arn);
+      await identity.putRole(ctx.accountId, { ...role, permissionsBoundary: undefined });
       deps.authorizer.invalidate();
     },
 

@@ -1,4 +1,4 @@
-// IAM users: create, read, list, rename, delete, and their tags. A user's access keys live in
+// IAM users: create, read, list, rename, delete, their tags and permissions boundary. A user's access keys live in
 // access-keys.ts, its policies in inline-policies.ts and attachments.ts.
 import type { CallContext, Handler } from '../types.js';
 import type { IamUser } from './store.js';
@@ -107,6 +107,23 @@ export function userHandlers(deps: IamDeps): Record<string, Handler> {
       const user = await requireUser(identity, ctx.accountId, input.UserName);
       ctx.addResource('AWS::IAM::User', user.arn);
       await identity.putUser(ctx.accountId, { ...user, tags: removeTags(user.tags, input.TagKeys) });
+      deps.authorizer.invalidate();
+    },
+
+    async PutUserPermissionsBoundary(input: { UserName: string; PermissionsBoundary: string }, ctx: CallContext) {
+      const user = await requireUser(identity, ctx.accountId, input.UserName);
+      ctx.addResource('AWS::IAM::User', user.arn);
+      await requireBoundary(identity, ctx.accountId, input.PermissionsBoundary);
+      ctx.addResource('AWS::IAM::Policy', input.PermissionsBoundary);
+      await identity.putUser(ctx.accountId, { ...user, permissionsBoundary: input.PermissionsBoundary });
+      deps.authorizer.invalidate();
+    },
+
+    async DeleteUserPermissionsBoundary(input: { UserName: string }, ctx: CallContext) {
+      const user = await requireUser(identity, ctx.accountId, input.UserName);
+      ctx.addResource('AWS::IAM::User', user.arn);
+      // Removing a boundary the user does not have is not an error in IAM.
+      await identity.putUser(ctx.accountId, { ...user, permissionsBoundary: undefined });
       deps.authorizer.invalidate();
     },
 
