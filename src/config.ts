@@ -31,6 +31,16 @@ export interface Config {
   publicUrl?: string;
   /** When set, trails deliver log and digest files to this S3-compatible endpoint instead of the embedded S3. */
   s3Delivery?: { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string };
+  /**
+   * CHATTRAIL_DATABASE_URL: when set, documents and events live in PostgreSQL instead of the
+   * embedded SQLite file (unset: SQLite in the data folder, no setup). Form:
+   * `postgres://user:password@host:5432/database?schema=chattrail` — `schema` (lower-case letters,
+   * digits, _; default `public`) is chattrail's own query parameter, removed from the URL before it
+   * reaches the driver, and the schema is created when missing. Other query parameters (sslmode,
+   * options...) pass through to node-postgres. The data folder still holds objects, keys and the
+   * credentials file, so every process sharing a database needs the same CHATTRAIL_MASTER_KEY.
+   */
+  database?: { url: string; schema: string };
 }
 
 type Env = Record<string, string | undefined>;
@@ -81,6 +91,7 @@ export function loadConfig(argv: string[] = [], env: Env = process.env, cwd = pr
     },
     publicUrl: env.CHATTRAIL_PUBLIC_URL,
     s3Delivery: s3DeliveryOf(env),
+    database: databaseOf(env.CHATTRAIL_DATABASE_URL),
   };
 }
 
@@ -95,6 +106,18 @@ function s3DeliveryOf(env: Env): Config['s3Delivery'] {
     throw new Error('CHATTRAIL_S3_DELIVERY_ACCESS_KEY_ID and CHATTRAIL_S3_DELIVERY_SECRET_ACCESS_KEY are required with CHATTRAIL_S3_DELIVERY_ENDPOINT');
   }
   return { endpoint, region: env.CHATTRAIL_S3_DELIVERY_REGION ?? 'us-east-1', accessKeyId, secretAccessKey };
+}
+
+/** Splits chattrail's `schema` parameter off the PostgreSQL URL; the URL itself is never echoed (it may hold a password). */
+function databaseOf(value: string | undefined): Config['database'] {
+  if (value === undefined || value === '') return undefined;
+  let url: URL;
+  try { url = new URL(value); } catch { throw new Error('CHATTRAIL_DATABASE_URL must be a URL like postgres://user@host:5432/database'); }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw new Error('CHATTRAIL_DATABASE_URL must start with postgres:// or postgresql://');
+  const schema = url.searchParams.get('schema') ?? 'public';
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`CHATTRAIL_DATABASE_URL schema must be a lower-case identifier (a-z, 0-9, _), got '${schema}'`);
+  url.searchParams.delete('schema');
+  return { url: url.toString(), schema };
 }
 
 /** Loopback hosts: the only ones where development conveniences may be enabled. */

@@ -55,12 +55,12 @@ async function accountCreate(name: string | undefined): Promise<void> {
   if (!name) throw new Error('usage: chattrail account create <name>');
   const config = loadConfig([]);
   // Uses the storage directly: an account is created by the operator, not through an API call.
-  const { openEmbeddedStores } = await import('../storage/stores.js');
+  const { openStores } = await import('../storage/stores.js');
   const { SecretBox, loadMasterKey } = await import('../storage/secrets.js');
   const { IdentityStore } = await import('../services/iam/store.js');
   const { createAccount } = await import('../services/iam/accounts.js');
   const { systemClock, randomIds } = await import('../server/runtime.js');
-  const stores = openEmbeddedStores({ dataDir: config.dataDir, synchronous: config.durability });
+  const stores = await openStores(config);
   const identity = new IdentityStore(stores.documents, new SecretBox(loadMasterKey(config.dataDir, config.masterKey)));
   const creds = await createAccount(identity, randomIds, systemClock, name);
   await stores.close();

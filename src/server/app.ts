@@ -3,7 +3,7 @@
 import type http from 'node:http';
 import crypto from 'node:crypto';
 import type { Config } from '../config.js';
-import { openEmbeddedStores, type Stores } from '../storage/stores.js';
+import { openStores, type Stores } from '../storage/stores.js';
 import { SecretBox, loadMasterKey } from '../storage/secrets.js';
 import { IdentityStore } from '../services/iam/store.js';
 import { CredentialResolver } from '../auth/credentials.js';
@@ -56,7 +56,7 @@ export async function startChattrail(config: Config, opts: StartOptions = {}): P
   const clock = opts.clock ?? systemClock;
   const ids = opts.ids ?? randomIds;
   const logger = opts.logger ?? createLogger(config.logLevel);
-  const stores = openEmbeddedStores({ dataDir: config.dataDir, synchronous: config.durability });
+  const stores = await openStores(config, { onError: (e) => logger.error('database connection failed', { error: String(e) }) });
   const box = new SecretBox(loadMasterKey(config.dataDir, config.masterKey));
   const identity = new IdentityStore(stores.documents, box);
   const credentials = new CredentialResolver(identity);

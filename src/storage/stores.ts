@@ -5,6 +5,8 @@ import type { EventStore } from '../trail/event-store.js';
 import { migrate, openSqlite, type Migration, type Sqlite } from './sqlite.js';
 import { SqliteDocumentStore, documentMigrations } from './sqlite-documents.js';
 import { SqliteEventStore, eventMigrations } from '../trail/sqlite-event-store.js';
+import type { Config } from '../config.js';
+import type { PgMigration } from './postgres.js';
 
 export interface Stores {
   documents: DocumentStore;
@@ -35,4 +37,46 @@ export function openEmbeddedStores(opts: StorageOptions): Stores & { sqlite: Sql
       sqlite.close();
     },
   };
+}
+
+export interface PostgresStorageOptions {
+  url: string;
+  /** Default `public`; created when missing. */
+  schema?: string;
+  /** Still holds objects, keys and the credentials file: only documents and events move. */
+  dataDir: string;
+  /** Pool size (default 10). */
+  max?: number;
+  extraMigrations?: PgMigration[];
+  onError?: (e: Error) => void;
+}
+
+/** Loads node-postgres only when asked for, so the embedded default starts exactly as before. */
+export async function openPostgresStores(opts: PostgresStorageOptions): Promise<Stores> {
+  const { createPool, migrate: migratePostgres } = await import('./postgres.js');
+  const { PostgresDocumentStore, pgDocumentMigrations } = await import('./postgres-documents.js');
+  const { PostgresEventStore, pgEventMigrations } = await import('../trail/postgres-event-store.js');
+  const db = createPool({ url: opts.url, schema: opts.schema, max: opts.max, onError: opts.onError });
+  try {
+    await migratePostgres(db, [...pgDocumentMigrations, ...pgEventMigrations, ...(opts.extraMigrations ?? [])]);
+  } catch (e) {
+    await db.pool.end();
+    throw e;
+  }
+  const events = new PostgresEventStore(db.pool);
+  return {
+    documents: new PostgresDocumentStore(db.pool),
+    events,
+    dataDir: opts.dataDir,
+    async close() {
+      await events.close();
+      await db.pool.end();
+    },
+  };
+}
+
+/** The configured backend: PostgreSQL when CHATTRAIL_DATABASE_URL is set, else the embedded SQLite. */
+export async function openStores(config: Pick<Config, 'dataDir' | 'durability' | 'database'>, opts: { onError?: (e: Error) => void } = {}): Promise<Stores> {
+  if (config.database) return openPostgresStores({ ...config.database, dataDir: config.dataDir, onError: opts.onError });
+  return openEmbeddedStores({ dataDir: config.dataDir, synchronous: config.durability });
 }

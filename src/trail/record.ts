@@ -180,8 +180,10 @@ export function buildEvent(c: FinishedCall): StoredEvent {
     userAgent: service ?? c.userAgent,
   };
   if (c.error) {
-    // Records name errors by their model shape (`NoSuchEntityException`), not the wire code (`NoSuchEntity`).
-    record.errorCode = c.model.errorShapeName(c.error.code);
+    // Records name errors by their model shape (`NoSuchEntityException`), not the wire code
+    // (`NoSuchEntity`); authorization refusals are `AccessDenied` in every service, JSON ones included
+    // (an Organizations LeaveOrganization refused on the wire as AccessDeniedException records AccessDenied).
+    record.errorCode = c.error.code === 'AccessDeniedException' ? 'AccessDenied' : c.model.errorShapeName(c.error.code);
     record.errorMessage = c.error.message;
   }
   record.requestParameters = requestParametersOf(c);

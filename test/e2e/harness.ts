@@ -46,12 +46,18 @@ export interface SdkConfig {
   maxAttempts: number;
 }
 
-export async function startTestServer(env: Record<string, string> = {}, opts: StartOptions = {}): Promise<TestServer> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chattrail-test-'));
+/** Restarting on an existing data folder: no first start, so the earlier administrator is reused. */
+export interface ReuseOptions {
+  dataDir: string;
+  admin: AdminCredentials;
+}
+
+export async function startTestServer(env: Record<string, string> = {}, opts: StartOptions = {}, reuse?: ReuseOptions): Promise<TestServer> {
+  const dataDir = reuse?.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'chattrail-test-'));
   const config: Config = loadConfig([], { CHATTRAIL_PORT: '0', CHATTRAIL_DATA_DIR: dataDir, CHATTRAIL_LOG_LEVEL: 'error', ...env });
   const app = await startChattrail(config, { logger: createLogger('error'), ...opts });
-  if (!app.firstAdmin) throw new Error('test server did not create an administrator');
-  const admin = app.firstAdmin;
+  const admin = app.firstAdmin ?? reuse?.admin;
+  if (!admin) throw new Error('test server did not create an administrator');
   const url = app.url;
   return {
     app, url, admin, dataDir,

@@ -3,8 +3,13 @@ import { loadModel } from '../../protocol/model.js';
 import type { Handler, RecordingRules, ServiceDefinition } from '../types.js';
 import { EventHistory, precheckLookup, type LookupEventsInput } from './lookup.js';
 
+/**
+ * CloudTrail's records of its own calls carry no `resources` (every real DeleteTrail, StopLogging,
+ * PutEventSelectors and LookupEvents record); Event history still lists the trail.
+ */
 export const cloudtrailRecording: RecordingRules = {
   eventSource: 'cloudtrail.amazonaws.com',
+  resourcesInRecord: false,
 };
 
 export interface CloudTrailDeps {

@@ -16,10 +16,26 @@ export interface LookupEventsInput {
 
 const DAY_MS = 86_400_000;
 
+const ATTRIBUTE_KEYS: readonly string[] = ['EventId', 'EventName', 'ReadOnly', 'Username', 'ResourceType', 'ResourceName', 'EventSource', 'AccessKeyId'];
+/** Insights events can be looked up by these attributes only. */
+const INSIGHT_KEYS: readonly string[] = ['EventId', 'EventName', 'EventSource'];
+
 /** Checks LookupEvents' own rules, which the model declares as specific exceptions. */
 export function precheckLookup(input: LookupEventsInput): void {
-  if ((input.LookupAttributes?.length ?? 0) > 1) {
+  const attrs = input.LookupAttributes ?? [];
+  if (attrs.length > 1) {
     throw new AwsError('InvalidLookupAttributesException', 'You cannot specify more than one lookup attribute.');
+  }
+  const attr = attrs[0] as { AttributeKey?: unknown; AttributeValue?: unknown } | undefined;
+  // A key outside the enum is left to model validation: AWS's framework answers it with
+  // ValidationException ("Member must satisfy enum value set") before CloudTrail's own checks.
+  if (attr && !ATTRIBUTE_KEYS.includes(attr.AttributeKey as string)) return;
+  // Any other value would silently select the write events.
+  if (attr?.AttributeKey === 'ReadOnly' && attr.AttributeValue !== 'true' && attr.AttributeValue !== 'false') {
+    throw new AwsError('InvalidLookupAttributesException', `Lookup attribute value ${String(attr.AttributeValue)} is not valid for ReadOnly: use true or false.`);
+  }
+  if (attr && input.EventCategory === 'insight' && !INSIGHT_KEYS.includes(attr.AttributeKey as string)) {
+    throw new AwsError('InvalidLookupAttributesException', `Insights events cannot be looked up by ${String(attr.AttributeKey)}: use ${INSIGHT_KEYS.join(', ')}.`);
   }
   if (input.MaxResults !== undefined && (input.MaxResults < 1 || input.MaxResults > 50)) {
     throw new AwsError('InvalidMaxResultsException', `Value ${input.MaxResults} for MaxResults is invalid: it must be between 1 and 50.`);

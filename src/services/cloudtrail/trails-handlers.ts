@@ -9,7 +9,7 @@ import { accountRoot } from '../../trail/delivery/log-file.js';
 import {
   trailArn, trailResponse, trailShape, validateBucketName, validateKeyPrefix, validateTrailName, type Tag, type TrailDoc,
 } from './trails-model.js';
-import type { TrailStore } from './trails-store.js';
+import { isShadow, type TrailStore } from './trails-store.js';
 import { mergeTags, validateTags } from './trails-tags.js';
 
 export interface TrailHandlerDeps {
@@ -171,6 +171,7 @@ export function trailHandlers(deps: TrailHandlerDeps) {
         for (const n of names) {
           try {
             const t = await store.resolve(ctx, n, 'read');
+            if (input.includeShadowTrails === false && isShadow(t, ctx)) continue;
             if (!trails.some((x) => x.trailId === t.trailId)) trails.push(t);
           } catch (e) {
             // Unknown names are left out of the answer; malformed ones are errors.

@@ -55,6 +55,26 @@ export function validateAdvancedEventSelectors(selectors: AdvancedEventSelector[
   }
 }
 
+const INSIGHT_TYPES: readonly unknown[] = ['ApiCallRateInsight', 'ApiErrorRateInsight'];
+const INSIGHT_CATEGORIES: readonly unknown[] = ['Management', 'Data'];
+
+/**
+ * Insights types and categories outside the model's enums are InvalidInsightSelectorsException, as
+ * CloudTrail reports them; runs before model validation (`input` is not validated yet).
+ */
+export function precheckInsightSelectors(input: Record<string, unknown>): void {
+  const selectors = input.InsightSelectors;
+  if (!Array.isArray(selectors)) return;
+  for (const s of selectors as InsightSelector[]) {
+    if (s?.InsightType !== undefined && !INSIGHT_TYPES.includes(s.InsightType)) {
+      throw new AwsError('InvalidInsightSelectorsException', `Insight type ${String(s.InsightType)} is not valid. Valid types: ApiCallRateInsight, ApiErrorRateInsight.`);
+    }
+    for (const c of s?.EventCategories ?? []) {
+      if (!INSIGHT_CATEGORIES.includes(c)) throw new AwsError('InvalidInsightSelectorsException', `Event category ${String(c)} is not valid for Insights: use Management or Data.`);
+    }
+  }
+}
+
 /** Selectors as CloudTrail returns them, defaults filled in. */
 export function normalizeSelectors(selectors: EventSelector[]): EventSelector[] {
   return selectors.map((s) => ({

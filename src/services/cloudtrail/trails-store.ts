@@ -9,6 +9,14 @@ import { TRAIL_KIND, isArn, parseTrailArn, trailArn, trailKey, validateTrailName
 
 export type Access = 'read' | 'write';
 
+/**
+ * A trail seen where it was not created: a multi-region trail outside its home region, or an
+ * organization trail in a member account. DescribeTrails leaves these out when asked to.
+ */
+export function isShadow(t: TrailDoc, ctx: Pick<CallContext, 'accountId' | 'region'>): boolean {
+  return t.accountId !== ctx.accountId || (t.isMultiRegionTrail && t.homeRegion !== ctx.region);
+}
+
 export class TrailStore {
   constructor(readonly documents: DocumentStore, readonly orgs: OrgLookup) {}
 
@@ -30,7 +38,7 @@ export class TrailStore {
   /** Trails as DescribeTrails sees them from a region: its own, shadows of multi-region trails, organization trails. */
   async visibleFrom(ctx: CallContext, shadows: boolean): Promise<TrailDoc[]> {
     const all = [...await this.ownTrails(ctx.accountId), ...await this.organizationTrails(ctx.accountId)];
-    return all.filter((t) => t.homeRegion === ctx.region || (shadows && t.isMultiRegionTrail));
+    return all.filter((t) => (shadows || !isShadow(t, ctx)) && (t.homeRegion === ctx.region || t.isMultiRegionTrail));
   }
 
   /** Resolves a `Name`/`TrailName` parameter (name or ARN) as the caller sees it. */

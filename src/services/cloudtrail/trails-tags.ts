@@ -17,6 +17,19 @@ export function validateTags(tags: Tag[]): void {
   }
 }
 
+/**
+ * Tag lengths, which the model states as constraints but CloudTrail reports as
+ * InvalidTagParameterException; runs before model validation (`input` is not validated yet).
+ */
+export function precheckTags(tags: unknown): void {
+  if (!Array.isArray(tags)) return;
+  const chars = (v: unknown) => (typeof v === 'string' ? [...v].length : 0);
+  for (const t of tags as { Key?: unknown; Value?: unknown }[]) {
+    if (chars(t?.Key) > 128) throw new AwsError('InvalidTagParameterException', `Tag key ${String(t.Key).slice(0, 32)}... is too long: at most 128 characters.`);
+    if (chars(t?.Value) > 256) throw new AwsError('InvalidTagParameterException', `Tag value for key ${String(t.Key)} is too long: at most 256 characters.`);
+  }
+}
+
 /** Adds or replaces tags, enforcing the 50-tag limit on the result. */
 export function mergeTags(current: Tag[], added: Tag[]): Tag[] {
   const byKey = new Map(current.map((t) => [t.Key, t]));

@@ -1,0 +1,120 @@
+// DocumentStore on PostgreSQL: one table, JSON text documents, primary key (kind, account, region,
+// id) — the SQLite store's semantics, byte for byte the same stored text.
+import type pg from 'pg';
+import type { DocumentKey, DocumentStore, ListOptions } from './documents.js';
+import { inTransaction, type PgMigration } from './postgres.js';
+
+/**
+ * COLLATE "C" orders ids by UTF-8 bytes, which is code point order and what SQLite's BINARY
+ * collation does: `list` pages and prefix ranges then agree across backends, whatever the
+ * database's locale. `doc` is TEXT, not JSONB: JSONB reorders keys and refuses \u0000, which
+ * the Date tag below uses.
+ */
+export const pgDocumentMigrations: PgMigration[] = [{
+  id: '0001-documents',
+  sql: `CREATE TABLE documents (
+    kind TEXT COLLATE "C" NOT NULL, account TEXT COLLATE "C" NOT NULL, region TEXT COLLATE "C" NOT NULL, id TEXT COLLATE "C" NOT NULL,
+    doc TEXT NOT NULL, updated_at BIGINT NOT NULL,
+    PRIMARY KEY (kind, account, region, id)
+  );`,
+}];
+
+// encode/decode are kept identical to sqlite-documents.ts (the parity test compares both stores).
+/** Dates survive the JSON round trip as tagged strings, so documents come back as they went in. */
+function reviveDates(_k: string, v: unknown): unknown {
+  if (typeof v === 'string' && v.startsWith('\u0000date:')) return new Date(v.slice(6));
+  return v;
+}
+function encode(doc: unknown): string {
+  return JSON.stringify(doc, function (this: Record<string, unknown>, k, v) {
+    const raw = this[k];
+    return raw instanceof Date ? `\u0000date:${raw.toISOString()}` : v;
+  });
+}
+function decode<T>(text: string): T {
+  return JSON.parse(text, reviveDates) as T;
+}
+
+const KEY = 'kind = $1 AND account = $2 AND region = $3 AND id = $4';
+const SQL = {
+  get: `SELECT doc FROM documents WHERE ${KEY}`,
+  lockedGet: `SELECT doc FROM documents WHERE ${KEY} FOR UPDATE`,
+  insert: 'INSERT INTO documents (kind, account, region, id, doc, updated_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING',
+  upsert: `INSERT INTO documents (kind, account, region, id, doc, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+    ON CONFLICT (kind, account, region, id) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at`,
+  replace: `UPDATE documents SET doc = $5, updated_at = $6 WHERE ${KEY}`,
+  del: `DELETE FROM documents WHERE ${KEY}`,
+  list: `SELECT id, doc FROM documents WHERE kind = $1 AND account = $2 AND region = $3 AND id > $4 AND id >= $5 AND id < $6
+    ORDER BY id LIMIT $7`,
+  listAll: 'SELECT account, region, id, doc FROM documents WHERE kind = $1 ORDER BY account, region, id',
+};
+
+/** How often `update` re-reads after losing a race to create the same missing document. */
+const UPDATE_ATTEMPTS = 20;
+
+export class PostgresDocumentStore implements DocumentStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async get<T>(k: DocumentKey): Promise<T | undefined> {
+    const r = await this.pool.query<{ doc: string }>(SQL.get, keyOf(k));
+    return r.rows.length ? decode<T>(r.rows[0].doc) : undefined;
+  }
+
+  async create<T>(k: DocumentKey, doc: T): Promise<boolean> {
+    return (await this.pool.query(SQL.insert, [...keyOf(k), encode(doc), Date.now()])).rowCount === 1;
+  }
+
+  async put<T>(k: DocumentKey, doc: T): Promise<void> {
+    await this.pool.query(SQL.upsert, [...keyOf(k), encode(doc), Date.now()]);
+  }
+
+  /**
+   * SELECT ... FOR UPDATE serializes updates of an existing document. A missing one has no row to
+   * lock, so two updaters could both see `undefined`; the write is then an INSERT that does nothing
+   * on conflict, and the loser re-reads (now locking the winner's row) and calls `fn` again with
+   * it. So `fn` may run more than once under contention; only its last result is stored.
+   */
+  async update<T>(k: DocumentKey, fn: (current: T | undefined) => T | undefined): Promise<T | undefined> {
+    const key = keyOf(k);
+    return inTransaction(this.pool, async (c) => {
+      for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
+        const r = await c.query<{ doc: string }>(SQL.lockedGet, key);
+        const current = r.rows.length ? decode<T>(r.rows[0].doc) : undefined;
+        const next = fn(current);
+        if (next === undefined) {
+          if (current !== undefined) await c.query(SQL.del, key);
+          return next;
+        }
+        if (current !== undefined) {
+          await c.query(SQL.replace, [...key, encode(next), Date.now()]);
+          return next;
+        }
+        if ((await c.query(SQL.insert, [...key, encode(next), Date.now()])).rowCount === 1) return next;
+      }
+      throw new Error(`document ${k.kind}/${k.id} kept being created concurrently; gave up after ${UPDATE_ATTEMPTS} attempts`);
+    });
+  }
+
+  async delete(k: DocumentKey): Promise<boolean> {
+    return (await this.pool.query(SQL.del, keyOf(k))).rowCount === 1;
+  }
+
+  async list<T>(kind: string, accountId: string, region: string, opts: ListOptions = {}): Promise<{ id: string; doc: T }[]> {
+    const prefix = opts.prefix ?? '';
+    // SQLite reads a negative LIMIT as none; PostgreSQL rejects it and reads NULL as none.
+    const limit = opts.limit !== undefined && opts.limit >= 0 ? opts.limit : null;
+    // `prefix + U+FFFF` bounds the range so the primary key index serves prefix scans (as in SQLite).
+    const r = await this.pool.query<{ id: string; doc: string }>(SQL.list,
+      [kind, accountId, region, opts.after ?? '', prefix, prefix + '\uffff', limit]);
+    return r.rows.map((row) => ({ id: row.id, doc: decode<T>(row.doc) }));
+  }
+
+  async listAll<T>(kind: string): Promise<{ key: DocumentKey; doc: T }[]> {
+    const r = await this.pool.query<{ account: string; region: string; id: string; doc: string }>(SQL.listAll, [kind]);
+    return r.rows.map((row) => ({ key: { kind, accountId: row.account, region: row.region, id: row.id }, doc: decode<T>(row.doc) }));
+  }
+}
+
+function keyOf(k: DocumentKey): string[] {
+  return [k.kind, k.accountId, k.region, k.id];
+}
