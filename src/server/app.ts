@@ -57,13 +57,15 @@ export async function startChattrail(config: Config, opts: StartOptions = {}): P
   const ids = opts.ids ?? randomIds;
   const logger = opts.logger ?? createLogger(config.logLevel);
   const stores = await openStores(config, { onError: (e) => logger.error('database connection failed', { error: String(e) }) });
-  const box = new SecretBox(loadMasterKey(config.dataDir, config.masterKey));
+  const masterKey = loadMasterKey(config.dataDir, config.masterKey);
+  const box = new SecretBox(masterKey);
   const identity = new IdentityStore(stores.documents, box);
   const credentials = new CredentialResolver(identity);
   const authorizer = new Authorizer(identity);
   const registry = new ServiceRegistry();
-  // The NextToken key only has to outlive a paging session; a restart invalidating tokens is fine.
-  const history = new EventHistory(crypto.randomBytes(32), config.retentionDays);
+  // NextTokens are signed with a key derived from the master key, so paging survives a restart
+  // (and works across processes sharing a PostgreSQL database and master key).
+  const history = new EventHistory(crypto.createHmac('sha256', masterKey).update('chattrail/lookup-events-next-token').digest(), config.retentionDays);
   registry.register(stsService({ identity }));
   registry.register(iamService({ identity, authorizer, credentials }));
 
