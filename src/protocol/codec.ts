@@ -7,6 +7,7 @@ import { readJsonValue, writeJsonValue } from './json-shapes.js';
 import { readQueryValue, serializeQueryError, serializeQueryResponse } from './query.js';
 import { matchRestOperation, readHttpBoundMembers, writeHttpBoundMembers } from './rest.js';
 import { escapeXml, parseXmlDocument, readXmlValue, writeXmlMembers } from './xml.js';
+import { s3HostId } from './request-ids.js';
 
 export interface ParsedCall {
   op: Operation;
@@ -146,7 +147,7 @@ export function parseRequest(model: ServiceModel, req: RawRequest): ParsedCall {
 
 function requestIdHeaders(model: ServiceModel, requestId: string): Record<string, string> {
   return model.metadata.protocol === 'rest-xml'
-    ? { 'x-amz-request-id': requestId, 'x-amz-id-2': Buffer.from(requestId).toString('base64') }
+    ? { 'x-amz-request-id': requestId, 'x-amz-id-2': s3HostId(requestId) }
     : { 'x-amzn-requestid': requestId };
 }
 

@@ -55,10 +55,10 @@ export class Pipeline {
 
   /** Serves one HTTP request addressed to an AWS API. Never throws. */
   async handle(req: RawRequest, sourceIp: string): Promise<RawResponse> {
-    const requestId = this.deps.ids.uuid();
     const scope = readScope(req);
     const service = 'kind' in scope ? this.guessService(req) : this.deps.registry.forScope(scope.service);
-    if (!service) return unknownServiceResponse(requestId, 'kind' in scope ? undefined : scope.service);
+    if (!service) return unknownServiceResponse(this.deps.ids.uuid(), 'kind' in scope ? undefined : scope.service);
+    const requestId = service.newRequestId?.(this.deps.ids) ?? this.deps.ids.uuid();
     const protocol = service.model.metadata.protocol;
     try {
       // The signature covers the request as sent; a service's rewrite (S3 virtual hosts) comes after.

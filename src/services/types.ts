@@ -88,6 +88,8 @@ export interface ServiceDefinition {
   accessDeniedCode?: string;
   /** The validation error code, when it differs from the protocol's default. */
   validationErrorCode?: string;
+  /** The service's own request-id shape (S3: 16 upper-case alphanumerics); default a UUID. */
+  newRequestId?(ids: Ids): string;
   /** Operations that need no signature (STS AssumeRoleWithWebIdentity and the like). */
   anonymousOperations?: readonly string[];
 }

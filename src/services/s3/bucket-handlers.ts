@@ -26,6 +26,11 @@ export function bucketHandlers(deps: S3Deps): Record<string, Handler> {
       const bucket: Bucket = { name, owner: ctx.accountId, region, createdAt: ctx.clock.now() };
       if (!(await deps.buckets.create(bucket))) {
         const existing = await deps.buckets.get(name);
+        // N. Virginia's legacy: re-creating your own bucket there succeeds (S3 resets its ACL).
+        if (existing?.owner === ctx.accountId && existing.region === 'us-east-1' && region === 'us-east-1') {
+          touchBucket(ctx, existing);
+          return { Location: `/${name}` };
+        }
         if (existing?.owner === ctx.accountId) {
           throw new AwsError('BucketAlreadyOwnedByYou', 'Your previous request to create the named bucket succeeded and you already own it.', 409, { BucketName: name });
         }

@@ -5,6 +5,7 @@ import { AwsError } from '../../protocol/errors.js';
 import type { ObjectStore } from '../../storage/objects.js';
 import type { CallContext, Handler } from '../types.js';
 import type { BucketStore, Bucket } from './store.js';
+import { s3HostId } from './ids.js';
 
 export interface S3Deps {
   buckets: BucketStore;
@@ -66,7 +67,7 @@ export function withEventData(opName: string, handler: Handler, size: ResponseSi
       SignatureVersion: 'SigV4',
       bytesTransferredIn: Number(input.BytesIn ?? 0),
       AuthenticationMethod: input.PresignedCredential ? 'QueryString' : 'AuthHeader',
-      'x-amz-id-2': Buffer.from(ctx.requestId).toString('base64'),
+      'x-amz-id-2': s3HostId(ctx.requestId),
       bytesTransferredOut: 0,
     };
     try {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { AwsError } from '../../protocol/errors.js';
 import { FolderObjectStore } from '../../storage/objects.js';
 import type { DocumentStore } from '../../storage/documents.js';
-import type { Handler, ServiceDefinition } from '../types.js';
+import type { Handler, Ids, ServiceDefinition } from '../types.js';
 import { s3Model } from './model.js';
 import { rewriteS3Request } from './rewrite.js';
 import { s3Recording } from './recording.js';
@@ -16,6 +16,7 @@ import { responseSize, s3RawResponse } from './responses.js';
 import { withEventData, type S3Deps } from './common.js';
 import { BucketStore } from './store.js';
 import { bucketArn, iamActionOf, objectArn } from './access.js';
+import { s3RequestId } from './ids.js';
 
 export function s3Deps(docs: DocumentStore, dataDir: string, maxObjectBytes: number): S3Deps {
   return {
@@ -30,8 +31,10 @@ export function s3Service(deps: S3Deps): ServiceDefinition {
   const raw: Record<string, Handler> = { ...bucketHandlers(deps), ...objectHandlers(deps), ...listHandlers(deps), ...multipartHandlers(deps) };
   const size = (op: string, out: Record<string, unknown> | undefined, err: AwsError | undefined, id: string) => responseSize(model, op, out, err, id);
   const handlers = Object.fromEntries(Object.entries(raw).map(([op, h]) => [op, withEventData(op, h, size)]));
-  return {
+  const definition = {
     model,
+    // S3-shaped request ids (`CNQERR2V8EZYW5P0`), once the pipeline asks services for them.
+    newRequestId: s3RequestId,
     handlers,
     recording: s3Recording(model),
     rewrite: rewriteS3Request,
@@ -49,5 +52,6 @@ export function s3Service(deps: S3Deps): ServiceDefinition {
       if (typeof input.Bucket !== 'string') return '*';
       return typeof input.Key === 'string' ? objectArn(input.Bucket, input.Key) : bucketArn(input.Bucket);
     },
-  };
+  } satisfies ServiceDefinition & { newRequestId(ids: Ids): string };
+  return definition;
 }

@@ -5,7 +5,8 @@ import { loadModel, ServiceModel, type MemberRef, type Operation, type Shape } f
 
 /**
  * Fixed query parameters that tell operations sharing a template apart. SDK v3 sends
- * `x-id=<Operation>`; multipart calls always carry `uploadId` / `partNumber`.
+ * `x-id=<Operation>` (rewrite adds it to the AWS CLI's copies); multipart calls always carry
+ * `uploadId` / `partNumber`.
  */
 const DISAMBIGUATE: Record<string, string> = {
   CopyObject: '/{Bucket}/{Key+}?x-id=CopyObject',
@@ -30,18 +31,6 @@ export const EXTRA_MEMBERS: Record<string, MemberRef> = {
   BytesIn: { shape: 'ChattrailString', location: 'header', locationName: BYTES_IN_HEADER },
 };
 
-/**
- * The AWS CLI sends copies (CopyObject, UploadPartCopy) without SDK v3's `x-id`, so they route to
- * PutObject / UploadPart; those see the copy headers and hand over to the copy handlers.
- */
-const COPY_EXTRA: Record<string, Record<string, MemberRef>> = {
-  PutObject: { CopySource: { shape: 'CopySource', location: 'header', locationName: 'x-amz-copy-source' } },
-  UploadPart: {
-    CopySource: { shape: 'CopySource', location: 'header', locationName: 'x-amz-copy-source' },
-    CopySourceRange: { shape: 'CopySourceRange', location: 'header', locationName: 'x-amz-copy-source-range' },
-  },
-};
-
 let cached: ServiceModel | undefined;
 
 export function s3Model(): ServiceModel {
@@ -57,7 +46,7 @@ export function s3Model(): ServiceModel {
     if (shapes[op.input.shape]) continue;
     shapes[op.input.shape] = {
       ...shape,
-      members: { ...shape.members, ...EXTRA_MEMBERS, ...COPY_EXTRA[name] },
+      members: { ...shape.members, ...EXTRA_MEMBERS },
     };
   }
   cached = ServiceModel.withExtension(base, { operations, shapes });

@@ -56,8 +56,6 @@ export function multipartHandlers(deps: S3Deps): Record<string, Handler> {
     },
 
     async UploadPart(input: Input, ctx: CallContext) {
-      // The AWS CLI's UploadPartCopy carries no `x-id`, so it routes here.
-      if (typeof input.CopySource === 'string') return partCopy(input, ctx);
       const { bucket, up } = await upload(input, ctx, 's3:PutObject');
       const n = partNumberOf(input);
       const body = Buffer.isBuffer(input.Body) ? input.Body : Buffer.alloc(0);

@@ -42,13 +42,11 @@ export function objectHandlers(deps: S3Deps): Record<string, Handler> {
     const meta = await deps.objects.put(to.name, key, found.body, replace ? writeOf(input, ctx) : { ...found.meta, lastModified: ctx.clock.now() });
     ctx.addResource('AWS::S3::Object', objectArn(from.name, source.key));
     touchObject(ctx, to, key);
-    return { CopyObjectResult: { ETag: quoted(meta.etag), LastModified: meta.lastModified } };
+    return { CopyObjectResult: { ETag: quoted(meta.etag), LastModified: meta.lastModified }, ServerSideEncryption: 'AES256' };
   };
 
   return {
     async PutObject(input: Input, ctx: CallContext) {
-      // The AWS CLI sends copies without SDK v3's `x-id=CopyObject`, so they route here.
-      if (typeof input.CopySource === 'string') return copy(input, ctx);
       const key = objectKey(input.Key);
       const bucket = await reach(ctx, input.Bucket, key, 's3:PutObject', input, aclContext(input));
       const body = Buffer.isBuffer(input.Body) ? input.Body : Buffer.alloc(0);
@@ -151,6 +149,8 @@ function checksumOutput(meta: ObjectMeta): Input {
 function headersOf(meta: ObjectMeta, input: Input, whole: boolean): Input {
   return {
     ETag: quoted(meta.etag), LastModified: meta.lastModified, AcceptRanges: 'bytes',
+    // S3 encrypts every object at rest (SSE-S3) and says so on every read.
+    ServerSideEncryption: 'AES256',
     ContentType: str(input.ResponseContentType) ?? meta.contentType,
     ContentEncoding: str(input.ResponseContentEncoding) ?? meta.contentEncoding,
     ContentDisposition: str(input.ResponseContentDisposition) ?? meta.contentDisposition,

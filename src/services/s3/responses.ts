@@ -1,13 +1,22 @@
-// The answers the model-driven serializer cannot write: GetBucketLocation's bare
-// <LocationConstraint> document, 206 Partial Content for ranged GETs, and the copy results of AWS
-// CLI copies routed through PutObject / UploadPart. Also measures answers for the record.
+// Every successful S3 answer: GetBucketLocation's bare <LocationConstraint> document and 206
+// Partial Content for ranged GETs (which the model-driven serializer cannot write), the rest as the
+// model says, all with S3's host id. Also measures answers for the record.
 import type { RawResponse } from '../../protocol/http.js';
 import type { ServiceModel } from '../../protocol/model.js';
 import { serializeError, serializeResponse } from '../../protocol/codec.js';
 import type { AwsError } from '../../protocol/errors.js';
 import { escapeXml } from '../../protocol/xml.js';
+import { s3HostId } from './ids.js';
 
 export function s3RawResponse(model: ServiceModel, opName: string, output: Record<string, unknown>, requestId: string): RawResponse | undefined {
+  const op = model.operation(opName);
+  if (!op) return undefined;
+  const res = special(model, opName, output, requestId) ?? serializeResponse(model, op, output, requestId, op.http.method);
+  // The x-amz-id-2 the record's additionalEventData names too.
+  return { ...res, headers: { ...res.headers, 'x-amz-id-2': s3HostId(requestId) } };
+}
+
+function special(model: ServiceModel, opName: string, output: Record<string, unknown>, requestId: string): RawResponse | undefined {
   switch (opName) {
     case 'GetBucketLocation': {
       const lc = output.LocationConstraint;
@@ -15,24 +24,16 @@ export function s3RawResponse(model: ServiceModel, opName: string, output: Recor
       const body = `<?xml version="1.0" encoding="UTF-8"?>\n${typeof lc === 'string' && lc
         ? `<LocationConstraint xmlns="${ns}">${escapeXml(lc)}</LocationConstraint>`
         : `<LocationConstraint xmlns="${ns}"/>`}`;
-      return { status: 200, headers: { ...idHeaders(requestId), 'content-type': 'application/xml' }, body };
+      return { status: 200, headers: { 'x-amz-request-id': requestId, 'content-type': 'application/xml' }, body };
     }
     case 'GetObject': {
       if (output.ContentRange === undefined) return undefined;
       const res = serializeResponse(model, model.operation('GetObject')!, output, requestId, 'GET');
       return { ...res, status: 206 };
     }
-    case 'PutObject':
-      return output.CopyObjectResult ? serializeResponse(model, model.operation('CopyObject')!, output, requestId, 'PUT') : undefined;
-    case 'UploadPart':
-      return output.CopyPartResult ? serializeResponse(model, model.operation('UploadPartCopy')!, output, requestId, 'PUT') : undefined;
     default:
       return undefined;
   }
-}
-
-function idHeaders(requestId: string): Record<string, string> {
-  return { 'x-amz-request-id': requestId, 'x-amz-id-2': Buffer.from(requestId).toString('base64') };
 }
 
 /** Body bytes of the answer to a call, as the record's bytesTransferredOut. */
@@ -43,6 +44,6 @@ export function responseSize(model: ServiceModel, opName: string, output: Record
   if (error) return Buffer.byteLength(serializeError(model, error, requestId, method).body);
   if (!output) return 0;
   if (Buffer.isBuffer(output.Body)) return output.Body.length;
-  const res = s3RawResponse(model, opName, output, requestId) ?? serializeResponse(model, op, output, requestId, method);
+  const res = special(model, opName, output, requestId) ?? serializeResponse(model, op, output, requestId, method);
   return Buffer.byteLength(res.body);
 }

@@ -6,6 +6,8 @@ import crypto from 'node:crypto';
 import zlib from 'node:zlib';
 import type { RawRequest } from '../../protocol/http.js';
 import { crc32c, decodeAwsChunked, rewriteS3Request, virtualHostBucket } from './rewrite.js';
+import { matchRestOperation } from '../../protocol/rest.js';
+import { s3Model } from './model.js';
 import { BODY_ERROR_HEADER, BYTES_IN_HEADER } from './model.js';
 
 function req(headers: Record<string, string>, body: Buffer | string = '', rawPath = '/bkt/key'): RawRequest {
@@ -69,4 +71,17 @@ test('x-amz-content-sha256, Content-MD5 and checksum headers must match the body
 
 test('CRC32C matches the standard check value', () => {
   assert.equal(crc32c(Buffer.from('123456789')), 0xe3069283);
+});
+
+test('a PUT with x-amz-copy-source routes as CopyObject / UploadPartCopy even without x-id (the AWS CLI)', () => {
+  const model = s3Model();
+  const route = (r: RawRequest) => { const x = rewriteS3Request(r); return matchRestOperation(model, x.method, x.rawPath, x.query)?.op.name; };
+  const copy = { ...req({ 'x-amz-copy-source': 'src/a%20b.txt' }), rawPath: '/dst/k' };
+  assert.equal(route(copy), 'CopyObject');
+  assert.equal(route({ ...copy, query: new URLSearchParams('partNumber=2&uploadId=abc') }), 'UploadPartCopy');
+  assert.equal(route({ ...copy, query: new URLSearchParams('x-id=CopyObject') }), 'CopyObject', 'SDK v3 already says so');
+  assert.equal(route(req({})), 'PutObject');
+  assert.equal(route({ ...req({}), query: new URLSearchParams('partNumber=2&uploadId=abc') }), 'UploadPart');
+  assert.equal(route({ ...req({ 'x-amz-copy-source': 'src/a' }), method: 'GET' }), 'GetObject', 'only PUTs copy');
+  assert.equal(copy.query.has('x-id'), false, 'the request as signed is left alone');
 });

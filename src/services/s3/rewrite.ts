@@ -1,6 +1,7 @@
-// What S3 does to a request before routing: virtual-hosted buckets become path style, aws-chunked
-// bodies are decoded to the real bytes, and body integrity (x-amz-content-sha256, Content-MD5,
-// x-amz-checksum-*) is checked. Failures are flagged, not thrown, so they surface post-auth.
+// What S3 does to a request before routing: virtual-hosted buckets become path style, copies are
+// told apart from uploads, aws-chunked bodies are decoded to the real bytes, and body integrity
+// (x-amz-content-sha256, Content-MD5, x-amz-checksum-*) is checked. Failures are flagged, not
+// thrown, so they surface post-auth.
 import crypto from 'node:crypto';
 import zlib from 'node:zlib';
 import type { RawRequest } from '../../protocol/http.js';
@@ -23,6 +24,7 @@ export function rewriteS3Request(req: RawRequest): RawRequest {
   let rawPath = req.rawPath;
   const bucket = virtualHostBucket(headers['host']);
   if (bucket) rawPath = `/${bucket}${rawPath.startsWith('/') ? rawPath : `/${rawPath}`}`;
+  const query = withCopyId(req.method, req.query, headers);
   let body = req.body;
   let problem: string | undefined;
   try {
@@ -43,7 +45,19 @@ export function rewriteS3Request(req: RawRequest): RawRequest {
   }
   if (problem) headers[BODY_ERROR_HEADER] = problem;
   headers[BYTES_IN_HEADER] = String(body.length);
-  return { ...req, rawPath, headers, body };
+  return { ...req, rawPath, query, headers, body };
+}
+
+/**
+ * A PUT carrying `x-amz-copy-source` is CopyObject (UploadPartCopy with a part number), which is
+ * what CloudTrail names it. SDK v3 says so with `x-id`; the AWS CLI sends none, so without this the
+ * copy would route, and be recorded, as PutObject / UploadPart.
+ */
+export function withCopyId(method: string, query: URLSearchParams, headers: Record<string, string>): URLSearchParams {
+  if (method !== 'PUT' || headers['x-amz-copy-source'] === undefined || query.has('x-id')) return query;
+  const out = new URLSearchParams(query);
+  out.set('x-id', query.has('partNumber') && query.has('uploadId') ? 'UploadPartCopy' : 'CopyObject');
+  return out;
 }
 
 class BodyProblem extends Error {

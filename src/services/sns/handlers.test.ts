@@ -133,3 +133,25 @@ test('AuthenticateOnUnsubscribe stops unsigned unsubscribes; the UnsubscribeConf
   const attrs = (await call('GetSubscriptionAttributes', { SubscriptionArn: arn }) as unknown as { Attributes: Record<string, string> }).Attributes;
   assert.equal(attrs.PendingConfirmation, 'false');
 });
+
+test('tags: a key named twice in one request is refused, keys are replaced in place, 50 at most', async () => {
+  const { TopicArn } = await call('CreateTopic', { Name: 'tagged' });
+  await fails('TagResource', { ResourceArn: TopicArn, Tags: [{ Key: 'dup', Value: '1' }, { Key: 'dup', Value: '2' }] }, 'InvalidParameter', /^Invalid parameter: Duplicated keys are not allowed\.$/);
+  await fails('CreateTopic', { Name: 'tagged-dup', Tags: [{ Key: 'k', Value: '1' }, { Key: 'k', Value: '1' }] }, 'InvalidParameter', /Duplicated keys/);
+  await call('TagResource', { ResourceArn: TopicArn, Tags: [{ Key: 'a', Value: '1' }] });
+  await call('TagResource', { ResourceArn: TopicArn, Tags: [{ Key: 'a', Value: '2' }] });
+  assert.deepEqual((await call('ListTagsForResource', { ResourceArn: TopicArn })).Tags, [{ Key: 'a', Value: '2' }]);
+  const many = Array.from({ length: 50 }, (_, i) => ({ Key: `k${i}`, Value: 'v' }));
+  await fails('TagResource', { ResourceArn: TopicArn, Tags: many }, 'TagLimitExceeded');
+  await fails('CreateTopic', { Name: 'too-many-tags', Tags: [...many, { Key: 'one-more', Value: 'v' }] }, 'TagLimitExceeded');
+});
+
+test('Unsubscribe of a subscription that is already gone succeeds, as in SNS', async () => {
+  const { TopicArn } = await call('CreateTopic', { Name: 'unsub-twice' });
+  const arn = await confirmedSubscription(TopicArn, 'http', 'http://twice.test/');
+  await call('Unsubscribe', { SubscriptionArn: arn });
+  await call('Unsubscribe', { SubscriptionArn: arn });
+  await call('Unsubscribe', { SubscriptionArn: `${TopicArn}:00000000-0000-0000-0000-000000000000` });
+  await fails('Unsubscribe', { SubscriptionArn: 'not-an-arn' }, 'InvalidParameter');
+  await fails('GetSubscriptionAttributes', { SubscriptionArn: arn }, 'NotFound');
+});

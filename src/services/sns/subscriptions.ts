@@ -93,7 +93,12 @@ export function subscriptionHandlers(deps: SnsHandlerDeps): Record<string, Handl
       const ref = parseSubscriptionArn(input.SubscriptionArn);
       if (!ref || ref.region !== ctx.region) throw new AwsError('InvalidParameter', 'Invalid parameter: SubscriptionArn');
       ctx.addResource('AWS::SNS::Topic', input.SubscriptionArn.slice(0, input.SubscriptionArn.lastIndexOf(':')), ref.accountId);
-      await engine.unsubscribe(input.SubscriptionArn, ctx.accountId);
+      try {
+        await engine.unsubscribe(input.SubscriptionArn, ctx.accountId);
+      } catch (e) {
+        // SNS answers success for a subscription that is already gone (a retried Unsubscribe).
+        if (!(e instanceof AwsError && e.code === 'NotFound')) throw e;
+      }
       return {};
     },
 

@@ -69,6 +69,20 @@ function validateName(name: string, fifo: boolean): void {
   }
 }
 
+const MAX_TAGS = 50;
+
+/** One request may not name a key twice; a topic carries at most 50 tags. */
+export function checkTags(tags: Tag[], existing: Tag[] = []): Tag[] {
+  const keys = new Set<string>();
+  for (const t of tags) {
+    if (keys.has(t.Key)) throw new AwsError('InvalidParameter', 'Invalid parameter: Duplicated keys are not allowed.');
+    keys.add(t.Key);
+  }
+  const merged = [...existing.filter((t) => !keys.has(t.Key)), ...tags];
+  if (merged.length > MAX_TAGS) throw new AwsError('TagLimitExceeded', 'Could not complete request: tag quota of per resource exceeded');
+  return merged;
+}
+
 const sameTags = (a: Tag[], b: Tag[]) => a.length === b.length && a.every((t) => b.some((u) => u.Key === t.Key && u.Value === t.Value));
 
 function nextTokenOf(last: string | undefined, more: boolean): string | undefined {
@@ -96,6 +110,7 @@ export function topicHandlers(deps: SnsHandlerDeps): Record<string, Handler> {
       const fifo = attrs.FifoTopic === 'true';
       if (attrs.FifoTopic !== undefined && attrs.FifoTopic !== 'true' && attrs.FifoTopic !== 'false') throw new AwsError('InvalidParameter', 'Invalid parameter: Attributes Reason: FifoTopic must be true or false');
       validateName(input.Name, fifo);
+      if (input.Tags) checkTags(input.Tags);
       for (const [k, v] of Object.entries(attrs)) checkAttribute(k, v, fifo, true);
       const ref = { accountId: ctx.accountId, region: ctx.region, name: input.Name };
       const arn = topicArnOf(ref);
@@ -165,9 +180,8 @@ export function topicHandlers(deps: SnsHandlerDeps): Record<string, Handler> {
 
     async TagResource(input: { ResourceArn: string; Tags: Tag[] }, ctx: CallContext) {
       const topic = await taggedTopic(deps, input.ResourceArn, ctx, 'SNS:TagResource');
-      const merged = [...topic.tags.filter((t) => !input.Tags.some((n) => n.Key === t.Key)), ...input.Tags];
-      if (merged.length > 50) throw new AwsError('TagLimitExceeded', 'Could not complete request: tag quota of per resource exceeded');
-      await store.updateTopic(topic, (cur) => cur && { ...cur, tags: merged });
+      checkTags(input.Tags, topic.tags);
+      await store.updateTopic(topic, (cur) => cur && { ...cur, tags: checkTags(input.Tags, cur.tags) });
       return {};
     },
 
