@@ -1,6 +1,7 @@
 // Decides whether a principal may perform an action on a resource, by evaluating the IAM policies
-// that apply to it: user or role policies ∩ permissions boundary ∩ session policy ∩ Chatbot
-// guardrails. Parsed policy sets are cached per principal and dropped whenever IAM changes anything.
+// that apply to it: user (and its groups') or role policies ∩ permissions boundary ∩ session
+// policy ∩ Chatbot guardrails. Parsed policy sets are cached per principal and dropped whenever
+// IAM changes anything.
 import { isSession, type Principal } from './principal.js';
 import type { IdentityStore } from '../services/iam/store.js';
 import { evaluateLayers, type ContextValue, type PolicyLayer } from '../policy/evaluate.js';
@@ -22,6 +23,13 @@ interface PolicySets {
   identity: PolicyDocument[];
   /** The user's or role's permissions boundary; undefined when it has none. */
   boundary?: PolicyDocument[];
+}
+
+/** A user, group or role: what carries identity policies. */
+interface PolicyHolder {
+  inlinePolicies: Record<string, string>;
+  attachedPolicies: string[];
+  permissionsBoundary?: string;
 }
 
 const ALLOWED: AuthorizationResult = Object.freeze({ allowed: true, explicitDeny: false });
@@ -72,17 +80,24 @@ export class Authorizer {
     const cacheKey = p.type === 'AssumedRole' ? p.roleArn : p.type === 'FederatedUser' ? p.issuer.arn : p.arn;
     const hit = this.cache.get(cacheKey);
     if (hit) return hit;
-    let holder: { inlinePolicies: Record<string, string>; attachedPolicies: string[]; permissionsBoundary?: string } | undefined;
+    let holder: PolicyHolder | undefined;
+    // The groups a user belongs to lend it their policies; roles belong to no group.
+    let groups: PolicyHolder[] = [];
     // A federated user and a GetSessionToken session have the calling user's permissions and boundary.
     if (p.type === 'IAMUser' || p.type === 'FederatedUser') {
-      holder = await this.identity.getUser(p.accountId, p.type === 'IAMUser' ? p.userName : p.issuer.userName);
+      const user = await this.identity.getUser(p.accountId, p.type === 'IAMUser' ? p.userName : p.issuer.userName);
+      holder = user;
+      if (user) groups = await this.identity.groupsOfUser(p.accountId, user.userId);
     } else if (p.type === 'AssumedRole') {
       holder = await this.identity.getRole(p.accountId, p.roleName);
     }
-    const identity: PolicyDocument[] = Object.values(holder?.inlinePolicies ?? {}).map((text) => parsePolicyDocument(text, 'identity'));
-    for (const arn of holder?.attachedPolicies ?? []) {
-      const doc = await this.managedPolicy(p.accountId, arn);
-      if (doc) identity.push(doc);
+    const identity: PolicyDocument[] = [];
+    for (const h of holder ? [holder, ...groups] : []) {
+      for (const text of Object.values(h.inlinePolicies)) identity.push(parsePolicyDocument(text, 'identity'));
+      for (const arn of h.attachedPolicies) {
+        const doc = await this.managedPolicy(p.accountId, arn);
+        if (doc) identity.push(doc);
+      }
     }
     let boundary: PolicyDocument[] | undefined;
     if (holder?.permissionsBoundary) {

@@ -6,6 +6,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { HttpRequest } from '@smithy/protocol-http';
 import { Hash } from '@smithy/hash-node';
 import type { RawRequest } from '../protocol/http.js';
+import { readSigV2Query, sameSigV2, sigV2Signature, type SigV2Query } from './sigv2.js';
 
 export interface SignatureScope {
   accessKeyId: string;
@@ -19,6 +20,8 @@ export interface SignatureScope {
   /** Presigned URLs: seconds of validity. */
   expires?: number;
   securityToken?: string;
+  /** An S3 URL presigned with Signature Version 2 (no date, region or signed headers; `expires` is Unix seconds). */
+  sigV2?: SigV2Query;
 }
 
 export type SignatureProblem =
@@ -59,6 +62,15 @@ export function readScope(req: RawRequest): SignatureScope | SignatureProblem {
       presigned: true, expires: Number(q.get('X-Amz-Expires') ?? '900'), securityToken: q.get('X-Amz-Security-Token') ?? undefined,
     };
   }
+  const v2 = readSigV2Query(req);
+  if (typeof v2 === 'string') return { kind: 'incomplete', message: v2 };
+  if (v2) {
+    // SigV2 names no region: the pipeline uses the deployment's home region for the call.
+    return {
+      accessKeyId: v2.accessKeyId, date: '', region: '', service: 's3', signedHeaders: [], signature: v2.signature, amzDate: '',
+      presigned: true, expires: v2.expires, securityToken: v2.securityToken, sigV2: v2,
+    };
+  }
   return { kind: 'missing' };
 }
 
@@ -77,6 +89,7 @@ const MAX_SKEW_MS = 15 * 60 * 1000;
 
 /** Checks the request time against the server clock: 15 minutes of skew, presigned expiry. */
 export function checkTime(scope: SignatureScope, now: Date): SignatureProblem | undefined {
+  if (scope.sigV2) return now.getTime() > scope.sigV2.expires * 1000 ? { kind: 'expired', message: 'Request has expired' } : undefined;
   const at = parseAmzDate(scope.amzDate);
   if (!at || scope.amzDate.slice(0, 8) !== scope.date) {
     return { kind: 'incomplete', message: `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scope.date}' != '${scope.amzDate.slice(0, 8)}'` };
@@ -182,6 +195,7 @@ function sameSignature(expected: string, given: string): boolean {
 export async function signatureMatches(req: RawRequest, scope: SignatureScope, secretAccessKey: string, sessionToken: string | undefined): Promise<boolean> {
   // A match on the standard computation is proof enough; anything else takes the general path,
   // so every request the general path accepted is still accepted.
+  if (scope.sigV2) return sameSigV2(sigV2Signature(req, scope.sigV2, secretAccessKey), scope.signature);
   const simple = simpleSignature(req, scope, secretAccessKey);
   if (simple !== undefined && sameSignature(simple, scope.signature)) return true;
   const headers: Record<string, string> = {};

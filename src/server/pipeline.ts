@@ -73,12 +73,12 @@ export class Pipeline {
         // An authenticated call to a known operation with a bad body is still an API call: record it.
         const op = safeResolve(service, req);
         if (op && isAwsError(e)) {
-          const call = this.callOf(service, op, {}, principal, scope.region, req, sourceIp, requestId);
+          const call = this.callOf(service, op, {}, principal, scope.region || this.deps.homeRegion, req, sourceIp, requestId);
           await this.record(call, undefined, e);
         }
         throw e;
       }
-      const call = this.callOf(service, parsed.op.name, parsed.input, principal, scope.region, req, sourceIp, requestId);
+      const call = this.callOf(service, parsed.op.name, parsed.input, principal, scope.region || this.deps.homeRegion, req, sourceIp, requestId);
       const result = await this.execute(call);
       if (!result.ok) throw result.error;
       const raw = service.rawResponse?.(call.opName, result.output, requestId);

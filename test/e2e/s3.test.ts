@@ -312,6 +312,26 @@ describe('s3', () => {
     assert.equal((await recordsSince(seq)).find((r) => r.eventName === 'GetObject')?.additionalEventData.AuthenticationMethod, 'QueryString');
   });
 
+  test('URLs presigned with SigV2 (the AWS CLI v1 default for aws s3 presign) work until they expire', async () => {
+    const url = (await cli(['s3', 'presign', 's3://east-bucket/q', '--expires-in', '60'])).stdout.trim();
+    assert.match(url, /AWSAccessKeyId=.*Signature=.*Expires=|Signature=/);
+    const seq = await srv.app.stores.events.lastSeq();
+    const got = await fetchUrl(url);
+    assert.equal(got.status, 200, got.text);
+    assert.equal(got.text, 'q');
+    const record = (await recordsSince(seq)).find((r) => r.eventName === 'GetObject');
+    assert.equal(record?.additionalEventData.SignatureVersion, 'SigV2');
+    assert.equal(record?.additionalEventData.AuthenticationMethod, 'QueryString');
+    const tampered = await fetchUrl(url.replace('/q?', '/other?'));
+    assert.equal(tampered.status, 403);
+    assert.match(tampered.text, /<Code>SignatureDoesNotMatch<\/Code>/);
+    const stale = new URL(url);
+    stale.searchParams.set('Expires', String(Math.floor(Date.now() / 1000) - 5));
+    const expired = await fetchUrl(stale.toString());
+    assert.equal(expired.status, 403);
+    assert.match(expired.text, /<Code>AccessDenied<\/Code>|expired/);
+  });
+
   // Needs the pipeline to verify the signature on the request as received, before S3's rewrite
   // turns `<bucket>.localhost/key` into `/bucket/key` (the signature covers the original path).
   test('virtual-hosted requests reach the same objects', async () => {

@@ -10,7 +10,7 @@ let tb: IamTestbed;
 before(async () => { tb = await iamTestbed(); });
 after(async () => { await tb.close(); });
 
-test('GetAccountSummary counts users, roles and policies', async () => {
+test('GetAccountSummary counts users, roles, groups, instance profiles and policies', async () => {
   const summary = async () => ((await tb.call('GetAccountSummary', {})) as { SummaryMap: Record<string, number> }).SummaryMap;
   const before = await summary();
   assert.equal(before.Users, 1);
@@ -21,8 +21,11 @@ test('GetAccountSummary counts users, roles and policies', async () => {
   await tb.call('CreateUser', { UserName: 'u' });
   await tb.call('CreateRole', { RoleName: 'r', AssumeRolePolicyDocument: TRUST_ACCOUNT(tb.accountId) });
   await tb.call('CreatePolicy', { PolicyName: 'p', PolicyDocument: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}' });
+  await tb.call('CreateGroup', { GroupName: 'g' });
+  await tb.call('CreateInstanceProfile', { InstanceProfileName: 'ip' });
   const after = await summary();
-  assert.deepEqual([after.Users, after.Roles, after.Policies], [2, 1, 1]);
+  assert.deepEqual([after.Users, after.Roles, after.Policies, after.Groups, after.InstanceProfiles], [2, 1, 1, 1, 1]);
+  assert.equal(before.Groups, 0);
 });
 
 test('account aliases: create, replace, list, delete', async () => {

@@ -29,11 +29,13 @@ async function summary(deps: IamDeps, ctx: CallContext): Promise<Record<string, 
   const users = await identity.listUsers(ctx.accountId);
   const roles = await identity.listRoles(ctx.accountId);
   const policies = await identity.listPolicies(ctx.accountId);
+  const groups = await identity.listGroups(ctx.accountId);
+  const profiles = await identity.listInstanceProfiles(ctx.accountId);
   const rootKeys = await identity.listAccessKeys(ctx.accountId, undefined);
-  const attachments = [...users, ...roles].reduce((n, h) => n + h.attachedPolicies.length, 0);
+  const attachments = [...users, ...groups, ...roles].reduce((n, h) => n + h.attachedPolicies.length, 0);
   return {
-    Users: users.length, Roles: roles.length, Groups: 0, Policies: policies.length, PolicyVersionsInUse: attachments,
-    InstanceProfiles: 0, ServerCertificates: 0, Providers: 0, MFADevices: 0, MFADevicesInUse: 0, AccountMFAEnabled: 0,
+    Users: users.length, Roles: roles.length, Groups: groups.length, Policies: policies.length, PolicyVersionsInUse: attachments,
+    InstanceProfiles: profiles.length, ServerCertificates: 0, Providers: 0, MFADevices: 0, MFADevicesInUse: 0, AccountMFAEnabled: 0,
     AccountAccessKeysPresent: rootKeys.length ? 1 : 0, AccountSigningCertificatesPresent: 0, ...QUOTAS,
   };
 }

@@ -1,11 +1,11 @@
-// Attaching managed policies (AWS managed or the account's own) to users and roles, detaching
+// Attaching managed policies (AWS managed or the account's own) to users, groups and roles, detaching
 // them, listing them. Keeps each customer policy's attachmentCount in step, and tells the
 // authorizer to forget cached permissions after every change.
 import type { CallContext, Handler } from '../types.js';
 import type { IamDeps } from './index.js';
 import { iamErrors, paginate } from './common.js';
 import { findPolicy, parsePolicyArn, policyNameOf, type PolicyView } from './policy-lookup.js';
-import { loadHolder, ROLE_HOLDER, USER_HOLDER, type HolderInput, type HolderKind } from './holders.js';
+import { GROUP_HOLDER, loadHolder, ROLE_HOLDER, USER_HOLDER, type HolderInput, type HolderKind } from './holders.js';
 
 const ATTACHED_QUOTA = 10;
 
@@ -70,8 +70,10 @@ function list(h: HolderKind, deps: IamDeps) {
 export function attachmentHandlers(deps: IamDeps): Record<string, Handler> {
   const U = USER_HOLDER;
   const R = ROLE_HOLDER;
+  const G = GROUP_HOLDER;
   return {
     AttachUserPolicy: attach(U, deps), DetachUserPolicy: detach(U, deps), ListAttachedUserPolicies: list(U, deps),
     AttachRolePolicy: attach(R, deps), DetachRolePolicy: detach(R, deps), ListAttachedRolePolicies: list(R, deps),
+    AttachGroupPolicy: attach(G, deps), DetachGroupPolicy: detach(G, deps), ListAttachedGroupPolicies: list(G, deps),
   };
 }

@@ -3,7 +3,7 @@
 import { AwsError } from '../../protocol/errors.js';
 import { parsePolicyDocument, PolicyParseError, type PolicyKind } from '../../policy/document.js';
 import type { CallContext } from '../types.js';
-import type { IamRole, IamUser, IdentityStore } from './store.js';
+import type { IamGroup, IamRole, IamUser, IdentityStore } from './store.js';
 
 export type Tag = { Key: string; Value: string };
 
@@ -19,6 +19,10 @@ export const iamErrors = {
   invalidArn: (arn: string) => new AwsError('InvalidInput', `ARN ${arn} is not valid.`),
   quota: (name: string, limit: number) => new AwsError('LimitExceeded', `Cannot exceed quota for ${name}: ${limit}`),
   mustDelete: (what: string) => new AwsError('DeleteConflict', `Cannot delete entity, must ${what} first.`),
+  noSuchGroup: (name: string) => new AwsError('NoSuchEntity', `The group with name ${name} cannot be found.`),
+  groupExists: (name: string) => new AwsError('EntityAlreadyExists', `Group with name ${name} already exists.`),
+  noSuchInstanceProfile: (name: string) => new AwsError('NoSuchEntity', `Instance Profile ${name} cannot be found.`),
+  instanceProfileExists: (name: string) => new AwsError('EntityAlreadyExists', `Instance Profile ${name} already exists.`),
   needsUserName: () => new AwsError('ValidationError', 'Must specify userName when calling with non-User credentials'),
 };
 
@@ -27,6 +31,12 @@ export function userArn(accountId: string, path: string, name: string): string {
 }
 export function roleArn(accountId: string, path: string, name: string): string {
   return `arn:aws:iam::${accountId}:role${path}${name}`;
+}
+export function groupArn(accountId: string, path: string, name: string): string {
+  return `arn:aws:iam::${accountId}:group${path}${name}`;
+}
+export function instanceProfileArn(accountId: string, path: string, name: string): string {
+  return `arn:aws:iam::${accountId}:instance-profile${path}${name}`;
 }
 export function policyArn(accountId: string, path: string, name: string): string {
   return `arn:aws:iam::${accountId}:policy${path}${name}`;
@@ -52,6 +62,12 @@ export async function requireRole(identity: IdentityStore, accountId: string, na
   const role = await identity.getRole(accountId, name);
   if (!role) throw iamErrors.noSuchRole(name);
   return role;
+}
+
+export async function requireGroup(identity: IdentityStore, accountId: string, name: string): Promise<IamGroup> {
+  const group = await identity.getGroup(accountId, name);
+  if (!group) throw iamErrors.noSuchGroup(name);
+  return group;
 }
 
 /** The user an operation with an optional UserName acts on: the named one, else the calling IAM

@@ -12,6 +12,10 @@ import { inlinePolicyHandlers } from './inline-policies.js';
 import { attachmentHandlers } from './attachments.js';
 import { policyHandlers } from './policies.js';
 import { accountHandlers } from './account.js';
+import { groupHandlers } from './groups.js';
+import { loginProfileHandlers } from './login-profiles.js';
+import { instanceProfileHandlers } from './instance-profiles.js';
+import { authorizationDetailHandlers } from './authorization-details.js';
 import { iamRecording } from './recording.js';
 
 export function iamHandlers(deps: IamDeps): Record<string, Handler> {
@@ -23,6 +27,10 @@ export function iamHandlers(deps: IamDeps): Record<string, Handler> {
     ...attachmentHandlers(deps),
     ...policyHandlers(deps),
     ...accountHandlers(deps),
+    ...groupHandlers(deps),
+    ...loginProfileHandlers(deps),
+    ...instanceProfileHandlers(deps),
+    ...authorizationDetailHandlers(deps),
   };
   const locks = new AccountLocks();
   const out: Record<string, Handler> = {};

@@ -1,7 +1,7 @@
-// Users and roles as holders of permission policies. Inline policies and attachments work the
+// Users, groups and roles as holders of permission policies. Inline policies and attachments work the
 // same on both; only names, quotas and wording differ, and those live here.
 import type { IamDeps } from './index.js';
-import { requireRole, requireUser } from './common.js';
+import { requireGroup, requireRole, requireUser } from './common.js';
 
 export interface PolicyHolder {
   name: string;
@@ -13,9 +13,9 @@ export interface PolicyHolder {
 }
 
 export interface HolderKind {
-  /** `user` or `role`, as IAM words its messages. */
-  noun: 'user' | 'role';
-  nameMember: 'UserName' | 'RoleName';
+  /** `user`, `group` or `role`, as IAM words its messages. */
+  noun: 'user' | 'group' | 'role';
+  nameMember: 'UserName' | 'GroupName' | 'RoleName';
   resourceType: string;
   /** IAM's quota on the total size of one holder's inline policies. */
   inlineQuota: number;
@@ -31,6 +31,17 @@ export const USER_HOLDER: HolderKind = {
     return {
       name: u.userName, arn: u.arn, inlinePolicies: u.inlinePolicies, attachedPolicies: u.attachedPolicies,
       save: (patch) => deps.identity.putUser(accountId, { ...u, ...patch }),
+    };
+  },
+};
+
+export const GROUP_HOLDER: HolderKind = {
+  noun: 'group', nameMember: 'GroupName', resourceType: 'AWS::IAM::Group', inlineQuota: 5120, attachedQuotaName: 'PoliciesPerGroup',
+  async load(deps, accountId, name) {
+    const g = await requireGroup(deps.identity, accountId, name);
+    return {
+      name: g.groupName, arn: g.arn, inlinePolicies: g.inlinePolicies, attachedPolicies: g.attachedPolicies,
+      save: (patch) => deps.identity.putGroup(accountId, { ...g, ...patch }),
     };
   },
 };

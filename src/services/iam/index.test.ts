@@ -14,7 +14,12 @@ UpdateAccessKey DeleteAccessKey GetAccessKeyLastUsed CreateRole GetRole ListRole
 UntagRole ListRoleTags PutUserPolicy GetUserPolicy DeleteUserPolicy ListUserPolicies PutRolePolicy GetRolePolicy DeleteRolePolicy
 ListRolePolicies CreatePolicy GetPolicy GetPolicyVersion ListPolicies CreatePolicyVersion ListPolicyVersions DeletePolicyVersion
 SetDefaultPolicyVersion DeletePolicy AttachUserPolicy DetachUserPolicy ListAttachedUserPolicies AttachRolePolicy DetachRolePolicy
-ListAttachedRolePolicies GetAccountSummary ListAccountAliases CreateAccountAlias DeleteAccountAlias`.split(/\s+/);
+ListAttachedRolePolicies GetAccountSummary ListAccountAliases CreateAccountAlias DeleteAccountAlias
+CreateGroup GetGroup ListGroups UpdateGroup DeleteGroup AddUserToGroup RemoveUserFromGroup ListGroupsForUser PutGroupPolicy GetGroupPolicy
+DeleteGroupPolicy ListGroupPolicies AttachGroupPolicy DetachGroupPolicy ListAttachedGroupPolicies CreateLoginProfile GetLoginProfile
+UpdateLoginProfile DeleteLoginProfile ListEntitiesForPolicy GetAccountAuthorizationDetails CreateInstanceProfile GetInstanceProfile
+DeleteInstanceProfile ListInstanceProfiles AddRoleToInstanceProfile RemoveRoleFromInstanceProfile ListInstanceProfilesForRole
+ListMFADevices`.split(/\s+/);
 
 test('every operation is served, and every served operation is in the model', () => {
   const svc = iamService(tb.deps);
@@ -40,6 +45,18 @@ test('resourceOf builds user, role and policy ARNs from the request', () => {
   assert.equal(iamResourceOf('ListRoles', { PathPrefix: '/svc/' }, ctx), `arn:aws:iam::${acct}:role/svc/`);
   assert.equal(iamResourceOf('GetAccountSummary', {}, ctx), '*');
   assert.equal(iamResourceOf('ListPolicies', {}, ctx), '*');
+});
+
+test('resourceOf: group operations act on the group, instance profile ones on the profile', () => {
+  const ctx = tb.ctx();
+  const acct = tb.accountId;
+  assert.equal(iamResourceOf('CreateGroup', { GroupName: 'g', Path: '/t/' }, ctx), `arn:aws:iam::${acct}:group/t/g`);
+  assert.equal(iamResourceOf('AddUserToGroup', { GroupName: 'g', UserName: 'u' }, ctx), `arn:aws:iam::${acct}:group/g`);
+  assert.equal(iamResourceOf('ListGroupsForUser', { UserName: 'u' }, ctx), `arn:aws:iam::${acct}:user/u`);
+  assert.equal(iamResourceOf('ListGroups', {}, ctx), `arn:aws:iam::${acct}:group/`);
+  assert.equal(iamResourceOf('AddRoleToInstanceProfile', { InstanceProfileName: 'ip', RoleName: 'r' }, ctx), `arn:aws:iam::${acct}:instance-profile/ip`);
+  assert.equal(iamResourceOf('CreateLoginProfile', {}, ctx), tb.admin.arn);
+  assert.equal(iamResourceOf('GetAccountAuthorizationDetails', {}, ctx), '*');
 });
 
 test('concurrent writes are serialized: of three simultaneous keys for one user, one is refused', async () => {

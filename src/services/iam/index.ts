@@ -7,7 +7,7 @@ import type { Authorizer } from '../../auth/authorize.js';
 import type { CredentialResolver } from '../../auth/credentials.js';
 import { iamHandlers } from './handlers.js';
 import { iamRecording } from './recording.js';
-import { policyArn, roleArn, userArn } from './common.js';
+import { groupArn, instanceProfileArn, policyArn, roleArn, userArn } from './common.js';
 
 export interface IamDeps {
   identity: IdentityStore;
@@ -16,18 +16,28 @@ export interface IamDeps {
 }
 
 /** Operations whose missing UserName means "the caller": their resource is the caller's ARN. */
-const CALLER_DEFAULT = new Set(['GetUser', 'CreateAccessKey', 'ListAccessKeys', 'UpdateAccessKey', 'DeleteAccessKey']);
+const CALLER_DEFAULT = new Set([
+  'GetUser', 'CreateAccessKey', 'ListAccessKeys', 'UpdateAccessKey', 'DeleteAccessKey',
+  'CreateLoginProfile', 'GetLoginProfile', 'UpdateLoginProfile', 'DeleteLoginProfile', 'ListMFADevices',
+]);
+const CREATING = new Set(['CreateUser', 'CreateRole', 'CreatePolicy', 'CreateGroup', 'CreateInstanceProfile']);
+/** Listings address the path the caller asked about, e.g. `arn:aws:iam::<acct>:user/`. */
+const LISTED: Record<string, string> = { ListUsers: 'user', ListRoles: 'role', ListGroups: 'group', ListInstanceProfiles: 'instance-profile' };
 
 /**
  * The ARN an IAM action applies to, built from the request alone (authorization runs before the
- * handler, without reading the store). Existing users and roles are addressed without their
- * path, since only the store knows it; policies matching `user/*` or `role/*` still apply.
+ * handler, without reading the store). Existing entities are addressed without their path, since
+ * only the store knows it; policies matching `user/*`, `group/*` or `role/*` still apply. An
+ * operation naming several entities acts on the container: the instance profile, then the group.
  */
 export function iamResourceOf(op: string, input: Record<string, unknown>, ctx: CallContext): string {
   const acct = ctx.accountId;
   const str = (k: string) => (typeof input[k] === 'string' ? (input[k] as string) : undefined);
-  const creating = op === 'CreateUser' || op === 'CreateRole' || op === 'CreatePolicy';
-  const path = (creating ? str('Path') : undefined) ?? '/';
+  const path = (CREATING.has(op) ? str('Path') : undefined) ?? '/';
+  const profile = str('InstanceProfileName');
+  if (profile !== undefined) return instanceProfileArn(acct, path, profile);
+  const group = str('GroupName');
+  if (group !== undefined) return groupArn(acct, path, group);
   const role = str('RoleName');
   if (role !== undefined) return roleArn(acct, path, role);
   const user = str('UserName');
@@ -36,9 +46,8 @@ export function iamResourceOf(op: string, input: Record<string, unknown>, ctx: C
   if (policy !== undefined) return policy;
   if (op === 'CreatePolicy' && str('PolicyName')) return policyArn(acct, path, str('PolicyName')!);
   if (CALLER_DEFAULT.has(op)) return ctx.principal.type === 'IAMUser' ? ctx.principal.arn : '*';
-  // Listing addresses the path the caller asked about, e.g. `arn:aws:iam::<acct>:user/`.
-  if (op === 'ListUsers') return `arn:aws:iam::${acct}:user${str('PathPrefix') ?? '/'}`;
-  if (op === 'ListRoles') return `arn:aws:iam::${acct}:role${str('PathPrefix') ?? '/'}`;
+  const listed = LISTED[op];
+  if (listed) return `arn:aws:iam::${acct}:${listed}${str('PathPrefix') ?? '/'}`;
   return '*';
 }
 

@@ -1,10 +1,10 @@
-// Inline policies embedded in a user or a role: put, get (URL-encoded, as IAM returns them),
-// delete, list. One set of functions serves users and roles through holders.ts.
+// Inline policies embedded in a user, group or role: put, get (URL-encoded, as IAM returns them),
+// delete, list. One set of functions serves all three through holders.ts.
 import { AwsError } from '../../protocol/errors.js';
 import type { CallContext, Handler } from '../types.js';
 import type { IamDeps } from './index.js';
 import { checkPolicyText, encodeDocument, inlineKey, paginate, policySize } from './common.js';
-import { loadHolder, ROLE_HOLDER, USER_HOLDER, type HolderInput, type HolderKind } from './holders.js';
+import { GROUP_HOLDER, loadHolder, ROLE_HOLDER, USER_HOLDER, type HolderInput, type HolderKind } from './holders.js';
 
 function noSuchPolicy(h: HolderKind, name: string): AwsError {
   return new AwsError('NoSuchEntity', `The ${h.noun} policy with name ${name} cannot be found.`);
@@ -66,8 +66,10 @@ function list(h: HolderKind, deps: IamDeps) {
 export function inlinePolicyHandlers(deps: IamDeps): Record<string, Handler> {
   const U = USER_HOLDER;
   const R = ROLE_HOLDER;
+  const G = GROUP_HOLDER;
   return {
     PutUserPolicy: put(U, deps), GetUserPolicy: get(U, deps), DeleteUserPolicy: remove(U, deps), ListUserPolicies: list(U, deps),
     PutRolePolicy: put(R, deps), GetRolePolicy: get(R, deps), DeleteRolePolicy: remove(R, deps), ListRolePolicies: list(R, deps),
+    PutGroupPolicy: put(G, deps), GetGroupPolicy: get(G, deps), DeleteGroupPolicy: remove(G, deps), ListGroupPolicies: list(G, deps),
   };
 }

@@ -21,7 +21,7 @@ function checkManagedPolicyText(text: string): void {
 }
 
 /** The Policy shape; IAM returns Description and Tags from GetPolicy only. */
-function policyOut(v: PolicyView, usage: { attachments: number; boundaries: number }, full = false) {
+export function policyOut(v: PolicyView, usage: { attachments: number; boundaries: number }, full = false) {
   return {
     PolicyName: v.name, PolicyId: v.policyId, Arn: v.arn, Path: v.path, DefaultVersionId: v.defaultVersionId,
     AttachmentCount: usage.attachments, PermissionsBoundaryUsageCount: usage.boundaries, IsAttachable: true,
@@ -31,11 +31,11 @@ function policyOut(v: PolicyView, usage: { attachments: number; boundaries: numb
 }
 
 /** Customer policies keep their own attachment count; AWS ones are counted in this account. */
-function usageOf(v: PolicyView, usage: PolicyUsage) {
+export function usageOf(v: PolicyView, usage: PolicyUsage) {
   return { attachments: v.stored?.attachmentCount ?? usage.attachments.get(v.arn) ?? 0, boundaries: usage.boundaries.get(v.arn) ?? 0 };
 }
 
-async function requireView(deps: IamDeps, ctx: CallContext, arn: string): Promise<PolicyView> {
+export async function requireView(deps: IamDeps, ctx: CallContext, arn: string): Promise<PolicyView> {
   if (!parsePolicyArn(arn)) throw iamErrors.invalidArn(arn);
   const view = await findPolicy(deps.identity, ctx.accountId, arn);
   if (!view) throw iamErrors.policyNotFound(arn);

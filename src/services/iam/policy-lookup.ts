@@ -98,11 +98,13 @@ export interface PolicyUsage {
   boundaries: Map<string, number>;
 }
 
-/** How many users and roles attach each policy, or use it as a permissions boundary. */
+/** How many users, groups and roles attach each policy, or use it as a permissions boundary. */
 export async function policyUsage(identity: IdentityStore, accountId: string): Promise<PolicyUsage> {
   const usage: PolicyUsage = { attachments: new Map(), boundaries: new Map() };
   const bump = (m: Map<string, number>, arn: string) => m.set(arn, (m.get(arn) ?? 0) + 1);
-  const holders = [...(await identity.listUsers(accountId)), ...(await identity.listRoles(accountId))];
+  const holders: { attachedPolicies: string[]; permissionsBoundary?: string }[] = [
+    ...(await identity.listUsers(accountId)), ...(await identity.listGroups(accountId)), ...(await identity.listRoles(accountId)),
+  ];
   for (const h of holders) {
     for (const arn of h.attachedPolicies) bump(usage.attachments, arn);
     if (h.permissionsBoundary) bump(usage.boundaries, h.permissionsBoundary);

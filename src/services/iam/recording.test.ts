@@ -109,3 +109,32 @@ test('CreateLoginProfile logs no password at all, not even masked', () => {
   assert.ok(!event.record.includes('hunter2'));
   assert.ok(!event.record.includes('HIDDEN'));
 });
+
+test('groups, login profiles and instance profiles: real handler output recorded as IAM does', async () => {
+  const group = await recordOf('CreateGroup', { GroupName: 'rec-group' });
+  const g = group.output.Group as { GroupId: string; Arn: string; CreateDate: Date };
+  assert.deepEqual(group.record.responseElements, {
+    group: { path: '/', groupName: 'rec-group', groupId: g.GroupId, arn: g.Arn, createDate: formatIamDate(g.CreateDate) },
+  });
+  const add = await recordOf('AddUserToGroup', { GroupName: 'rec-group', UserName: 'rec' });
+  assert.deepEqual(add.record.requestParameters, { groupName: 'rec-group', userName: 'rec' });
+  assert.equal(add.record.responseElements, null);
+  assert.equal(add.record.readOnly, false);
+  const login = await recordOf('CreateLoginProfile', { UserName: 'rec', Password: 'Real-Handler-Pass9', PasswordResetRequired: true });
+  assert.deepEqual(login.record.requestParameters, { userName: 'rec', passwordResetRequired: true });
+  assert.ok(!login.text.includes('Real-Handler-Pass9') && !login.text.includes('scrypt'));
+  const update = await recordOf('UpdateLoginProfile', { UserName: 'rec', Password: 'Next-Handler-Pass9' });
+  assert.deepEqual(update.record.requestParameters, { userName: 'rec' });
+  assert.equal(update.record.responseElements, null);
+  const profile = await recordOf('CreateInstanceProfile', { InstanceProfileName: 'rec-ip' });
+  assert.deepEqual(profile.record.responseElements?.instanceProfile.roles, []);
+  for (const [op, input] of [
+    ['GetGroup', { GroupName: 'rec-group' }], ['ListGroupsForUser', { UserName: 'rec' }], ['GetLoginProfile', { UserName: 'rec' }],
+    ['GetAccountAuthorizationDetails', {}], ['ListMFADevices', { UserName: 'rec' }], ['ListInstanceProfiles', {}],
+    ['ListEntitiesForPolicy', { PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }],
+  ] as const) {
+    const read = await recordOf(op, input);
+    assert.equal(read.record.readOnly, true, op);
+    assert.equal(read.record.responseElements, null, op);
+  }
+});

@@ -31,7 +31,7 @@ function checkTrustPolicy(text: string): void {
 }
 
 /** The members CreateRole returns; GetRole adds MaxSessionDuration and RoleLastUsed. */
-function roleOut(r: IamRole) {
+export function roleOut(r: IamRole) {
   return {
     Path: r.path, RoleName: r.roleName, RoleId: r.roleId, Arn: r.arn, CreateDate: r.createDate,
     AssumeRolePolicyDocument: encodeDocument(r.assumeRolePolicyDocument), Description: r.description,
@@ -98,6 +98,10 @@ export function roleHandlers(deps: IamDeps): Record<string, Handler> {
       ctx.addResource('AWS::IAM::Role', role.arn);
       if (Object.keys(role.inlinePolicies).length) throw iamErrors.mustDelete('delete policies');
       if (role.attachedPolicies.length) throw iamErrors.mustDelete('detach all policies');
+      const lower = role.roleName.toLowerCase();
+      if ((await identity.listInstanceProfiles(ctx.accountId)).some((p) => p.roleNames.some((n) => n.toLowerCase() === lower))) {
+        throw iamErrors.mustDelete('remove roles from instance profile');
+      }
       await identity.deleteRole(ctx.accountId, role.roleName);
       // Sessions of the role keep their keys, but the policy cache must forget the role.
       deps.authorizer.invalidate();

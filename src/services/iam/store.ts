@@ -45,6 +45,29 @@ export interface IamRole {
   permissionsBoundary?: string;
 }
 
+export interface IamGroup {
+  groupName: string;
+  groupId: string;
+  arn: string;
+  path: string;
+  createDate: Date;
+  inlinePolicies: Record<string, string>;
+  attachedPolicies: string[];
+  /** Members by user id, which survives renames of the user and of the group alike. */
+  memberIds: string[];
+}
+
+export interface InstanceProfile {
+  instanceProfileName: string;
+  instanceProfileId: string;
+  arn: string;
+  path: string;
+  createDate: Date;
+  /** At most one role, by name (roles cannot be renamed, and cannot be deleted while in a profile). */
+  roleNames: string[];
+  tags: { Key: string; Value: string }[];
+}
+
 export interface ManagedPolicy {
   policyName: string;
   policyId: string;
@@ -111,6 +134,20 @@ export class IdentityStore {
   putRole(accountId: string, r: IamRole) { return this.docs.put(this.key('iam-role', accountId, r.roleName.toLowerCase()), r); }
   deleteRole(accountId: string, roleName: string) { return this.docs.delete(this.key('iam-role', accountId, roleName.toLowerCase())); }
   async listRoles(accountId: string): Promise<IamRole[]> { return (await this.docs.list<IamRole>('iam-role', accountId, GLOBAL)).map((r) => r.doc); }
+
+  getGroup(accountId: string, groupName: string) { return this.docs.get<IamGroup>(this.key('iam-group', accountId, groupName.toLowerCase())); }
+  createGroup(accountId: string, g: IamGroup) { return this.docs.create(this.key('iam-group', accountId, g.groupName.toLowerCase()), g); }
+  putGroup(accountId: string, g: IamGroup) { return this.docs.put(this.key('iam-group', accountId, g.groupName.toLowerCase()), g); }
+  deleteGroup(accountId: string, groupName: string) { return this.docs.delete(this.key('iam-group', accountId, groupName.toLowerCase())); }
+  async listGroups(accountId: string): Promise<IamGroup[]> { return (await this.docs.list<IamGroup>('iam-group', accountId, GLOBAL)).map((r) => r.doc); }
+  /** The groups a user belongs to (an account has at most a few hundred groups). */
+  async groupsOfUser(accountId: string, userId: string): Promise<IamGroup[]> { return (await this.listGroups(accountId)).filter((g) => g.memberIds.includes(userId)); }
+
+  getInstanceProfile(accountId: string, name: string) { return this.docs.get<InstanceProfile>(this.key('iam-instance-profile', accountId, name.toLowerCase())); }
+  createInstanceProfile(accountId: string, p: InstanceProfile) { return this.docs.create(this.key('iam-instance-profile', accountId, p.instanceProfileName.toLowerCase()), p); }
+  putInstanceProfile(accountId: string, p: InstanceProfile) { return this.docs.put(this.key('iam-instance-profile', accountId, p.instanceProfileName.toLowerCase()), p); }
+  deleteInstanceProfile(accountId: string, name: string) { return this.docs.delete(this.key('iam-instance-profile', accountId, name.toLowerCase())); }
+  async listInstanceProfiles(accountId: string): Promise<InstanceProfile[]> { return (await this.docs.list<InstanceProfile>('iam-instance-profile', accountId, GLOBAL)).map((r) => r.doc); }
 
   getPolicy(accountId: string, policyName: string) { return this.docs.get<ManagedPolicy>(this.key('iam-policy', accountId, policyName)); }
   createPolicy(accountId: string, p: ManagedPolicy) { return this.docs.create(this.key('iam-policy', accountId, p.policyName), p); }

@@ -90,6 +90,7 @@ export function userHandlers(deps: IamDeps): Record<string, Handler> {
       if ((await identity.listAccessKeys(ctx.accountId, user.userName)).length) throw iamErrors.mustDelete('delete access keys');
       if (Object.keys(user.inlinePolicies).length) throw iamErrors.mustDelete('delete policies');
       if (user.attachedPolicies.length) throw iamErrors.mustDelete('detach all policies');
+      if ((await identity.groupsOfUser(ctx.accountId, user.userId)).length) throw iamErrors.mustDelete('remove users from group');
       await identity.deleteUser(ctx.accountId, user.userName);
       deps.credentials.invalidate();
       deps.authorizer.invalidate();

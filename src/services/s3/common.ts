@@ -64,9 +64,9 @@ export type ResponseSizer = (opName: string, output: Input | undefined, error: A
 export function withEventData(opName: string, handler: Handler, size: ResponseSizer): Handler {
   return async (input: Input, ctx: CallContext) => {
     const data: Record<string, unknown> = {
-      SignatureVersion: 'SigV4',
+      SignatureVersion: input.PresignedV2AccessKey ? 'SigV2' : 'SigV4',
       bytesTransferredIn: Number(input.BytesIn ?? 0),
-      AuthenticationMethod: input.PresignedCredential ? 'QueryString' : 'AuthHeader',
+      AuthenticationMethod: input.PresignedCredential || input.PresignedV2AccessKey ? 'QueryString' : 'AuthHeader',
       'x-amz-id-2': s3HostId(ctx.requestId),
       bytesTransferredOut: 0,
     };

@@ -27,6 +27,7 @@ export const BYTES_IN_HEADER = 'x-chattrail-bytes-in';
 export const EXTRA_MEMBERS: Record<string, MemberRef> = {
   Host: { shape: 'ChattrailString', location: 'header', locationName: 'Host' },
   PresignedCredential: { shape: 'ChattrailString', location: 'querystring', locationName: 'X-Amz-Credential' },
+  PresignedV2AccessKey: { shape: 'ChattrailString', location: 'querystring', locationName: 'AWSAccessKeyId' },
   BodyError: { shape: 'ChattrailString', location: 'header', locationName: BODY_ERROR_HEADER },
   BytesIn: { shape: 'ChattrailString', location: 'header', locationName: BYTES_IN_HEADER },
 };
