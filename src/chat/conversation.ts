@@ -20,6 +20,9 @@ export interface IncomingMessage {
   threadTs?: string;
 }
 
+/** The bot token a handler is using, so a Slack auth failure condemns that token only. */
+interface TokenInUse { token?: string }
+
 interface PendingCommand {
   id: string;
   teamId: string;
@@ -51,31 +54,34 @@ export class Conversation {
 
   /** Handles a message; every outcome (including refusals) ends with a reply in the thread. */
   async onMessage(m: IncomingMessage): Promise<void> {
-    await this.watchingToken(m.teamId, () => this.handleMessage(m));
+    await this.watchingToken(m.teamId, (used) => this.handleMessage(m, used));
   }
 
   /** A button press on a confirmation: only the person who asked may run or cancel it. */
   async onAction(a: { teamId: string; user: string; actionId: string; value: string; channel: string; messageTs: string }): Promise<void> {
-    await this.watchingToken(a.teamId, () => this.handleAction(a));
+    await this.watchingToken(a.teamId, (used) => this.handleAction(a, used));
   }
 
   /** A revoked or invalid bot token marks the workspace, as AWS Chatbot does, instead of failing silently forever. */
-  private async watchingToken(teamId: string, work: () => Promise<void>): Promise<void> {
+  private async watchingToken(teamId: string, work: (used: TokenInUse) => Promise<void>): Promise<void> {
+    const used: TokenInUse = {};
     try {
-      await work();
+      await work(used);
     } catch (e) {
       const code = slackAuthFailure(e);
-      if (code) await this.deps.directory.markNeedsReauthorization(teamId, code);
+      // Only the token that failed is condemned: a workspace authorized again meanwhile keeps working.
+      if (code && used.token) await this.deps.directory.markNeedsReauthorization(teamId, code, used.token);
       throw e;
     }
   }
 
-  private async handleMessage(m: IncomingMessage): Promise<void> {
+  private async handleMessage(m: IncomingMessage, used: TokenInUse): Promise<void> {
     const ws = await this.deps.directory.workspace(m.teamId);
     if (!ws || ws.needsReauthorization) {
       this.deps.logger.warn('message from a workspace without a usable bot token', { teamId: m.teamId });
       return;
     }
+    used.token = ws.botToken;
     const threadTs = m.threadTs ?? m.ts;
     const reply = (text: string, blocks?: unknown[]) => this.deps.poster.post(ws.botToken, { channel: m.channel, text, blocks, thread_ts: threadTs });
     const config = await this.deps.directory.channelConfiguration(m.teamId, m.channel);
@@ -98,9 +104,10 @@ export class Conversation {
     await this.run(ws.botToken, config, roleArn, parsed, m.channel, threadTs, m.user);
   }
 
-  private async handleAction(a: { teamId: string; user: string; actionId: string; value: string; channel: string; messageTs: string }): Promise<void> {
+  private async handleAction(a: { teamId: string; user: string; actionId: string; value: string; channel: string; messageTs: string }, used: TokenInUse): Promise<void> {
     const ws = await this.deps.directory.workspace(a.teamId);
     if (!ws) return;
+    used.token = ws.botToken;
     const key = { kind: PENDING_KIND, accountId: a.teamId, region: 'global', id: a.value };
     const pending = await this.deps.documents.get<PendingCommand>(key);
     if (!pending) {

@@ -27,7 +27,7 @@ export interface ChatDirectory {
   /** The role a Slack user linked for a configuration (Slack user identities), if any. */
   userRoleArn(configurationArn: string, slackUserId: string): Promise<string | undefined>;
   /** Slack refused the workspace's bot token: Chatbot shows the workspace as needing authorization again. */
-  markNeedsReauthorization(teamId: string, slackError: string): Promise<void>;
+  markNeedsReauthorization(teamId: string, slackError: string, failedToken: string): Promise<void>;
   /** Where AWS Chatbot posts a topic's notifications: enabled configurations of the topic's account that list it. */
   notificationTargets(topicArn: string): Promise<NotificationTargets>;
 }

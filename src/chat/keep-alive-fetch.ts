@@ -20,7 +20,12 @@ export function keepAliveFetch(fallback: FetchFn = globalThis.fetch): FetchFn {
   };
   const fetchOverNode = (input: Parameters<FetchFn>[0], init: RequestInit = {}): Promise<Response> => {
     const body = init.body;
-    const url = typeof input === 'string' ? new URL(input) : input instanceof URL ? input : undefined;
+    let url: URL | undefined;
+    try {
+      url = typeof input === 'string' ? new URL(input) : input instanceof URL ? input : undefined;
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new TypeError(String(e)));
+    }
     const simpleBody = body === undefined || body === null || typeof body === 'string' || body instanceof URLSearchParams;
     if (!url || !simpleBody || (url.protocol !== 'http:' && url.protocol !== 'https:') || (init.redirect && init.redirect !== 'error' && init.redirect !== 'manual')) {
       return fallback(input, init);

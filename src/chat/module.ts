@@ -55,8 +55,8 @@ export function chatDirectory(store: ChatbotStore, clock: { now(): Date }): Chat
     async userRoleArn(configurationArn, slackUserId) {
       return (await store.getSlackUserIdentity(configurationArn, slackUserId))?.IamRoleArn;
     },
-    async markNeedsReauthorization(teamId, slackError) {
-      await store.markNeedsReauthorization(teamId, slackError);
+    async markNeedsReauthorization(teamId, slackError, failedToken) {
+      await store.markNeedsReauthorization(teamId, slackError, failedToken);
       workspaces.delete(teamId);
     },
     async notificationTargets(topicArn) {
@@ -82,7 +82,7 @@ export function chatTesterFor(deps: Pick<ModuleDeps, 'stores'>): ChatTester | un
   return testers.get(deps.stores.documents);
 }
 
-export function chatModule(deps: ModuleDeps, poster: SlackPoster = new WebApiSlackPoster(deps.config.slack.apiUrl)): Module {
+export function chatModule(deps: ModuleDeps, poster: SlackPoster = new WebApiSlackPoster(deps.config.slack.apiUrl, deps.logger)): Module {
   const store = chatbotStoreFor(deps);
   const directory = chatDirectory(store, deps.clock);
   const executor = new CommandExecutor({
@@ -94,6 +94,10 @@ export function chatModule(deps: ModuleDeps, poster: SlackPoster = new WebApiSla
     clock: deps.clock, ids: deps.ids, logger: deps.logger,
   });
   const notifier = new ChatNotifier({ directory, poster, documents: deps.stores.documents, logger: deps.logger });
+  // Messages SNS publishes to topics AWS Chatbot subscribed (see services/chatbot/topic-subscriptions.ts).
+  // Registered now, so no message can ever be sent towards AWS's real endpoint instead.
+  const registerEndpoint = () => deps.serviceEndpoints()?.register(CHATBOT_SNS_ENDPOINT, (n) => notifier.deliver(n));
+  registerEndpoint();
   const receiver = new SlackReceiver({ signingSecret: deps.config.slack.signingSecret, conversation, clock: deps.clock, logger: deps.logger });
   testers.set(deps.stores.documents, {
     async runTestCommand(configurationArn, command, slackUserId = 'console') {
@@ -111,8 +115,9 @@ export function chatModule(deps: ModuleDeps, poster: SlackPoster = new WebApiSla
       { prefix: '/slack/interactivity', handle: (req) => receiver.interactivity(req) },
     ],
     async start() {
-      // Messages SNS publishes to topics AWS Chatbot subscribed (see services/chatbot/topic-subscriptions.ts).
-      deps.serviceEndpoints()?.register(CHATBOT_SNS_ENDPOINT, (n) => notifier.deliver(n));
+      // SNS is normally constructed first and registration happened above; a different module
+      // order still registers here, before requests are served.
+      registerEndpoint();
     },
     stop: () => receiver.drain(),
   };

@@ -67,3 +67,22 @@ test('long descriptions are clipped to what a Slack section accepts', () => {
   assert.ok(r.notification.text.length <= 3000);
   assert.ok(JSON.stringify(r.notification.blocks).length < 3200);
 });
+
+test('alarm and event fields are escaped; custom notifications cannot broadcast', () => {
+  const alarm = formatNotification(JSON.stringify({ AlarmName: 'x', NewStateValue: 'ALARM', AlarmDescription: '<!channel> see <http://evil|docs> & more' }));
+  assert.ok(alarm.ok);
+  if (!alarm.ok) return;
+  assert.match(alarm.notification.text, /&lt;!channel&gt; see &lt;http:\/\/evil\|docs&gt; &amp; more/);
+  const custom = formatNotification(JSON.stringify({ version: '1.0', source: 'custom', content: { description: 'hi <!here> and <!everyone|everyone> <@U1>' } }));
+  assert.ok(custom.ok && custom.notification.text === 'hi @here and @everyone <@U1>');
+  const event = formatNotification(JSON.stringify({ version: '0', source: 'custom', 'detail-type': 'My <!channel> event', region: 'r', account: 'a', detail: {} }));
+  assert.ok(event.ok && /My &lt;!channel&gt; event/.test(event.notification.text), 'an EventBridge event from source "custom" is an event, not a custom notification');
+});
+
+test('clipping never splits a surrogate pair', () => {
+  const r = formatNotification(JSON.stringify({ version: '1.0', source: 'custom', content: { description: `${'x'.repeat(2998)}😀😀` } }));
+  assert.ok(r.ok);
+  if (!r.ok) return;
+  assert.ok(!/[\uD800-\uDBFF]…$/.test(r.notification.text));
+  assert.ok(r.notification.text.endsWith('…'));
+});

@@ -20,13 +20,23 @@ const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is
 
 /** Slack counts a section's text up to 3,000 characters. */
 const SECTION_LIMIT = 3000;
-const clip = (s: string, n = SECTION_LIMIT) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+/** Cuts to `n` UTF-16 units, never between the halves of a surrogate pair. */
+const clip = (s: string, n = SECTION_LIMIT) => (s.length > n ? `${s.slice(0, n - 1).replace(/[\uD800-\uDBFF]$/, '')}…` : s);
+
+/**
+ * Alarm and event fields are data, not markup: escaped as Slack asks, so an alarm description
+ * cannot mention @channel or disguise a link.
+ */
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** Custom notifications are the publisher's own markdown; channel-wide mentions are still refused. */
+const noBroadcast = (s: string) => s.replace(/<!(channel|here|everyone)(\|[^>]*)?>/g, '@$1');
 
 export function formatNotification(message: string): FormattedNotification {
   let body: unknown;
   try { body = JSON.parse(message); } catch { body = undefined; }
   if (!isObject(body)) return { ok: false, reason: 'the message is not JSON; AWS Chatbot delivers custom notifications, CloudWatch alarms and EventBridge events only' };
-  if (body.source === 'custom' || body.version === '1.0') return custom(body);
+  if (body.version === '1.0' || (body.source === 'custom' && body.version !== '0')) return custom(body);
   if (str(body.AlarmName) && str(body.NewStateValue)) return { ok: true, notification: alarm(body) };
   if (body.version === '0' && str(body.source) && str(body['detail-type'])) return { ok: true, notification: eventBridge(body) };
   return { ok: false, reason: 'the JSON is neither a custom notification (version 1.0, source custom), a CloudWatch alarm nor an EventBridge event' };
@@ -36,11 +46,12 @@ function custom(body: Json): FormattedNotification {
   if (body.version !== '1.0') return { ok: false, reason: 'custom notifications need "version": "1.0"' };
   if (body.source !== 'custom') return { ok: false, reason: 'custom notifications need "source": "custom"' };
   const content = isObject(body.content) ? body.content : {};
-  const description = str(content.description);
-  if (!description) return { ok: false, reason: 'custom notifications need content.description' };
-  const title = str(content.title);
-  const nextSteps = strings(content.nextSteps);
-  const keywords = strings(content.keywords);
+  const rawDescription = str(content.description);
+  if (!rawDescription) return { ok: false, reason: 'custom notifications need content.description' };
+  const description = noBroadcast(rawDescription);
+  const title = str(content.title) && noBroadcast(String(content.title));
+  const nextSteps = strings(content.nextSteps).map(noBroadcast);
+  const keywords = strings(content.keywords).map(noBroadcast);
   const metadata = isObject(body.metadata) ? body.metadata : {};
   const blocks: unknown[] = [];
   if (title) blocks.push(section(`*${title}*`));
@@ -54,35 +65,37 @@ function custom(body: Json): FormattedNotification {
 function alarm(body: Json): ChatNotification {
   const state = String(body.NewStateValue);
   const icon = state === 'ALARM' ? ':rotating_light:' : state === 'OK' ? ':white_check_mark:' : ':grey_question:';
-  const region = str(body.Region) ?? '';
-  const account = str(body.AWSAccountId) ?? '';
-  const headline = `${icon} CloudWatch Alarm | ${String(body.AlarmName)} | ${region}${account ? ` | Account: ${account}` : ''}`;
+  const field = (v: unknown) => (str(v) ? esc(String(v)) : undefined);
+  const region = field(body.Region) ?? '';
+  const account = field(body.AWSAccountId) ?? '';
+  const headline = `${icon} CloudWatch Alarm | ${esc(String(body.AlarmName))} | ${region}${account ? ` | Account: ${account}` : ''}`;
   const lines = [
-    str(body.AlarmDescription),
-    str(body.NewStateReason),
-    `*State:* ${str(body.OldStateValue) ? `${String(body.OldStateValue)} → ` : ''}${state}${str(body.StateChangeTime) ? ` at ${String(body.StateChangeTime)}` : ''}`,
+    field(body.AlarmDescription),
+    field(body.NewStateReason),
+    `*State:* ${field(body.OldStateValue) ? `${field(body.OldStateValue)} → ` : ''}${esc(state)}${field(body.StateChangeTime) ? ` at ${field(body.StateChangeTime)}` : ''}`,
   ].filter((l): l is string => !!l);
   const trigger = isObject(body.Trigger) ? body.Trigger : undefined;
-  if (trigger && str(trigger.MetricName)) lines.push(`*Metric:* ${str(trigger.Namespace) ? `${String(trigger.Namespace)} ` : ''}${String(trigger.MetricName)}`);
+  if (trigger && str(trigger.MetricName)) lines.push(`*Metric:* ${field(trigger.Namespace) ? `${field(trigger.Namespace)} ` : ''}${esc(String(trigger.MetricName))}`);
   return { text: clip(`*${headline}*\n${lines.join('\n')}`), blocks: [section(`*${headline}*`), section(lines.join('\n'))] };
 }
 
 function eventBridge(body: Json): ChatNotification {
   const detailType = String(body['detail-type']);
-  const region = str(body.region) ?? '';
-  const account = str(body.account) ?? '';
-  const headline = `${detailType}${region ? ` | ${region}` : ''}${account ? ` | Account: ${account}` : ''}`;
+  const field = (v: unknown) => (str(v) ? esc(String(v)) : undefined);
+  const region = field(body.region) ?? '';
+  const account = field(body.account) ?? '';
+  const headline = `${esc(detailType)}${region ? ` | ${region}` : ''}${account ? ` | Account: ${account}` : ''}`;
   const detail = isObject(body.detail) ? body.detail : {};
   const lines: string[] = [];
   if (detailType === 'AWS API Call via CloudTrail' || detailType === 'AWS Console Sign In via CloudTrail') {
-    const who = isObject(detail.userIdentity) ? str(detail.userIdentity.arn) ?? str(detail.userIdentity.type) : undefined;
-    lines.push(`*API:* ${str(detail.eventSource) ?? String(body.source)} ${str(detail.eventName) ?? ''}`.trim());
+    const who = isObject(detail.userIdentity) ? field(detail.userIdentity.arn) ?? field(detail.userIdentity.type) : undefined;
+    lines.push(`*API:* ${field(detail.eventSource) ?? esc(String(body.source))} ${field(detail.eventName) ?? ''}`.trim());
     if (who) lines.push(`*Caller:* ${who}`);
-    if (str(detail.errorCode)) lines.push(`*Error:* ${String(detail.errorCode)}${str(detail.errorMessage) ? ` ${String(detail.errorMessage)}` : ''}`);
-    if (str(detail.eventTime)) lines.push(`*Time:* ${String(detail.eventTime)}`);
+    if (str(detail.errorCode)) lines.push(`*Error:* ${field(detail.errorCode)}${field(detail.errorMessage) ? ` ${field(detail.errorMessage)}` : ''}`);
+    if (str(detail.eventTime)) lines.push(`*Time:* ${field(detail.eventTime)}`);
   }
   const resources = strings(body.resources);
-  if (resources.length) lines.push(`*Resources:* ${resources.map((r) => `\`${r}\``).join(', ')}`);
+  if (resources.length) lines.push(`*Resources:* ${resources.map((r) => `\`${esc(r)}\``).join(', ')}`);
   const blocks: unknown[] = [section(`*${headline}*`)];
   if (lines.length) blocks.push(section(lines.join('\n')));
   return { text: clip([`*${headline}*`, ...lines].join('\n')), blocks };

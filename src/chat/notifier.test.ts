@@ -18,7 +18,7 @@ function setup(targets: NotificationTargets, poster: Partial<SlackPoster>) {
   const directory = {
     workspace: async () => ({ teamId: 'T1', teamName: 'T', botToken: 'xoxb-1', needsReauthorization: false }),
     notificationTargets: async () => targets,
-    markNeedsReauthorization: async (team: string, code: string) => { marked.push(`${team}:${code}`); },
+    markNeedsReauthorization: async (team: string, code: string, token: string) => { marked.push(`${team}:${code}:${token}`); },
   } as unknown as ChatDirectory;
   const db = openSqlite(':memory:', { synchronous: 'normal' });
   migrate(db, documentMigrations);
@@ -66,7 +66,7 @@ test('a revoked token marks the workspace; one failing channel does not stop the
   });
   await notifier.deliver(notification(custom('x')));
   assert.deepEqual(posts, ['C2']);
-  assert.deepEqual(marked, ['T1:token_revoked']);
+  assert.deepEqual(marked, ['T1:token_revoked:xoxb-1'], 'the failing token is named, so a newer install is not condemned');
 });
 
 test('Chime webhooks get {"Content": text}', async () => {
@@ -76,4 +76,29 @@ test('Chime webhooks get {"Content": text}', async () => {
   (notifier as unknown as { deps: { fetch: typeof fetch } }).deps.fetch = fetchFn;
   await notifier.deliver(notification(custom('to chime')));
   assert.deepEqual(sent, [{ url: 'https://hooks.chime.example/incomingwebhooks/x?token=y', body: '{"Content":"to chime"}' }]);
+});
+
+test('concurrent messages of one thread: one opener, the rest reply to it', async () => {
+  const posts: { channel: string; text: string; thread_ts?: string }[] = [];
+  let n = 0;
+  const { notifier } = setup({ slack: [config('a', 'C1')], chimeWebhookUrls: [] }, {
+    post: async (_t, m) => { await new Promise((r) => setTimeout(r, 5)); posts.push(m); return { ts: `200.${++n}` }; },
+  });
+  await Promise.all([1, 2, 3, 4].map((i) => notifier.deliver(notification(custom(`part ${i}`, 'burst')))));
+  const openers = posts.filter((p) => !p.thread_ts);
+  assert.equal(openers.length, 1, `one opener, got ${JSON.stringify(posts)}`);
+  const replies = posts.filter((p) => p.thread_ts);
+  assert.equal(replies.length, 3);
+  assert.ok(replies.every((p) => p.thread_ts === '200.1'), 'every reply is in the opener\'s thread');
+});
+
+test('a thread opened in another channel is not reused after the configuration moved', async () => {
+  const posts: { channel: string; thread_ts?: string }[] = [];
+  let n = 0;
+  const targets: NotificationTargets = { slack: [config('a', 'C1')], chimeWebhookUrls: [] };
+  const { notifier } = setup(targets, { post: async (_t, m) => { posts.push(m); return { ts: `300.${++n}` }; } });
+  await notifier.deliver(notification(custom('one', 'moving')));
+  targets.slack = [config('a', 'C9')];
+  await notifier.deliver(notification(custom('two', 'moving')));
+  assert.deepEqual(posts.map((p) => [p.channel, p.thread_ts]), [['C1', undefined], ['C9', undefined]]);
 });

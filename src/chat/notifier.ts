@@ -2,10 +2,11 @@
 // is subscribed to; every Slack channel configuration (and Chime webhook) of the topic's account
 // that lists the topic gets it, formatted as Chatbot formats it. Custom notifications carrying a
 // metadata.threadId reply in the thread their first message started, across restarts.
+import crypto from 'node:crypto';
 import type { ServiceNotification } from '../server/module.js';
-import type { DocumentStore } from '../storage/documents.js';
+import type { DocumentKey, DocumentStore } from '../storage/documents.js';
 import type { Logger } from '../server/runtime.js';
-import type { ChatDirectory, SlackPoster } from './directory.js';
+import type { ChannelConfig, ChatDirectory, SlackPoster } from './directory.js';
 import { formatNotification, type ChatNotification } from './notification-format.js';
 import { slackAuthFailure } from './slack-poster.js';
 
@@ -13,6 +14,8 @@ import { slackAuthFailure } from './slack-poster.js';
 export const CHATBOT_SNS_ENDPOINT = 'https://global.sns-api.chatbot.amazonaws.com';
 
 const THREAD_KIND = 'chat-notification-thread';
+/** Notifications being formatted and posted at once; more wait their turn (a Publish flood stays bounded). */
+const MAX_CONCURRENT = 16;
 
 interface ThreadDoc { channel: string; ts: string }
 
@@ -26,9 +29,28 @@ export interface NotifierDeps {
 }
 
 export class ChatNotifier {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  /** Thread openers being posted: later messages of the same thread wait for the opener's ts. */
+  private readonly opening = new Map<string, Promise<string | undefined>>();
+
   constructor(private readonly deps: NotifierDeps) {}
 
+  /** Never rejects: SNS has already answered the publisher; failures are logged. */
   async deliver(n: ServiceNotification): Promise<void> {
+    if (this.running >= MAX_CONCURRENT) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.running++;
+    try {
+      await this.deliverNow(n);
+    } catch (e) {
+      this.deps.logger.error('notification delivery failed', { topicArn: n.topicArn, messageId: n.messageId, error: (e as Error).message });
+    } finally {
+      this.running--;
+      this.waiting.shift()?.();
+    }
+  }
+
+  private async deliverNow(n: ServiceNotification): Promise<void> {
     const formatted = formatNotification(n.message);
     if (!formatted.ok) {
       this.deps.logger.warn('AWS Chatbot does not deliver this SNS message', { topicArn: n.topicArn, messageId: n.messageId, reason: formatted.reason });
@@ -36,25 +58,64 @@ export class ChatNotifier {
     }
     const targets = await this.deps.directory.notificationTargets(n.topicArn);
     await Promise.all([
-      ...targets.slack.map((c) => this.toSlack(c, n, formatted.notification).catch(async (e: unknown) => {
-        const code = slackAuthFailure(e);
-        if (code) await this.deps.directory.markNeedsReauthorization(c.teamId, code);
-        this.deps.logger.warn('notification not posted to Slack', { configuration: c.configurationArn, messageId: n.messageId, error: (e as Error).message });
-      })),
+      ...targets.slack.map((c) => this.toSlack(c, n, formatted.notification)),
       ...targets.chimeWebhookUrls.map((w) => this.toChime(w.url, formatted.notification).catch((e: unknown) => {
         this.deps.logger.warn('notification not posted to Chime', { configuration: w.configurationArn, messageId: n.messageId, error: (e as Error).message });
       })),
     ]);
   }
 
-  private async toSlack(config: { accountId: string; configurationArn: string; configurationName: string; teamId: string; channelId: string }, n: ServiceNotification, msg: ChatNotification): Promise<void> {
+  private async toSlack(config: ChannelConfig, n: ServiceNotification, msg: ChatNotification): Promise<void> {
     const ws = await this.deps.directory.workspace(config.teamId);
-    if (!ws || ws.needsReauthorization) throw new Error(`Slack workspace ${config.teamId} needs to be authorized again`);
-    const threadKey = msg.threadId && { kind: THREAD_KIND, accountId: config.accountId, region: 'global', id: `${config.configurationName}/${msg.threadId}` };
-    const thread = threadKey ? await this.deps.documents.get<ThreadDoc>(threadKey) : undefined;
-    const posted = await this.deps.poster.post(ws.botToken, { channel: config.channelId, text: msg.text, blocks: msg.blocks, thread_ts: thread?.ts });
-    if (threadKey && !thread && posted.ts) await this.deps.documents.put<ThreadDoc>(threadKey, { channel: config.channelId, ts: posted.ts });
-    this.deps.logger.debug('notification posted', { configuration: config.configurationArn, messageId: n.messageId });
+    if (!ws || ws.needsReauthorization) {
+      this.deps.logger.warn('notification not posted: the Slack workspace needs to be authorized again', { configuration: config.configurationArn, messageId: n.messageId });
+      return;
+    }
+    const post = async (threadTs?: string) => (await this.deps.poster.post(ws.botToken, { channel: config.channelId, text: msg.text, blocks: msg.blocks, thread_ts: threadTs })).ts;
+    try {
+      if (msg.threadId) await this.inThread(config, msg.threadId, post);
+      else await post();
+    } catch (e) {
+      const code = slackAuthFailure(e);
+      if (code) await this.deps.directory.markNeedsReauthorization(config.teamId, code, ws.botToken);
+      this.deps.logger.warn('notification not posted to Slack', { configuration: config.configurationArn, messageId: n.messageId, error: (e as Error).message });
+    }
+  }
+
+  /**
+   * The first message of a thread id opens the thread; the rest reply to it. Thread ids come from
+   * publishers, so they are hashed into the document id; a thread opened in a channel the
+   * configuration no longer uses is not reused.
+   */
+  private async inThread(config: ChannelConfig, threadId: string, post: (threadTs?: string) => Promise<string>): Promise<void> {
+    const key: DocumentKey = {
+      kind: THREAD_KIND, accountId: config.accountId, region: 'global',
+      id: `${config.configurationName}/${crypto.createHash('sha256').update(threadId).digest('hex')}`,
+    };
+    const memo = `${key.accountId}/${key.id}`;
+    const prior = this.opening.get(memo);
+    const priorTs = prior && await prior.catch(() => undefined);
+    if (priorTs) {
+      await post(priorTs);
+      return;
+    }
+    // Set before any await, so every message of the thread arriving meanwhile waits for this one.
+    const resolving = (async () => {
+      const stored = await this.deps.documents.get<ThreadDoc>(key);
+      if (stored && stored.channel === config.channelId) {
+        await post(stored.ts);
+        return stored.ts;
+      }
+      const ts = await post();
+      if (ts) await this.deps.documents.put<ThreadDoc>(key, { channel: config.channelId, ts });
+      return ts;
+    })();
+    this.opening.set(memo, resolving);
+    try {
+      await resolving;
+    } finally {
+      if (this.opening.get(memo) === resolving) this.opening.delete(memo);
+    }
   }
 
   private async toChime(url: string, msg: ChatNotification): Promise<void> {

@@ -3,7 +3,8 @@
 import { WebClient, type RetryOptions } from '@slack/web-api';
 import type { SlackPoster } from './directory.js';
 import { keepAliveFetch } from './keep-alive-fetch.js';
-import { AUTH_ERRORS } from './slack/client.js';
+import { AUTH_ERRORS, quietLogger } from './slack/client.js';
+import type { Logger } from '../server/runtime.js';
 
 /** Slack's error code when a call failed because the bot token no longer works (revoked, app removed...). */
 export function slackAuthFailure(e: unknown): string | undefined {
@@ -17,13 +18,13 @@ const RETRIES: RetryOptions = { retries: 2, factor: 2, minTimeout: 100, maxTimeo
 export class WebApiSlackPoster implements SlackPoster {
   private readonly clients = new Map<string, WebClient>();
   private readonly fetch = keepAliveFetch();
-  constructor(private readonly apiUrl: string) {}
+  constructor(private readonly apiUrl: string, private readonly logger: Logger) {}
 
   private client(token: string): WebClient {
     let c = this.clients.get(token);
     if (!c) {
       if (this.clients.size > 1000) this.clients.clear();
-      c = new WebClient(token, { slackApiUrl: this.apiUrl, retryConfig: RETRIES, timeout: 10_000, fetch: this.fetch });
+      c = new WebClient(token, { slackApiUrl: this.apiUrl, retryConfig: RETRIES, timeout: 10_000, fetch: this.fetch, logger: quietLogger(this.logger) });
       this.clients.set(token, c);
     }
     return c;

@@ -63,9 +63,10 @@ export class SignIn {
     const principal = cred?.principal;
     const accountId = principal?.accountId ?? (await this.firstAccount());
     if (!accountId) return;
+    const now = this.deps.clock.now();
     const event = buildConsoleSignInEvent({
-      principal, accountId, success, region: this.deps.config.region, eventTime: this.deps.clock.now(),
-      eventId: timeOrderedUuid(this.deps.clock.now().getTime()), sourceIp: a.sourceIp, userAgent: a.userAgent,
+      principal, accountId, success, region: this.deps.config.region, eventTime: now,
+      eventId: timeOrderedUuid(now.getTime()), sourceIp: a.sourceIp, userAgent: a.userAgent,
       loginTo: `${this.deps.config.publicUrl ?? this.deps.baseUrl()}/console/`,
     });
     await this.deps.pipeline().appendRecord(event);

@@ -165,7 +165,12 @@ export class Pipeline {
    */
   async appendRecord(event: StoredEvent): Promise<void> {
     await this.deps.stores.events.append(event);
-    this.deps.onRecorded?.(event);
+    // The record is durable: a failing listener must not turn the call into an error.
+    try {
+      this.deps.onRecorded?.(event);
+    } catch (e) {
+      this.deps.logger.error('a recorded-event listener failed', { error: e instanceof Error ? e.message : String(e) });
+    }
   }
 
   private async authenticate(req: RawRequest, scope: SignatureScope, service: ServiceDefinition): Promise<Principal> {

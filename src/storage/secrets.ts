@@ -13,6 +13,7 @@ const POOL_SIZE = 4096;
 let pool = Buffer.alloc(0);
 let poolOffset = 0;
 export function pooledRandomBytes(len: number): Buffer {
+  if (!Number.isSafeInteger(len) || len < 0) throw new RangeError(`random byte count must be a non-negative integer, got ${len}`);
   if (len > POOL_SIZE) return crypto.randomBytes(len);
   if (poolOffset + len > pool.length) {
     pool = crypto.randomBytes(POOL_SIZE);

@@ -168,7 +168,7 @@ function describeNetworkError(e: Error): string {
 }
 
 /** @slack/web-api logs through this: warnings and errors reach chattrail's log as plain text, debug is dropped. */
-function quietLogger(logger: Logger): SlackLogger {
+export function quietLogger(logger: Logger): SlackLogger {
   const text = (msg: unknown[]) => msg.map((m) => (typeof m === 'string' ? m : m instanceof Error ? m.message : '')).join(' ').trim();
   let level = LogLevel.WARN;
   return {

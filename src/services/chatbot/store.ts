@@ -158,11 +158,12 @@ export class ChatbotStore {
 
   // ---- writes shared by the API and the OAuth redirect ----
 
-  async markNeedsReauthorization(teamId: string, slackError: string): Promise<void> {
-    await this.installations.update(ANY_ACCOUNT, teamId, (cur) => cur && {
+  /** `failedToken`: only that token is condemned; a workspace authorized again since keeps working. */
+  async markNeedsReauthorization(teamId: string, slackError: string, failedToken?: string): Promise<void> {
+    await this.installations.update(ANY_ACCOUNT, teamId, (cur) => cur && (failedToken !== undefined && this.vault.open(cur.botToken) !== failedToken ? cur : {
       ...cur, needsReauthorization: true,
       reauthorizationReason: `Slack rejected chattrail's bot token (${slackError}). Authorize the workspace again (GetSlackOAuthParameters).`,
-    });
+    }));
   }
 
   /** Stores a fresh install (sealing its token) and the account's authorization of the workspace. */

@@ -171,10 +171,12 @@ export class IdentityStore {
    * command: their credentials never leave the process, so writing them down (sealed) would only
    * add a database write per chat command. They live in memory until retired or expired.
    */
-  putInternalSession(s: InternalSessionRecord): void {
-    if (this.internalSessions.size >= MAX_INTERNAL_SESSIONS) {
-      const now = Date.now();
-      for (const [id, held] of this.internalSessions) if (held.expiresAt.getTime() <= now) this.internalSessions.delete(id);
+  putInternalSession(s: InternalSessionRecord, now: Date): void {
+    // Every internal session lasts the same 15 minutes, so insertion order is expiry order: the
+    // expired ones (left by a command that failed before retiring its session) sit at the front.
+    for (const [id, held] of this.internalSessions) {
+      if (held.expiresAt.getTime() > now.getTime()) break;
+      this.internalSessions.delete(id);
     }
     this.internalSessions.set(s.accessKeyId, s);
   }
@@ -188,5 +190,3 @@ export class IdentityStore {
   }
 }
 
-/** Past this many held internal sessions, expired ones are swept on the next issue. */
-const MAX_INTERNAL_SESSIONS = 10_000;

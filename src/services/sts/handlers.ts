@@ -27,7 +27,7 @@ async function issueSession(deps: StsDeps, ctx: CallContext, principal: Principa
   const token = `IQoJb3JpZ2luX2VjE${Buffer.from(ctx.ids.secret(48) + ctx.ids.secret(48)).toString('base64')}`;
   const expiresAt = new Date(ctx.clock.now().getTime() + durationSeconds * 1000);
   const stored = { ...principal, accessKeyId } as Principal;
-  if (internal) deps.identity.putInternalSession({ accessKeyId, secretAccessKey: secret, tokenHash: hashToken(token), expiresAt, principal: stored });
+  if (internal) deps.identity.putInternalSession({ accessKeyId, secretAccessKey: secret, tokenHash: hashToken(token), expiresAt, principal: stored }, ctx.clock.now());
   else await deps.identity.putSession({ accessKeyId, sealedSecret: deps.identity.box.seal(secret), tokenHash: hashToken(token), expiresAt, principal: stored });
   return { AccessKeyId: accessKeyId, SecretAccessKey: secret, SessionToken: token, Expiration: new Date(Math.floor(expiresAt.getTime() / 1000) * 1000) };
 }
