@@ -1,6 +1,6 @@
 // `npm run bench`: signed GetCallerIdentity throughput of chattrail (every call recorded durably)
 // beside moto_server (records nothing), LookupEvents latency over a large event store, peak RSS and
-// the chat round trip (bench/chat.ts), printed as one table. BENCH_EVENTS, BENCH_SECONDS,
+// the chat round trip (bench/chat.ts), printed as one table. BENCH_EVENTS, BENCH_SECONDS, BENCH_ROUNDS,
 // BENCH_LOOKUPS and BENCH_CHAT_ROUNDS make a quick run possible.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -25,6 +25,7 @@ const EVENTS = envInt('BENCH_EVENTS', 1_000_000);
 const SECONDS = envInt('BENCH_SECONDS', 10);
 const LOOKUPS = envInt('BENCH_LOOKUPS', 500);
 const CONNECTIONS = 16;
+const ROUNDS = Math.max(1, envInt('BENCH_ROUNDS', 3));
 const MOTO_CREDS: BenchCredentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 
 const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
@@ -39,6 +40,17 @@ async function throughput(server: Server, call: SignedCall, wrk: string | undefi
   const load = (secs: number) => (wrk ? runWrk(wrk, server.url, call, CONNECTIONS, secs) : runNodeLoad(server.url, call, CONNECTIONS, secs));
   await load(2);
   return load(SECONDS);
+}
+
+/** Rounds of equal length: total calls over total time. */
+function combine(rounds: LoadResult[]): LoadResult {
+  const total = rounds.reduce((n, r) => n + r.total, 0);
+  return {
+    ...rounds[0],
+    total,
+    failures: rounds.reduce((n, r) => n + r.failures, 0),
+    requestsPerSecond: rounds.reduce((n, r) => n + r.requestsPerSecond, 0) / rounds.length,
+  };
 }
 
 function accountOf(dataDir: string): string {
@@ -87,34 +99,39 @@ async function main(): Promise<void> {
   const tool = wrk ? `wrk -t2 -c${CONNECTIONS} -d${SECONDS}s` : `node load generator (wrk unavailable), c=${CONNECTIONS}, ${SECONDS}s`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chattrail-bench-'));
   try {
-    log(`throughput: chattrail, ${tool}`);
+    // Both servers run at once and are loaded in alternation (chattrail, moto, chattrail, ...):
+    // this machine's speed drifts over minutes, and measuring one after the other let that drift
+    // move the ratio by a tenth either way.
+    log(`throughput: chattrail and moto_server alternately, ${ROUNDS} rounds of ${tool}`);
     const ct = await startChattrail(dataDir);
     const creds = adminCredentials(dataDir);
-    let ctLoad: LoadResult;
+    let moto: Server | undefined;
+    const ctRounds: LoadResult[] = [];
+    const motoRounds: LoadResult[] = [];
     let ctRss: number;
     try {
       const call = await signGetCallerIdentity(ct.url, creds);
       await checkOnce(ct.url, call, 'chattrail');
-      ctLoad = await throughput(ct, call, wrk);
+      let motoCall: SignedCall | undefined;
+      try {
+        moto = await startMoto();
+        motoCall = await signGetCallerIdentity(moto.url, MOTO_CREDS);
+        await checkOnce(moto.url, motoCall, 'moto_server');
+      } catch (e) {
+        log(`moto_server could not be measured: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      for (let r = 0; r < ROUNDS; r++) {
+        ctRounds.push(await throughput(ct, call, wrk));
+        if (moto && motoCall) motoRounds.push(await throughput(moto, motoCall, wrk));
+        log(`  round ${r + 1}: chattrail ${ctRounds[r].requestsPerSecond.toFixed(0)} req/s, moto_server ${motoRounds[r]?.requestsPerSecond.toFixed(0) ?? 'n/a'} req/s`);
+      }
       ctRss = peakRssMiB(ct.proc.pid!);
     } finally {
       await ct.stop();
+      await moto?.stop();
     }
-
-    log(`throughput: moto_server, ${tool}`);
-    let motoLoad: LoadResult | undefined;
-    try {
-      const moto = await startMoto();
-      try {
-        const call = await signGetCallerIdentity(moto.url, MOTO_CREDS);
-        await checkOnce(moto.url, call, 'moto_server');
-        motoLoad = await throughput(moto, call, wrk);
-      } finally {
-        await moto.stop();
-      }
-    } catch (e) {
-      log(`moto_server could not be measured: ${e instanceof Error ? e.message : String(e)}`);
-    }
+    const ctLoad = combine(ctRounds);
+    const motoLoad = motoRounds.length ? combine(motoRounds) : undefined;
 
     log(`seeding ${EVENTS.toLocaleString('en-US')} events`);
     const t0 = Date.now();

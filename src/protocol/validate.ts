@@ -34,8 +34,10 @@ function describe(value: unknown): string {
 
 /** Collects constraint violations; `path` uses the lower-camel member names AWS reports. */
 export function collectViolations(model: ServiceModel, shape: Shape, value: unknown, path: string, out: string[]): void {
+  // A sensitive value (a password, a webhook URL with its token) is never echoed: the message
+  // reaches the caller and the CloudTrail record alike. AWS words it the same way ("Value at ...").
   const violate = (constraint: string) =>
-    out.push(`Value ${describe(value)} at '${path}' failed to satisfy constraint: Member must ${constraint}`);
+    out.push(`Value ${shape.sensitive ? '' : `${describe(value)} `}at '${path}' failed to satisfy constraint: Member must ${constraint}`);
   switch (shape.type) {
     case 'structure': {
       const obj = value as Record<string, unknown>;
