@@ -3,6 +3,7 @@
 import type pg from 'pg';
 import type { DocumentKey, DocumentStore, ListOptions } from './documents.js';
 import { inTransaction, type PgMigration } from './postgres.js';
+import { decodeDocument, encodeDocument } from './document-codec.js';
 
 /**
  * COLLATE "C" orders ids by UTF-8 bytes, which is code point order and what SQLite's BINARY
@@ -19,21 +20,8 @@ export const pgDocumentMigrations: PgMigration[] = [{
   );`,
 }];
 
-// encode/decode are kept identical to sqlite-documents.ts (the parity test compares both stores).
-/** Dates survive the JSON round trip as tagged strings, so documents come back as they went in. */
-function reviveDates(_k: string, v: unknown): unknown {
-  if (typeof v === 'string' && v.startsWith('\u0000date:')) return new Date(v.slice(6));
-  return v;
-}
-function encode(doc: unknown): string {
-  return JSON.stringify(doc, function (this: Record<string, unknown>, k, v) {
-    const raw = this[k];
-    return raw instanceof Date ? `\u0000date:${raw.toISOString()}` : v;
-  });
-}
-function decode<T>(text: string): T {
-  return JSON.parse(text, reviveDates) as T;
-}
+const encode = encodeDocument;
+const decode = decodeDocument;
 
 const KEY = 'kind = $1 AND account = $2 AND region = $3 AND id = $4';
 const SQL = {

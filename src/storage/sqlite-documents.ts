@@ -1,6 +1,7 @@
 // DocumentStore on SQLite: one table, JSON text documents, primary key (kind, account, region, id).
 import type { DocumentKey, DocumentStore, ListOptions } from './documents.js';
 import type { Migration, Sqlite } from './sqlite.js';
+import { decodeDocument, encodeDocument } from './document-codec.js';
 
 export const documentMigrations: Migration[] = [{
   id: '0001-documents',
@@ -11,20 +12,8 @@ export const documentMigrations: Migration[] = [{
   ) WITHOUT ROWID;`,
 }];
 
-/** Dates survive the JSON round trip as tagged strings, so documents come back as they went in. */
-function reviveDates(_k: string, v: unknown): unknown {
-  if (typeof v === 'string' && v.startsWith('\u0000date:')) return new Date(v.slice(6));
-  return v;
-}
-function encode(doc: unknown): string {
-  return JSON.stringify(doc, function (this: Record<string, unknown>, k, v) {
-    const raw = this[k];
-    return raw instanceof Date ? `\u0000date:${raw.toISOString()}` : v;
-  });
-}
-function decode<T>(text: string): T {
-  return JSON.parse(text, reviveDates) as T;
-}
+const encode = encodeDocument;
+const decode = decodeDocument;
 
 export class SqliteDocumentStore implements DocumentStore {
   private readonly q;
