@@ -14,10 +14,11 @@ type FetchFn = typeof fetch;
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 
 export function keepAliveFetch(fallback: FetchFn = globalThis.fetch): FetchFn {
-  const agents = {
-    'http:': new http.Agent({ keepAlive: true, maxSockets: 64 }),
-    'https:': new https.Agent({ keepAlive: true, maxSockets: 64 }),
-  };
+  // Idle sockets are closed after 15 s (the agent destroys a free socket when it times out), well
+  // before servers drop them: reusing a socket the server closed fails the request, and WebClient
+  // would then retry a chat.postMessage.
+  const options = { keepAlive: true, maxSockets: 64, timeout: 15_000 };
+  const agents = { 'http:': new http.Agent(options), 'https:': new https.Agent(options) };
   const fetchOverNode = (input: Parameters<FetchFn>[0], init: RequestInit = {}): Promise<Response> => {
     const body = init.body;
     let url: URL | undefined;
