@@ -217,6 +217,12 @@ export function serializeError(model: ServiceModel, err: AwsError, requestId: st
       headers['content-type'] = 'text/xml';
       return { status, headers, body: serializeQueryError(model, err.code, err.message, status < 500, requestId) };
     case 'rest-xml': {
+      // 304 Not Modified: no body and no content type; the error's fields are the ETag and
+      // Last-Modified validators, sent as headers like S3 does.
+      if (status === 304) {
+        for (const [k, v] of Object.entries(err.fields ?? {})) headers[k.toLowerCase()] = v;
+        return { status, headers, body: '' };
+      }
       headers['content-type'] = 'application/xml';
       const extra = Object.entries(err.fields ?? {}).map(([k, v]) => `<${k}>${escapeXml(v)}</${k}>`).join('');
       const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${escapeXml(err.code)}</Code><Message>${escapeXml(err.message)}</Message>${extra}<RequestId>${requestId}</RequestId><HostId>${headers['x-amz-id-2']}</HostId></Error>`;

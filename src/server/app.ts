@@ -52,6 +52,9 @@ export interface StartOptions {
   logger?: Logger;
 }
 
+/** CreateFunction's request: a 50 MB zip, base64-encoded, inside JSON. */
+const LAMBDA_CREATE_BYTES = 70 * 1024 * 1024;
+
 export async function startChattrail(config: Config, opts: StartOptions = {}): Promise<Chattrail> {
   const clock = opts.clock ?? systemClock;
   const ids = opts.ids ?? randomIds;
@@ -101,8 +104,10 @@ export async function startChattrail(config: Config, opts: StartOptions = {}): P
   const server = createHttpServer({
     routes, logger,
     aws: (req, ip) => pipeline!.handle(req, ip),
-    // PUT carries S3 objects (and Lambda code); every other API body has the smaller limit.
-    maxBodyBytes: (r) => (r.method === 'PUT' ? config.maxObjectBytes : config.maxBodyBytes),
+    // PUT carries S3 objects (and Lambda code); CreateFunction carries a zip of up to 50 MB as
+    // base64 in JSON (about 70 MB), as AWS accepts; every other API body has the smaller limit.
+    maxBodyBytes: (r) => (r.method === 'PUT' ? config.maxObjectBytes
+      : r.method === 'POST' && r.path === '/2015-03-31/functions' ? Math.max(config.maxBodyBytes, LAMBDA_CREATE_BYTES) : config.maxBodyBytes),
   });
   await listen(server, config.port, config.host);
   const addr = server.address();

@@ -22,6 +22,8 @@ export interface ObjectMeta {
   metadata: Record<string, string>;
   /** Checksums the writer declared and we verified, by algorithm (`CRC32`: base64). */
   checksums?: Record<string, string>;
+  /** Object tags (PutObjectTagging, `x-amz-tagging`), in the order given; they go when the object is overwritten. */
+  tags?: { Key: string; Value: string }[];
   lastModified: Date;
 }
 
@@ -52,6 +54,8 @@ export interface ObjectStore {
   /** The bytes (or the inclusive byte range) and metadata; undefined when there is no such key. */
   get(bucket: string, key: string, range?: { start: number; end: number }): Promise<{ meta: ObjectMeta; body: Buffer } | undefined>;
   head(bucket: string, key: string): Promise<ObjectMeta | undefined>;
+  /** Replaces the object's tags (empty removes them); undefined when there is no such key. */
+  setTags(bucket: string, key: string, tags: { Key: string; Value: string }[]): Promise<ObjectMeta | undefined>;
   /** True when an object was deleted. */
   delete(bucket: string, key: string): Promise<boolean>;
   list(bucket: string, req: ListRequest): Promise<ListPage>;
@@ -169,6 +173,12 @@ export class FolderObjectStore implements ObjectStore {
 
   async head(bucket: string, key: string): Promise<ObjectMeta | undefined> {
     const doc = await this.docs.get<IndexDoc>(this.docKey(bucket, key));
+    return doc ? stripFile(doc) : undefined;
+  }
+
+  async setTags(bucket: string, key: string, tags: { Key: string; Value: string }[]): Promise<ObjectMeta | undefined> {
+    // Only the index changes: the bytes (and their file) stay as they are.
+    const doc = await this.docs.update<IndexDoc>(this.docKey(bucket, key), (cur) => (cur ? { ...cur, tags: tags.length ? tags : undefined } : undefined));
     return doc ? stripFile(doc) : undefined;
   }
 

@@ -33,6 +33,8 @@ export interface ConfigurationInput {
 }
 
 const MAX_TIMEOUT = 900;
+/** The model allows 32768 MB (capacity-provider functions); ordinary functions stop at 10240. */
+const MAX_MEMORY = 10240;
 const ENVIRONMENT_LIMIT = 4096;
 /** Runtimes Lambda no longer lets anyone create or update functions with. */
 const BLOCKED_RUNTIMES = new Set(['nodejs', 'nodejs4.3', 'nodejs4.3-edge', 'nodejs6.10', 'nodejs8.10', 'nodejs10.x', 'python2.7', 'python3.6', 'dotnetcore1.0', 'dotnetcore2.0', 'dotnetcore2.1', 'ruby2.5']);
@@ -61,6 +63,7 @@ export function checkRuntime(runtime: string | undefined): void {
 
 export function checkLimits(input: ConfigurationInput): void {
   if (input.Timeout !== undefined && input.Timeout > MAX_TIMEOUT) throw validationError(input.Timeout, 'timeout', `have value less than or equal to ${MAX_TIMEOUT}`);
+  if (input.MemorySize !== undefined && input.MemorySize > MAX_MEMORY) throw validationError(input.MemorySize, 'memorySize', `have value less than or equal to ${MAX_MEMORY}`);
   const vars = input.Environment?.Variables;
   if (!vars) return;
   const reserved = Object.keys(vars).filter((k) => RESERVED_VARIABLES.has(k));

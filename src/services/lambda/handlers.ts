@@ -3,6 +3,7 @@
 // and region; code packages in the CodeStore; nothing here knows HTTP.
 import type { Authorizer } from '../../auth/authorize.js';
 import type { IdentityStore } from '../iam/store.js';
+import { AwsError } from '../../protocol/errors.js';
 import type { CallContext, Handler } from '../types.js';
 import { CodeStore, looksLikeZip } from './code.js';
 import { applyConfiguration, checkExecutionRole, checkLimits, checkRuntime, rejectUnsupported, type ConfigurationInput } from './configure.js';
@@ -10,6 +11,9 @@ import { crossAccountDenied, functionExists, functionNotFound, invalidParameter,
 import { decodeMarker, encodeMarker, lambdaTimestamp, resolveFunction, type FunctionRef } from './names.js';
 import type { FunctionStore, StoredFunction } from './store.js';
 import { checkTags, tagHandlers } from './tags.js';
+import { permissionHandlers } from './permissions.js';
+import { versionHandlers, versionNumbers } from './version-handlers.js';
+import { codeFilesOf, deleteVersion, publish, resolveQualifier, versionsOf, type Resolved } from './versions.js';
 
 export interface LambdaDeps {
   functions: FunctionStore;
@@ -56,17 +60,42 @@ function zipOf(code: CodeInput): Buffer {
   return code.ZipFile;
 }
 
+/**
+ * chattrail stores functions but never runs their code: rather than a made-up result, Invoke
+ * answers that plainly (501, which no AWS client retries) after Lambda's own not-found checks.
+ */
+export function notExecuted(): AwsError {
+  return new AwsError('InvalidAction', 'chattrail does not execute Lambda function code, so Invoke is not available. The function exists: get-function returns its configuration and a link to its code.', 501);
+}
+
 function precondition() {
   return userError('PreconditionFailedException', 'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id');
 }
 
-/** The function a call names, which must exist; only $LATEST exists since versions are not published. */
-async function load(deps: LambdaDeps, ref: FunctionRef, ctx: CallContext, op: string): Promise<StoredFunction> {
+/** The function a call names, which must exist, and what its qualifier (if any) designates. */
+async function load(deps: LambdaDeps, ref: FunctionRef, ctx: CallContext, op: string): Promise<{ fn: StoredFunction; resolved: Resolved }> {
   if (ref.accountId !== ctx.accountId) throw crossAccountDenied(ctx.principal.arn, op, ref.arn);
   const fn = await deps.functions.get(ref.accountId, ref.region, ref.name);
-  if (ref.qualifier && ref.qualifier !== '$LATEST') throw functionNotFound(`${ref.arn}:${ref.qualifier}`);
-  if (!fn) throw functionNotFound(ref.arn);
-  return fn;
+  if (!fn) throw functionNotFound(ref.qualifier ? `${ref.arn}:${ref.qualifier}` : ref.arn);
+  return { fn, resolved: resolveQualifier(fn, ref) };
+}
+
+/** Code packages `before` used that `after` no longer references (none while a version keeps them). */
+async function dropUnusedCode(deps: LambdaDeps, before: StoredFunction, after: StoredFunction | undefined): Promise<void> {
+  const kept = after ? codeFilesOf(after) : new Set<string>();
+  for (const id of codeFilesOf(before)) if (!kept.has(id)) await deps.code.remove(id);
+}
+
+/** `--publish` on create or code update: publish $LATEST right away and answer with the version. */
+async function publishNow(deps: LambdaDeps, ref: FunctionRef, ctx: CallContext) {
+  let version = '';
+  const updated = await deps.functions.update(ref.accountId, ref.region, ref.name, (cur) => {
+    const done = publish(cur, {}, ctx);
+    version = done.version;
+    return done.fn;
+  });
+  if (!updated) throw functionNotFound(ref.arn);
+  return deps.functions.configurationOf(versionsOf(updated.after)[version]);
 }
 
 /** A new function's configuration before its input is applied: Lambda's defaults. */
@@ -106,21 +135,22 @@ export function lambdaHandlers(deps: LambdaDeps): Record<string, Handler> {
         await deps.code.remove(saved.fileId);
         throw functionExists(ref.name);
       }
+      if (input.Publish) return publishNow(deps, ref, ctx);
       return deps.functions.configurationOf(fn);
     },
 
     async GetFunction(input: FunctionNameInput, ctx: CallContext) {
-      const fn = await load(deps, resolveFunction(input.FunctionName, ctx, input.Qualifier), ctx, 'GetFunction');
+      const { fn, resolved } = await load(deps, resolveFunction(input.FunctionName, ctx, input.Qualifier), ctx, 'GetFunction');
       return {
-        Configuration: deps.functions.configurationOf(fn),
-        Code: { RepositoryType: 'S3', Location: deps.code.presign(fn.codeFileId, deps.baseUrl()) },
+        Configuration: { ...deps.functions.configurationOf(resolved.target), FunctionArn: resolved.arn },
+        Code: { RepositoryType: 'S3', Location: deps.code.presign(resolved.target.codeFileId, deps.baseUrl()) },
         Tags: Object.keys(fn.tags).length ? fn.tags : undefined,
       };
     },
 
     async GetFunctionConfiguration(input: FunctionNameInput, ctx: CallContext) {
-      const fn = await load(deps, resolveFunction(input.FunctionName, ctx, input.Qualifier), ctx, 'GetFunctionConfiguration');
-      return deps.functions.configurationOf(fn);
+      const { resolved } = await load(deps, resolveFunction(input.FunctionName, ctx, input.Qualifier), ctx, 'GetFunctionConfiguration');
+      return { ...deps.functions.configurationOf(resolved.target), FunctionArn: resolved.arn };
     },
 
     async ListFunctions(input: ListFunctionsInput, ctx: CallContext) {
@@ -130,8 +160,13 @@ export function lambdaHandlers(deps: LambdaDeps): Record<string, Handler> {
       const after = input.Marker ? decodeMarker(input.Marker) : undefined;
       const rows = await deps.functions.list(ctx.accountId, ctx.region, after, limit + 1);
       const page = rows.slice(0, limit);
+      // FunctionVersion ALL lists each function's $LATEST (qualified ARN) followed by its versions.
+      const all = input.FunctionVersion === 'ALL';
       return {
-        Functions: page.map((fn) => deps.functions.configurationOf(fn)),
+        Functions: page.flatMap((fn) => all
+          ? [{ ...deps.functions.configurationOf(fn), FunctionArn: `${fn.config.FunctionArn}:$LATEST` },
+            ...versionNumbers(fn).map((v) => deps.functions.configurationOf(versionsOf(fn)[v]))]
+          : [deps.functions.configurationOf(fn)]),
         NextMarker: rows.length > limit ? encodeMarker(page[page.length - 1].config.FunctionName) : undefined,
       };
     },
@@ -139,9 +174,17 @@ export function lambdaHandlers(deps: LambdaDeps): Record<string, Handler> {
     async DeleteFunction(input: FunctionNameInput, ctx: CallContext) {
       const ref = resolveFunction(input.FunctionName, ctx, input.Qualifier);
       if (ref.qualifier === '$LATEST') throw invalidParameter('$LATEST version cannot be deleted without deleting the function.');
-      const fn = await load(deps, ref, ctx, 'DeleteFunction');
+      if (ref.accountId !== ctx.accountId) throw crossAccountDenied(ctx.principal.arn, 'DeleteFunction', ref.arn);
+      if (ref.qualifier !== undefined) {
+        const qualifier = ref.qualifier;
+        const updated = await deps.functions.update(ref.accountId, ref.region, ref.name, (cur) => deleteVersion(cur, ref, qualifier));
+        if (!updated) throw functionNotFound(`${ref.arn}:${qualifier}`);
+        await dropUnusedCode(deps, updated.before, updated.after);
+        return { StatusCode: 204 };
+      }
+      const { fn } = await load(deps, ref, ctx, 'DeleteFunction');
       if (!(await deps.functions.delete(ref.accountId, ref.region, ref.name))) throw functionNotFound(ref.arn);
-      await deps.code.remove(fn.codeFileId);
+      await dropUnusedCode(deps, fn, undefined);
       return { StatusCode: 204 };
     },
 
@@ -167,7 +210,7 @@ export function lambdaHandlers(deps: LambdaDeps): Record<string, Handler> {
 
     async UpdateFunctionCode(input: UpdateFunctionCodeInput, ctx: CallContext) {
       const ref = resolveFunction(input.FunctionName, ctx);
-      const current = await load(deps, ref, ctx, 'UpdateFunctionCode');
+      const { fn: current } = await load(deps, ref, ctx, 'UpdateFunctionCode');
       const zip = zipOf(input);
       if (input.DryRun) {
         if (input.RevisionId !== undefined && input.RevisionId !== current.config.RevisionId) throw precondition();
@@ -196,7 +239,8 @@ export function lambdaHandlers(deps: LambdaDeps): Record<string, Handler> {
         await deps.code.remove(saved.fileId);
         throw functionNotFound(ref.arn);
       }
-      await deps.code.remove(updated.before.codeFileId);
+      await dropUnusedCode(deps, updated.before, updated.after);
+      if (input.Publish) return publishNow(deps, ref, ctx);
       return deps.functions.configurationOf(updated.after);
     },
 
@@ -211,6 +255,22 @@ export function lambdaHandlers(deps: LambdaDeps): Record<string, Handler> {
       };
     },
 
+    async Invoke(input: FunctionNameInput, ctx: CallContext) {
+      const ref = resolveFunction(input.FunctionName, ctx, input.Qualifier);
+      const { resolved } = await load(deps, ref, ctx, 'InvokeFunction');
+      ctx.addResource('AWS::Lambda::Function', resolved.arn);
+      throw notExecuted();
+    },
+
+    async InvokeWithResponseStream(input: FunctionNameInput, ctx: CallContext) {
+      const ref = resolveFunction(input.FunctionName, ctx, input.Qualifier);
+      const { resolved } = await load(deps, ref, ctx, 'InvokeFunction');
+      ctx.addResource('AWS::Lambda::Function', resolved.arn);
+      throw notExecuted();
+    },
+
     ...tagHandlers(deps.functions),
+    ...versionHandlers(deps.functions),
+    ...permissionHandlers(deps.functions),
   };
 }

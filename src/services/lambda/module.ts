@@ -22,6 +22,8 @@ export function lambdaModule(deps: ModuleDeps): Module {
     actionPrefix: 'lambda',
     handlers: lambdaHandlers({ functions, code, identity: deps.identity, authorizer: deps.authorizer, baseUrl: deps.baseUrl }),
     recording: lambdaRecording,
+    // Invoking is one IAM action, lambda:InvokeFunction, whichever API was called.
+    actionOf: (op) => `lambda:${op === 'Invoke' || op === 'InvokeWithResponseStream' ? 'InvokeFunction' : op}`,
     resourceOf: (op, input, ctx) => {
       if (UNSCOPED.has(op)) return '*';
       if (BY_RESOURCE.has(op)) return typeof input.Resource === 'string' ? input.Resource : '*';

@@ -17,12 +17,26 @@ export const lambdaRecording: RecordingRules = {
     UntagResource: 'UntagResource20170331v2',
     ListTags: 'ListTags20170331',
     GetAccountSettings: 'GetAccountSettings20160819',
+    PublishVersion: 'PublishVersion20150331',
+    ListVersionsByFunction: 'ListVersionsByFunction20150331',
+    CreateAlias: 'CreateAlias20150331',
+    GetAlias: 'GetAlias20150331',
+    UpdateAlias: 'UpdateAlias20150331',
+    DeleteAlias: 'DeleteAlias20150331',
+    ListAliases: 'ListAliases20150331',
+    AddPermission: 'AddPermission20150331v2',
+    RemovePermission: 'RemovePermission20150331v2',
+    GetPolicy: 'GetPolicy20150331v2',
   },
+  // Invocations are data events: trails log them only when selected, Event history never shows them.
+  dataEvents: ['Invoke', 'InvokeWithResponseStream', 'InvokeAsync'],
   // ZipFile is a sensitive blob: without this the recorder would log it as HIDDEN_DUE_TO_SECURITY_REASONS
   // where Lambda logs `code: {}`; Variables likewise leave `environment: {}` as in real records.
-  redact: ['ZipFile', 'Variables'],
+  redact: ['ZipFile', 'Variables', 'Payload', 'InvokeArgs'],
   responseElements: {
     // The only output member is the HTTP status (204): nothing CloudTrail would show.
     DeleteFunction: () => null,
+    DeleteAlias: () => null,
+    RemovePermission: () => null,
   },
 };

@@ -35,12 +35,46 @@ export interface FunctionConfiguration {
   LoggingConfig: { LogFormat: string; LogGroup: string; ApplicationLogLevel?: string; SystemLogLevel?: string };
 }
 
+/** A published version: an immutable copy of $LATEST's configuration and code at publish time. */
+export interface StoredVersion {
+  config: Omit<FunctionConfiguration, 'Environment'>;
+  sealedEnvironment?: string;
+  codeFileId: string;
+  /** $LATEST's RevisionId when published: publishing again unchanged returns this version. */
+  publishedFromRevision: string;
+}
+
+export interface StoredAlias {
+  Name: string;
+  FunctionVersion: string;
+  Description: string;
+  RoutingConfig?: { AdditionalVersionWeights?: Record<string, number> };
+  RevisionId: string;
+}
+
+/** One statement of a resource-based policy, as GetPolicy prints it. */
+export interface PolicyStatement {
+  Sid: string;
+  Effect: 'Allow';
+  Principal: string | Record<string, string>;
+  Action: string;
+  Resource: string;
+  Condition?: Record<string, Record<string, string>>;
+}
+
 /** What is stored: the configuration without its environment, which is kept sealed beside it. */
 export interface StoredFunction {
   config: Omit<FunctionConfiguration, 'Environment'>;
   sealedEnvironment?: string;
   codeFileId: string;
   tags: Record<string, string>;
+  /** Published versions by number; absent on functions stored before versions existed. */
+  versions?: Record<string, StoredVersion>;
+  /** The number the next PublishVersion takes (numbers are never reused, even after deletes). */
+  nextVersion?: number;
+  aliases?: Record<string, StoredAlias>;
+  /** Resource-based policies by qualifier ('' for the unqualified function). */
+  policies?: Record<string, { statements: PolicyStatement[]; revisionId: string }>;
 }
 
 export class FunctionStore {
@@ -90,8 +124,8 @@ export class FunctionStore {
     return variables && Object.keys(variables).length ? this.box.seal(JSON.stringify(variables)) : undefined;
   }
 
-  /** The configuration as Lambda returns it, environment opened. */
-  configurationOf(fn: StoredFunction): FunctionConfiguration {
+  /** The configuration as Lambda returns it, environment opened ($LATEST or a published version). */
+  configurationOf(fn: StoredFunction | StoredVersion): FunctionConfiguration {
     if (!fn.sealedEnvironment) return { ...fn.config };
     return { ...fn.config, Environment: { Variables: JSON.parse(this.box.open(fn.sealedEnvironment)) as Record<string, string> } };
   }

@@ -7,6 +7,7 @@ import type { Account, IdentityStore, IamRole } from '../iam/store.js';
 import { newAccountId } from '../iam/accounts.js';
 import type { Authorizer } from '../../auth/authorize.js';
 import type { CreateAccountStatusDoc, OrganizationDoc, OrganizationStore } from './store.js';
+import { ouHandlers } from './ous.js';
 
 export interface OrganizationsDeps {
   orgs: OrganizationStore;
@@ -138,6 +139,15 @@ export function organizationsHandlers(deps: OrganizationsDeps): Record<string, H
       return { CreateAccountStatus: statusShape(status) };
     },
 
+    async ListCreateAccountStatus(input: { States?: string[]; NextToken?: string; MaxResults?: number }, ctx: CallContext) {
+      const org = await managedOrganization(ctx);
+      const all = (await orgs.listCreateStatuses(org.managementAccountId))
+        .filter((s) => s.organizationId === org.id && (!input.States?.length || input.States.includes(s.state)))
+        .sort((a, b) => new Date(b.requestedAt).getTime() - new Date(a.requestedAt).getTime() || (a.id < b.id ? -1 : 1));
+      const { slice, next } = page(all, (s) => s.id, input);
+      return { CreateAccountStatuses: slice.map(statusShape), NextToken: next };
+    },
+
     async ListAccounts(input: { NextToken?: string; MaxResults?: number }, ctx: CallContext) {
       const org = await managedOrganization(ctx);
       const accounts = (await orgs.accountsOf(org.id)).sort((a, b) => (a.accountId < b.accountId ? -1 : 1));
@@ -164,6 +174,8 @@ export function organizationsHandlers(deps: OrganizationsDeps): Record<string, H
       await removeMember(org, ctx.accountId);
       return {};
     },
+
+    ...ouHandlers({ orgs, identity, managed: managedOrganization, page, accountShape }),
 
     async RemoveAccountFromOrganization(input: { AccountId: string }, ctx: CallContext) {
       const org = await managedOrganization(ctx);

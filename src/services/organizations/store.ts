@@ -12,8 +12,17 @@ export interface OrganizationDoc {
   managementAccountEmail: string;
   rootId: string;
   createdAt: Date;
-  /** When each member joined and how (the management account counts as INVITED, as in AWS). */
-  members: Record<string, { joinedAt: Date; joinedMethod: 'CREATED' | 'INVITED' }>;
+  /** When each member joined and how (the management account counts as INVITED, as in AWS), and its OU (absent: the root). */
+  members: Record<string, { joinedAt: Date; joinedMethod: 'CREATED' | 'INVITED'; parentId?: string }>;
+  /** Organizational units by id; absent on organizations stored before OUs existed. */
+  ous?: Record<string, OrganizationalUnitDoc>;
+}
+
+export interface OrganizationalUnitDoc {
+  id: string;
+  name: string;
+  /** The root id or another OU's id. */
+  parentId: string;
 }
 
 export interface CreateAccountStatusDoc {
@@ -47,6 +56,9 @@ export class OrganizationStore {
 
   getCreateStatus(managementAccountId: string, id: string) { return this.docs.get<CreateAccountStatusDoc>(this.statusKey(managementAccountId, id)); }
   putCreateStatus(managementAccountId: string, s: CreateAccountStatusDoc) { return this.docs.put(this.statusKey(managementAccountId, s.id), s); }
+  async listCreateStatuses(managementAccountId: string): Promise<CreateAccountStatusDoc[]> {
+    return (await this.docs.list<CreateAccountStatusDoc>('org-create-account-status', managementAccountId, GLOBAL)).map((r) => r.doc);
+  }
 
   /** The organization an account belongs to, if any. */
   async organizationFor(accountId: string): Promise<OrganizationDoc | undefined> {

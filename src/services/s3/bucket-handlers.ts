@@ -24,6 +24,8 @@ export function bucketHandlers(deps: S3Deps): Record<string, Handler> {
       if (problem) throw new AwsError('InvalidBucketName', 'The specified bucket is not valid.', 400, { BucketName: name });
       const region = bucketRegionOf(input, ctx);
       const bucket: Bucket = { name, owner: ctx.accountId, region, createdAt: ctx.clock.now() };
+      // x-amz-object-ownership picks the bucket's ownership controls (default BucketOwnerEnforced).
+      if (typeof input.ObjectOwnership === 'string') bucket.config = { ownershipControls: { Rules: [{ ObjectOwnership: input.ObjectOwnership }] } };
       if (!(await deps.buckets.create(bucket))) {
         const existing = await deps.buckets.get(name);
         // N. Virginia's legacy: re-creating your own bucket there succeeds (S3 resets its ACL).

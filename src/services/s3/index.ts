@@ -12,6 +12,10 @@ import { bucketHandlers } from './bucket-handlers.js';
 import { objectHandlers } from './object-handlers.js';
 import { listHandlers } from './list-handlers.js';
 import { multipartHandlers } from './multipart-handlers.js';
+import { configHandlers } from './config-handlers.js';
+import { objectConfigHandlers } from './object-config-handlers.js';
+import { versionHandlers } from './version-handlers.js';
+import { checkConfigBody } from './config-body.js';
 import { responseSize, s3RawResponse } from './responses.js';
 import { withEventData, type S3Deps } from './common.js';
 import { BucketStore } from './store.js';
@@ -28,7 +32,10 @@ export function s3Deps(docs: DocumentStore, dataDir: string, maxObjectBytes: num
 
 export function s3Service(deps: S3Deps): ServiceDefinition {
   const model = s3Model();
-  const raw: Record<string, Handler> = { ...bucketHandlers(deps), ...objectHandlers(deps), ...listHandlers(deps), ...multipartHandlers(deps) };
+  const raw: Record<string, Handler> = {
+    ...bucketHandlers(deps), ...objectHandlers(deps), ...listHandlers(deps), ...multipartHandlers(deps),
+    ...configHandlers(deps), ...objectConfigHandlers(deps), ...versionHandlers(deps),
+  };
   const size = (op: string, out: Record<string, unknown> | undefined, err: AwsError | undefined, id: string) => responseSize(model, op, out, err, id);
   const handlers = Object.fromEntries(Object.entries(raw).map(([op, h]) => [op, withEventData(op, h, size)]));
   const definition = {
@@ -39,12 +46,14 @@ export function s3Service(deps: S3Deps): ServiceDefinition {
     recording: s3Recording(model),
     rewrite: rewriteS3Request,
     rawResponse: (op, output, requestId) => s3RawResponse(model, op, output, requestId),
-    precheck(_op, input) {
+    precheck(op, input) {
       // A body that failed rewrite's checks is refused here, after authentication, so it is recorded.
       if (typeof input.BodyError === 'string') {
         const space = input.BodyError.indexOf(' ');
         throw new AwsError(input.BodyError.slice(0, space), input.BodyError.slice(space + 1), 400);
       }
+      // Configuration documents that break their schema are MalformedXML to S3, not InvalidArgument.
+      checkConfigBody(model, op, input);
     },
     // S3's IAM actions are not its operation names (ListObjects needs s3:ListBucket).
     actionOf: (op) => iamActionOf(op),

@@ -16,6 +16,12 @@ const DISAMBIGUATE: Record<string, string> = {
   ListParts: '/{Bucket}/{Key+}?uploadId',
   CompleteMultipartUpload: '/{Bucket}/{Key+}?uploadId',
   ListDirectoryBuckets: '/?x-id=ListDirectoryBuckets',
+  // Deprecated twins of the *Configuration operations share their URIs; S3 serves both as the
+  // newer one, so the old names are made unreachable (no client sends this x-id).
+  GetBucketLifecycle: '/{Bucket}?lifecycle&x-id=GetBucketLifecycle',
+  PutBucketLifecycle: '/{Bucket}?lifecycle&x-id=PutBucketLifecycle',
+  GetBucketNotification: '/{Bucket}?notification&x-id=GetBucketNotification',
+  PutBucketNotification: '/{Bucket}?notification&x-id=PutBucketNotification',
 };
 
 /** Headers only `rewrite` sets (any a client sends are dropped): a failed body check, read back

@@ -6,6 +6,7 @@ import type { CallContext, Handler } from '../types.js';
 import { assertBucketAccess, objectArn } from './access.js';
 import type { Bucket } from './store.js';
 import { noSuchKey, quoted, requireBucket, str, touchBucket, touchObject, type Input, type S3Deps } from './common.js';
+import { parseTaggingHeader } from './config-checks.js';
 
 const CHECKSUM_MEMBERS = { CRC32: 'ChecksumCRC32', CRC32C: 'ChecksumCRC32C', SHA1: 'ChecksumSHA1', SHA256: 'ChecksumSHA256' } as const;
 
@@ -39,7 +40,10 @@ export function objectHandlers(deps: S3Deps): Record<string, Handler> {
     if (!replace && from.name === to.name && source.key === key) {
       throw new AwsError('InvalidRequest', "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.", 400);
     }
-    const meta = await deps.objects.put(to.name, key, found.body, replace ? writeOf(input, ctx) : { ...found.meta, lastModified: ctx.clock.now() });
+    const write = replace ? writeOf(input, ctx) : { ...found.meta, lastModified: ctx.clock.now() };
+    // Tags follow the source unless the copy asks for new ones (x-amz-tagging-directive: REPLACE).
+    write.tags = input.TaggingDirective === 'REPLACE' ? tagsOf(input) : found.meta.tags;
+    const meta = await deps.objects.put(to.name, key, found.body, write);
     ctx.addResource('AWS::S3::Object', objectArn(from.name, source.key));
     touchObject(ctx, to, key);
     return { CopyObjectResult: { ETag: quoted(meta.etag), LastModified: meta.lastModified }, ServerSideEncryption: 'AES256' };
@@ -135,8 +139,14 @@ export function writeOf(input: Input, ctx: CallContext): ObjectWrite {
     expires: str(input.Expires),
     metadata: (input.Metadata ?? {}) as Record<string, string>,
     checksums: Object.keys(checksums).length ? checksums : undefined,
+    tags: tagsOf(input),
     lastModified: ctx.clock.now(),
   };
+}
+
+function tagsOf(input: Input): ObjectWrite['tags'] {
+  const tags = typeof input.Tagging === 'string' ? parseTaggingHeader(input.Tagging) : [];
+  return tags.length ? tags : undefined;
 }
 
 function checksumOutput(meta: ObjectMeta): Input {
@@ -158,6 +168,7 @@ function headersOf(meta: ObjectMeta, input: Input, whole: boolean): Input {
     CacheControl: str(input.ResponseCacheControl) ?? meta.cacheControl,
     Expires: input.ResponseExpires instanceof Date ? input.ResponseExpires.toUTCString() : meta.expires,
     Metadata: Object.keys(meta.metadata).length ? meta.metadata : undefined,
+    TagCount: meta.tags?.length || undefined,
     // A checksum describes the whole object: never send it with a range (clients would check it).
     ...(whole && input.ChecksumMode === 'ENABLED' ? checksumOutput(meta) : {}),
   };
@@ -189,8 +200,8 @@ function checkReadPreconditions(meta: ObjectMeta, input: Input): void {
   const modified = Math.floor(meta.lastModified.getTime() / 1000) * 1000;
   if (typeof input.IfMatch === 'string' && !matches(input.IfMatch)) throw preconditionFailed('If-Match');
   if (input.IfUnmodifiedSince instanceof Date && modified > input.IfUnmodifiedSince.getTime() && input.IfMatch === undefined) throw preconditionFailed('If-Unmodified-Since');
-  if (typeof input.IfNoneMatch === 'string' && matches(input.IfNoneMatch)) throw notModified();
-  if (input.IfModifiedSince instanceof Date && modified <= input.IfModifiedSince.getTime() && input.IfNoneMatch === undefined) throw notModified();
+  if (typeof input.IfNoneMatch === 'string' && matches(input.IfNoneMatch)) throw notModified(meta);
+  if (input.IfModifiedSince instanceof Date && modified <= input.IfModifiedSince.getTime() && input.IfNoneMatch === undefined) throw notModified(meta);
 }
 
 /** Conditional writes: `If-None-Match: *` (create only) and `If-Match: <etag>` (replace only that). */
@@ -208,8 +219,9 @@ function preconditionFailed(condition: string): AwsError {
   return new AwsError('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412, { Condition: condition });
 }
 
-function notModified(): AwsError {
-  return new AwsError('NotModified', 'Not Modified', 304);
+/** A 304 has no body; its fields are the validators S3 still sends as headers. */
+function notModified(meta: ObjectMeta): AwsError {
+  return new AwsError('NotModified', 'Not Modified', 304, { ETag: quoted(meta.etag), 'Last-Modified': meta.lastModified.toUTCString() });
 }
 
 /** `bucket/key`, `/bucket/key`, URL-encoded, optionally `?versionId=...` (ignored: no versioning). */

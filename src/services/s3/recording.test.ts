@@ -36,3 +36,28 @@ test('object-level calls are data events and ListObjectsV2 is logged as ListObje
   assert.equal(rules.eventNames?.ListObjectsV2, 'ListObjects');
   assert.equal(rules.responseElements!.PutObject({ ETag: '"x"' }), null);
 });
+
+test('bucket configuration calls: sub-resource flags, bodies as CloudTrail renders the XML, S3\'s older event names', () => {
+  assert.deepEqual(params('GetBucketVersioning', { Bucket: 'b', Host }), { bucketName: 'b', Host, versioning: '' });
+  assert.deepEqual(params('GetPublicAccessBlock', { Bucket: 'b', Host }), { bucketName: 'b', Host, publicAccessBlock: '' });
+  assert.deepEqual(params('GetBucketLifecycleConfiguration', { Bucket: 'b', Host }), { bucketName: 'b', Host, lifecycle: '' });
+  assert.deepEqual(params('PutBucketVersioning', { Bucket: 'b', Host, ContentMD5: 'x', MFA: 'secret 123', VersioningConfiguration: { Status: 'Suspended', MFADelete: 'Disabled' } }),
+    { bucketName: 'b', Host, versioning: '', VersioningConfiguration: { Status: 'Suspended', MfaDelete: 'Disabled', xmlns: 'http://s3.amazonaws.com/doc/2006-03-01/' } },
+    'wire element names; the MFA header is never logged');
+  assert.deepEqual(params('PutBucketTagging', { Bucket: 'b', Host, Tagging: { TagSet: [{ Key: 'k', Value: 'v' }] } }),
+    { bucketName: 'b', Host, tagging: '', Tagging: { TagSet: { Tag: { Key: 'k', Value: 'v' } }, xmlns: 'http://s3.amazonaws.com/doc/2006-03-01/' } });
+  const lifecycle = params('PutBucketLifecycleConfiguration', { Bucket: 'b', Host, LifecycleConfiguration: { Rules: [{ ID: 'a', Status: 'Enabled', Expiration: { Days: 3 } }, { ID: 'b', Status: 'Disabled', Expiration: { Days: 4 } }] } }) as Record<string, { Rule: unknown[] }>;
+  assert.deepEqual(lifecycle.LifecycleConfiguration.Rule, [{ ID: 'a', Status: 'Enabled', Expiration: { Days: 3 } }, { ID: 'b', Status: 'Disabled', Expiration: { Days: 4 } }], 'flattened lists keep the element name');
+  assert.deepEqual(params('PutPublicAccessBlock', { Bucket: 'b', Host, PublicAccessBlockConfiguration: { BlockPublicAcls: true } }),
+    { bucketName: 'b', Host, publicAccessBlock: '', PublicAccessBlockConfiguration: { BlockPublicAcls: true, xmlns: 'http://s3.amazonaws.com/doc/2006-03-01/' } });
+  assert.deepEqual(params('ListObjectVersions', { Bucket: 'b', Host, Prefix: 'p', MaxKeys: 2, KeyMarker: 'k' }), { bucketName: 'b', Host, prefix: 'p', 'max-keys': '2', 'key-marker': 'k', versions: '' });
+  assert.equal(rules.eventNames?.PutBucketLifecycleConfiguration, 'PutBucketLifecycle');
+  assert.equal(rules.eventNames?.DeletePublicAccessBlock, 'DeleteBucketPublicAccessBlock');
+  assert.ok(rules.dataEvents?.includes('ListObjectVersions') && rules.dataEvents.includes('PutObjectTagging'));
+  for (const op of ['GetBucketVersioning', 'PutBucketVersioning', 'GetBucketEncryption', 'PutBucketTagging']) assert.ok(!rules.dataEvents?.includes(op), op);
+});
+
+test('the deprecated lifecycle/notification twins never win the route', () => {
+  assert.match(model.operation('GetBucketLifecycle')!.http.requestUri, /x-id=GetBucketLifecycle/);
+  assert.equal(model.operation('GetBucketLifecycleConfiguration')!.http.requestUri, '/{Bucket}?lifecycle');
+});

@@ -1,9 +1,10 @@
 // How CloudTrail logs S3: requestParameters keep HTTP names (`bucketName`, `Host`, `key`, the
 // sub-resource flag as `"policy": ""`, query parameters as sent); responseElements are null;
 // object-level calls are data events; ListObjectsV2 is logged as ListObjects.
-import type { ServiceModel } from '../../protocol/model.js';
+import type { ServiceModel, Shape } from '../../protocol/model.js';
 import type { RecordingRules } from '../types.js';
 import { EXTRA_MEMBERS } from './model.js';
+import { CONFIG_PUTS } from './config-body.js';
 
 /** Object-level operations: recorded for trails whose selectors ask for S3 data events. */
 export const S3_DATA_EVENTS = [
@@ -11,7 +12,24 @@ export const S3_DATA_EVENTS = [
   'CreateMultipartUpload', 'UploadPart', 'UploadPartCopy', 'CompleteMultipartUpload', 'AbortMultipartUpload', 'ListParts',
   'GetObjectAcl', 'PutObjectAcl', 'GetObjectTagging', 'PutObjectTagging', 'DeleteObjectTagging', 'GetObjectAttributes',
   'GetObjectRetention', 'PutObjectRetention', 'GetObjectLegalHold', 'PutObjectLegalHold', 'RestoreObject', 'SelectObjectContent',
+  'ListObjectVersions',
 ] as const;
+
+/** CloudTrail still names these calls after S3's older REST API (`PUT ?lifecycle` is PutBucketLifecycle). */
+export const S3_EVENT_NAMES: Record<string, string> = {
+  ListObjectsV2: 'ListObjects',
+  GetBucketLifecycleConfiguration: 'GetBucketLifecycle',
+  PutBucketLifecycleConfiguration: 'PutBucketLifecycle',
+  GetPublicAccessBlock: 'GetBucketPublicAccessBlock',
+  PutPublicAccessBlock: 'PutBucketPublicAccessBlock',
+  DeletePublicAccessBlock: 'DeleteBucketPublicAccessBlock',
+  GetBucketNotificationConfiguration: 'GetBucketNotification',
+  PutBucketNotificationConfiguration: 'PutBucketNotification',
+  GetBucketAccelerateConfiguration: 'GetAccelerateConfiguration',
+  PutBucketAccelerateConfiguration: 'PutAccelerateConfiguration',
+};
+
+
 
 const XMLNS = 'http://s3.amazonaws.com/doc/2006-03-01/';
 
@@ -24,7 +42,7 @@ export function s3Recording(model: ServiceModel): RecordingRules {
   }
   return {
     eventSource: 's3.amazonaws.com',
-    eventNames: { ListObjectsV2: 'ListObjects' },
+    eventNames: S3_EVENT_NAMES,
     dataEvents: S3_DATA_EVENTS,
     requestParameters,
     responseElements,
@@ -57,6 +75,13 @@ function requestParametersOf(model: ServiceModel, opName: string, input: Record<
     }
   }
   Object.assign(out, bodyParameters(opName, input));
+  // Configuration documents are logged parsed, under their root element's name.
+  if (CONFIG_PUTS.has(opName) && shape?.payload && input[shape.payload] !== undefined) {
+    const ref = shape.members![shape.payload];
+    const pshape = model.shape(ref.shape);
+    const root = ref.locationName ?? pshape.locationName ?? shape.payload;
+    out[root] = { ...(wireValue(model, pshape, input[shape.payload]) as object), xmlns: XMLNS };
+  }
   return out;
 }
 
@@ -75,4 +100,32 @@ function bodyParameters(opName: string, input: Record<string, unknown>): Record<
     default:
       return {};
   }
+}
+
+/**
+ * A parsed body as CloudTrail renders the XML it received: element names as on the wire
+ * (`MfaDelete`, flattened `Rule`, `TagSet: {Tag: ...}`), one repeated element as an object, several
+ * as an array, booleans and numbers as JSON values.
+ */
+export function wireValue(model: ServiceModel, shape: Shape, v: unknown): unknown {
+  if (v === undefined || v === null) return undefined;
+  if (v instanceof Date) return v.toISOString().replace(/\.000Z$/, 'Z');
+  if (shape.type !== 'structure' || typeof v !== 'object') return Buffer.isBuffer(v) ? v.toString('base64') : v;
+  const out: Record<string, unknown> = {};
+  for (const [name, ref] of Object.entries(shape.members ?? {})) {
+    const mv = (v as Record<string, unknown>)[name];
+    if (ref.location || ref.xmlAttribute || mv === undefined) continue;
+    const mshape = model.shape(ref.shape);
+    const wire = ref.locationName ?? name;
+    if (mshape.type !== 'list' || !Array.isArray(mv)) {
+      out[wire] = wireValue(model, mshape, mv);
+      continue;
+    }
+    const itemRef = mshape.member!;
+    const items = mv.map((x) => wireValue(model, model.shape(itemRef.shape), x));
+    const one = items.length === 1 ? items[0] : items;
+    if (ref.flattened || mshape.flattened) out[itemRef.locationName && !ref.locationName ? itemRef.locationName : wire] = one;
+    else out[wire] = { [itemRef.locationName ?? 'member']: one };
+  }
+  return out;
 }

@@ -10,6 +10,24 @@ export interface Bucket {
   createdAt: Date;
   /** The bucket policy as the owner sent it (returned verbatim by GetBucketPolicy). */
   policy?: string;
+  /** Bucket sub-resources set through the API (versioning, CORS, tags...); see BucketConfig. */
+  config?: BucketConfig;
+}
+
+/**
+ * Sub-resource documents as the model's shapes hold them. A missing entry means "never set";
+ * for the settings S3 gives every new bucket (public access block, ownership controls) `null`
+ * records an explicit delete, after which S3 answers "not configured".
+ */
+export interface BucketConfig {
+  versioning?: { Status?: string; MFADelete?: string };
+  cors?: Record<string, unknown>[];
+  website?: Record<string, unknown>;
+  lifecycle?: { Rules: Record<string, unknown>[]; TransitionDefaultMinimumObjectSize?: string };
+  encryption?: Record<string, unknown>;
+  publicAccessBlock?: Record<string, boolean> | null;
+  ownershipControls?: Record<string, unknown> | null;
+  tags?: { Key: string; Value: string }[];
 }
 
 const KIND = 's3-bucket';
@@ -38,6 +56,17 @@ export class BucketStore {
   /** Sets (or with undefined, removes) the policy; undefined when the bucket is gone. */
   setPolicy(name: string, policy: string | undefined): Promise<Bucket | undefined> {
     return this.docs.update<Bucket>(this.key(name), (cur) => (cur ? { ...cur, policy } : undefined));
+  }
+
+  /** Sets (or with undefined, forgets) one sub-resource; undefined when the bucket is gone. */
+  setConfig<K extends keyof BucketConfig>(name: string, key: K, value: BucketConfig[K] | undefined): Promise<Bucket | undefined> {
+    return this.docs.update<Bucket>(this.key(name), (cur) => {
+      if (!cur) return undefined;
+      const config: BucketConfig = { ...cur.config };
+      if (value === undefined) delete config[key];
+      else config[key] = value;
+      return { ...cur, config };
+    });
   }
 
   /** An account's buckets in name order (S3 lists them alphabetically). */
