@@ -65,7 +65,23 @@ function oneOf<T extends string>(name: string, v: string | undefined, allowed: r
   return v as T;
 }
 
+/** The flags `chattrail start` takes; each also has a CHATTRAIL_* environment variable. */
+export const FLAGS = ['port', 'host', 'data-dir', 'region', 'durability', 'log-level'] as const;
+
+/** A misspelt flag must not start a server with a setting silently ignored. */
+function checkFlags(argv: string[]): void {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const name = /^--([^=]+)/.exec(a)?.[1];
+    if (!name || !(FLAGS as readonly string[]).includes(name)) {
+      throw new Error(`unknown argument '${a}' (flags: ${FLAGS.map((f) => `--${f}`).join(', ')})`);
+    }
+    if (!a.includes('=')) i++; // its value
+  }
+}
+
 export function loadConfig(argv: string[] = [], env: Env = process.env, cwd = process.cwd()): Config {
+  checkFlags(argv);
   const get = (flag: string, envName: string) => flagValue(argv, flag) ?? env[envName];
   const region = get('region', 'CHATTRAIL_REGION') ?? 'us-east-1';
   if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) throw new Error(`CHATTRAIL_REGION must be a region name like us-east-1, got '${region}'`);

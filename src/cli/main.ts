@@ -2,15 +2,18 @@
 // first-start credentials (like awslocal); `account create NAME` adds an account with its admin.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { loadConfig, isLoopback } from '../config.js';
+import { loadConfig, isLoopback, type Config } from '../config.js';
 import { startChattrail } from '../server/app.js';
-import { PROFILE, configFile, credentialsFile, writeProfile } from '../server/bootstrap.js';
+import { PROFILE, configFile, credentialsFile, existingProfile, writeProfile } from '../server/bootstrap.js';
 
 const USAGE = `usage: chattrail <command>
-  start [--port N] [--host H] [--data-dir D] [--region R]   run the server (default command)
-  aws <aws cli arguments...>                                 run the AWS CLI against chattrail
-  account create <name>                                      add an account with an admin user
-  env                                                        print shell exports for AWS SDKs`;
+  start [--port N] [--host H] [--data-dir D] [--region R]    run the server (default command)
+        [--durability normal|full] [--log-level debug|info|warn|error]
+  aws <aws cli arguments...>                                  run the AWS CLI against chattrail
+  account create <name>                                       add an account with an admin user
+  env                                                         print shell exports for AWS SDKs
+aws, account and env find the server and its data folder through CHATTRAIL_PORT, CHATTRAIL_HOST and
+CHATTRAIL_DATA_DIR (and CHATTRAIL_DATABASE_URL), so give them the same settings as the server.`;
 
 async function start(argv: string[]): Promise<void> {
   const config = loadConfig(argv);
@@ -20,7 +23,7 @@ async function start(argv: string[]): Promise<void> {
   if (app.firstAdmin) {
     process.stdout.write(`Created account ${app.firstAdmin.accountId} with IAM user 'admin' (AdministratorAccess).\n` +
       `Its access key is in ${creds} (profile '${PROFILE}'). Try:\n` +
-      `  npx chattrail aws sts get-caller-identity\n` +
+      `  ${helperPrefix(config)}npx chattrail aws sts get-caller-identity\n` +
       `  AWS_SHARED_CREDENTIALS_FILE=${creds} AWS_PROFILE=${PROFILE} aws --endpoint-url ${app.url} cloudtrail lookup-events --max-results 5\n`);
   }
   if (!isLoopback(config.host)) process.stdout.write(`warning: listening on ${config.host}, reachable from other machines; put TLS in front of it.\n`);
@@ -35,8 +38,29 @@ async function start(argv: string[]): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
-function awsEnv(dataDir: string): NodeJS.ProcessEnv {
-  return { ...process.env, AWS_SHARED_CREDENTIALS_FILE: credentialsFile(dataDir), AWS_CONFIG_FILE: configFile(dataDir), AWS_PROFILE: process.env.AWS_PROFILE ?? PROFILE };
+/** The settings `chattrail aws/env/account` need in front of them when the server runs off its defaults. */
+function helperPrefix(config: Config): string {
+  const defaults = loadConfig([], {});
+  const parts: string[] = [];
+  if (config.port !== defaults.port) parts.push(`CHATTRAIL_PORT=${config.port}`);
+  if (config.host !== defaults.host) parts.push(`CHATTRAIL_HOST=${config.host}`);
+  if (config.dataDir !== defaults.dataDir) parts.push(`CHATTRAIL_DATA_DIR=${config.dataDir}`);
+  return parts.length ? `${parts.join(' ')} ` : '';
+}
+
+/** Where a client on this machine reaches the server (a wildcard listen address is not dialable). */
+function endpointOf(config: Config): string {
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  return `http://${host}:${config.port}`;
+}
+
+function awsEnv(config: Config): NodeJS.ProcessEnv {
+  // AWS_ENDPOINT_URL too, not only --endpoint-url: commands that make clients of their own
+  // (cloudtrail validate-logs reads S3 and Organizations) must reach chattrail as well.
+  return {
+    ...process.env, AWS_SHARED_CREDENTIALS_FILE: credentialsFile(config.dataDir), AWS_CONFIG_FILE: configFile(config.dataDir),
+    AWS_PROFILE: process.env.AWS_PROFILE ?? PROFILE, AWS_ENDPOINT_URL: endpointOf(config),
+  };
 }
 
 function runAws(args: string[]): void {
@@ -45,15 +69,19 @@ function runAws(args: string[]): void {
     process.stderr.write(`no credentials in ${config.dataDir}: start chattrail first (npm start)\n`);
     process.exit(1);
   }
-  const endpoint = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
-  const child = spawn('aws', ['--endpoint-url', endpoint, ...args], { stdio: 'inherit', env: awsEnv(config.dataDir) });
+  const child = spawn('aws', ['--endpoint-url', endpointOf(config), ...args], { stdio: 'inherit', env: awsEnv(config) });
   child.on('exit', (code) => process.exit(code ?? 1));
   child.on('error', (e) => { process.stderr.write(`could not run the AWS CLI: ${e.message}\n`); process.exit(1); });
 }
 
 async function accountCreate(name: string | undefined): Promise<void> {
   if (!name) throw new Error('usage: chattrail account create <name>');
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,49}$/.test(name)) throw new Error(`account names are letters, digits, '.', '_' and '-' (at most 50), got '${name}'`);
   const config = loadConfig([]);
+  const profile = `${PROFILE}-${name}`;
+  if (existingProfile(config.dataDir, profile)) {
+    throw new Error(`profile '${profile}' already exists in ${credentialsFile(config.dataDir)}: pick another name`);
+  }
   // Uses the storage directly: an account is created by the operator, not through an API call.
   const { openStores } = await import('../storage/stores.js');
   const { SecretBox, loadMasterKey } = await import('../storage/secrets.js');
@@ -64,7 +92,6 @@ async function accountCreate(name: string | undefined): Promise<void> {
   const identity = new IdentityStore(stores.documents, new SecretBox(loadMasterKey(config.dataDir, config.masterKey)));
   const creds = await createAccount(identity, randomIds, systemClock, name);
   await stores.close();
-  const profile = `${PROFILE}-${name}`;
   writeProfile(config.dataDir, profile, creds, config.region);
   process.stdout.write(`account ${creds.accountId} created; its admin key is in ${credentialsFile(config.dataDir)} (profile '${profile}')\n`);
 }
@@ -77,7 +104,7 @@ async function main(argv: string[]): Promise<void> {
     case 'account': return rest[0] === 'create' ? accountCreate(rest[1]) : Promise.reject(new Error(USAGE));
     case 'env': {
       const config = loadConfig([]);
-      process.stdout.write(`export AWS_SHARED_CREDENTIALS_FILE=${credentialsFile(config.dataDir)}\nexport AWS_CONFIG_FILE=${configFile(config.dataDir)}\nexport AWS_PROFILE=${PROFILE}\nexport AWS_ENDPOINT_URL=http://${config.host}:${config.port}\n`);
+      process.stdout.write(`export AWS_SHARED_CREDENTIALS_FILE=${credentialsFile(config.dataDir)}\nexport AWS_CONFIG_FILE=${configFile(config.dataDir)}\nexport AWS_PROFILE=${PROFILE}\nexport AWS_ENDPOINT_URL=${endpointOf(config)}\n`);
       return;
     }
     case '--help': case '-h': case 'help':

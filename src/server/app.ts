@@ -2,6 +2,7 @@
 // HTTP front door. `startChattrail` is what `chattrail start`, the tests and the benchmarks call.
 import type http from 'node:http';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import type { Config } from '../config.js';
 import { openStores, type Stores } from '../storage/stores.js';
 import { SecretBox, loadMasterKey } from '../storage/secrets.js';
@@ -59,6 +60,8 @@ export async function startChattrail(config: Config, opts: StartOptions = {}): P
   const clock = opts.clock ?? systemClock;
   const ids = opts.ids ?? randomIds;
   const logger = opts.logger ?? createLogger(config.logLevel);
+  // The folder holds the database, keys and credentials: only its owner may look inside.
+  fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const stores = await openStores(config, { onError: (e) => logger.error('database connection failed', { error: String(e) }) });
   const masterKey = loadMasterKey(config.dataDir, config.masterKey);
   const box = new SecretBox(masterKey);

@@ -88,7 +88,11 @@ export function createHttpServer(door: FrontDoor): http.Server {
       const sourceIp = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
       const route = matchRoute(door.routes, rawPath);
       const handling = route ? route.handle(raw, sourceIp) : door.aws(raw, sourceIp);
-      handling.then((out) => send(res, out), (e: unknown) => {
+      const started = door.logger.debugEnabled ? performance.now() : 0;
+      handling.then((out) => {
+        send(res, out);
+        if (started) door.logger.debug('request', { method: raw.method, path: rawPath, status: out.status, ms: Math.round((performance.now() - started) * 10) / 10, sourceIp });
+      }, (e: unknown) => {
         door.logger.error('unhandled error in receiver', { path: rawPath, error: e instanceof Error ? e.stack : String(e) });
         send(res, { status: 500, headers: { 'content-type': 'text/plain' }, body: 'Internal error\n' });
       });

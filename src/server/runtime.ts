@@ -38,6 +38,8 @@ export interface Logger {
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
+  /** True when debug lines are written: callers skip building them otherwise. */
+  readonly debugEnabled?: boolean;
 }
 
 export function createLogger(level: Level, write: (line: string) => void = (l) => process.stderr.write(l + '\n')): Logger {
@@ -46,5 +48,5 @@ export function createLogger(level: Level, write: (line: string) => void = (l) =
     if (ORDER[lvl] < min) return;
     write(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...fields }));
   };
-  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error'), debugEnabled: min <= ORDER.debug };
 }
