@@ -5,6 +5,8 @@ import type { ServiceDefinition } from '../services/types.js';
 import { normalizeSlackText, parseCommand, tokenize, type ServiceLookup } from './command.js';
 import { cliName } from './cli-names.js';
 import { parseShorthand } from './shorthand.js';
+import { highLevelS3 } from './s3-commands.js';
+import { operationHelp, serviceHelp } from './help.js';
 
 function lookup(...names: string[]): ServiceLookup {
   const defs = new Map<string, ServiceDefinition>(names.map((n) => [n, { model: loadModel(n), handlers: {}, recording: { eventSource: `${n}.amazonaws.com` } }]));
@@ -22,7 +24,10 @@ test('operation and parameter names follow botocore xform_name', () => {
 
 test('Slack markup is removed before parsing', () => {
   assert.equal(normalizeSlackText('<@U0BOT> lambda get-function --function-name &lt;x&gt;'), 'lambda get-function --function-name <x>');
-  assert.equal(normalizeSlackText('s3api list-objects --bucket <http://b.example|b.example>'), 's3api list-objects --bucket http://b.example');
+  // Slack links what looks like a domain; the label is what was typed.
+  assert.equal(normalizeSlackText('s3api list-objects --bucket <http://b.example|b.example>'), 's3api list-objects --bucket b.example');
+  assert.equal(normalizeSlackText('sns subscribe --endpoint <https://h.example/x>'), 'sns subscribe --endpoint https://h.example/x');
+  assert.equal(normalizeSlackText('sts get-caller-identity \u2013region us-west-2'), 'sts get-caller-identity --region us-west-2');
   assert.equal(normalizeSlackText('iam create-user --user-name \u201cann b\u201d'), 'iam create-user --user-name "ann b"');
 });
 
@@ -97,4 +102,71 @@ test('shorthand parser', () => {
   assert.deepEqual(parseShorthand('Names=[a,b],Flag=true'), { Names: ['a', 'b'], Flag: 'true' });
   assert.deepEqual(parseShorthand('Variables={A=1,B="x,y"}'), { Variables: { A: '1', B: 'x,y' } });
   assert.throws(() => parseShorthand('noequals'));
+});
+
+test('one-hyphen options are accepted, as AWS Chatbot documents for phones', () => {
+  const p = parseCommand('@aws sts get-caller-identity -region us-west-2 -output json', services);
+  assert.equal(p.kind, 'call');
+  if (p.kind === 'call') { assert.equal(p.region, 'us-west-2'); assert.equal(p.output, 'json'); }
+  const q = parseCommand('@aws cloudtrail describe-trails -no-include-shadow-trails', services);
+  if (q.kind === 'call') assert.equal(q.input.includeShadowTrails, false); else assert.fail(JSON.stringify(q));
+  // A negative number stays a value.
+  const r = parseCommand('@aws lambda list-functions --max-items -1', services);
+  if (r.kind === 'call') assert.equal(r.input.MaxItems, -1); else assert.fail(JSON.stringify(r));
+});
+
+test('regions are checked, with suggestions', () => {
+  const p = parseCommand('@aws sts get-caller-identity --region us-wset-2', services);
+  if (p.kind === 'error') assert.match(p.message, /`us-wset-2` is not an AWS Region\. Did you mean `us-west-2`/); else assert.fail('expected an error');
+  assert.equal(parseCommand('@aws sts get-caller-identity --region mars-1', services).kind, 'error');
+});
+
+test('CLI-only options are explained, not reported as unknown', () => {
+  const q = parseCommand("@aws iam list-users --query 'Users[].UserName'", services);
+  if (q.kind === 'error') assert.match(q.message, /`--query` is not supported here: JMESPath/); else assert.fail('expected an error');
+  const p = parseCommand('@aws iam list-users --profile prod', services);
+  if (p.kind === 'error') assert.match(p.message, /channel's IAM role/); else assert.fail('expected an error');
+  const m = parseCommand('@aws cloudtrail lookup-events --max-items 3', services);
+  if (m.kind === 'error') assert.match(m.message, /takes `--max-results`/); else assert.fail('expected an error');
+  const n = parseCommand('@aws iam list-users --no-paginate --no-cli-pager', services);
+  assert.equal(n.kind, 'call');
+});
+
+test('integers must be whole numbers', () => {
+  const p = parseCommand('@aws lambda list-functions --max-items 1.5', services);
+  if (p.kind === 'error') assert.match(p.message, /Bad value for `--max-items`: `1\.5` is not a whole number/); else assert.fail('expected an error');
+});
+
+test('high-level s3 commands point to the s3api command', () => {
+  assert.match(highLevelS3('ls', []) ?? '', /API commands only[\s\S]*`@aws s3api list-buckets`/);
+  assert.match(highLevelS3('ls', ['s3://logs/2026/']) ?? '', /`@aws s3api list-objects-v2 --bucket logs --prefix 2026\/`/);
+  assert.match(highLevelS3('rm', ['s3://b/k.txt']) ?? '', /s3api delete-object --bucket b --key k\.txt/);
+  assert.equal(highLevelS3('list-buckets', []), undefined);
+  const p = parseCommand('@aws s3 ls s3://b', services);
+  if (p.kind === 'error') assert.match(p.message, /s3api list-objects-v2 --bucket b/); else assert.fail('expected an error');
+});
+
+test('help for a command and a filtered service help', () => {
+  const p = parseCommand('@aws iam list-users help', services);
+  assert.equal(p.kind, 'help');
+  if (p.kind === 'help') assert.equal(p.opName, 'ListUsers');
+  const q = parseCommand('@aws cloudtrail lookup-events --help', services);
+  if (q.kind !== 'help' || !q.service || !q.opName) return assert.fail('expected command help');
+  const text = operationHelp(q.service, 'cloudtrail', q.opName);
+  assert.match(text, /^\*cloudtrail lookup-events\*: Looks up management events/);
+  assert.match(text, /`--lookup-attributes AttributeKey=EventId\|EventName/);
+  assert.match(text, /Reads only/);
+  const c = parseCommand('@aws iam create-user help', services);
+  if (c.kind === 'help' && c.service && c.opName) {
+    const t = operationHelp(c.service, 'iam', c.opName);
+    assert.match(t, /\*required\*  `--user-name <string>`/);
+    assert.match(t, /ask you to confirm/);
+  } else assert.fail('expected command help');
+  const iam = services.byName('iam')!.model;
+  const all = serviceHelp(iam, 'iam');
+  assert.ok(all.length < 3500, 'fits one message');
+  assert.match(all, /`, \.\.\. and \d+ more\. Narrow the list with a word: `@aws iam help list`/, 'cut at a whole name');
+  const users = serviceHelp(iam, 'iam', 'user');
+  assert.match(users, /`list-users`/);
+  assert.doesNotMatch(users, /list-roles/);
 });

@@ -1,14 +1,15 @@
 // Reads a chat message in the AWS CLI's syntax (`@aws lambda list-functions --region us-west-2`)
 // into a service, an operation and an input typed by the model, or explains what is wrong.
 import type { ServiceDefinition } from '../services/types.js';
-import type { ServiceModel, Shape } from '../protocol/model.js';
+import { partitionRegions, type ServiceModel, type Shape } from '../protocol/model.js';
 import { readJsonValue } from '../protocol/json-shapes.js';
 import { readScalar } from '../protocol/xml.js';
 import { CLI_SERVICE_NAMES, cliName, suggest } from './cli-names.js';
 import { parseShorthand, type ShorthandValue } from './shorthand.js';
+import { highLevelS3 } from './s3-commands.js';
 
 export type ParsedCommand =
-  | { kind: 'help'; service?: ServiceDefinition; cliService?: string }
+  | { kind: 'help'; service?: ServiceDefinition; cliService?: string; opName?: string; word?: string }
   | { kind: 'call'; service: ServiceDefinition; cliService: string; opName: string; input: Record<string, unknown>; region?: string; output: 'text' | 'json' }
   | { kind: 'error'; message: string };
 
@@ -17,13 +18,18 @@ export interface ServiceLookup {
   all(): ServiceDefinition[];
 }
 
-/** Slack wraps text: `<@U123>` mentions, `&lt;` entities, `<http://x|x>` links, smart quotes. */
+/**
+ * Slack wraps text: `<@U123>` mentions, `&lt;` entities, smart quotes, and links. A link with a label
+ * is something Slack recognised in what was typed (`x.com` arrives as `<http://x.com|x.com>`): the
+ * label is what the person wrote. Phones turn `--` into a dash.
+ */
 export function normalizeSlackText(text: string): string {
   return text
     .replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, ' ')
-    .replace(/<(https?:\/\/[^|>]+)(\|[^>]*)?>/g, '$1')
+    .replace(/<(https?:\/\/[^|>]+)\|([^>]*)>/g, '$2')
+    .replace(/<(https?:\/\/[^|>]+)>/g, '$1')
     .replace(/<mailto:[^|>]+\|([^>]+)>/g, '$1')
-    .replace(/[\u201c\u201d]/g, '"').replace(/[\u2018\u2019]/g, "'").replace(/\u2014/g, '--')
+    .replace(/[\u201c\u201d]/g, '"').replace(/[\u2018\u2019]/g, "'").replace(/[\u2013\u2014]/g, '--')
     .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
     .trim();
 }
@@ -84,17 +90,20 @@ export function parseCommand(text: string, lookup: ServiceLookup): ParsedCommand
   const [svcName, opCli, ...rest] = tokens;
   if (!svcName || svcName === 'help' || svcName === '--help') return { kind: 'help' };
   const service = services.get(svcName.toLowerCase());
+  const s3 = svcName.toLowerCase() === 's3' && opCli ? highLevelS3(opCli.toLowerCase(), rest) : undefined;
+  if (s3) return { kind: 'error', message: s3 };
   if (!service) {
     const hint = suggest(svcName.toLowerCase(), services.keys());
     return { kind: 'error', message: `\`${svcName}\` is not a service I know.${hint.length ? ` Did you mean ${hint.map((h) => `\`${h}\``).join(' or ')}?` : ''} Try \`@aws help\`.` };
   }
-  if (!opCli || opCli === 'help' || opCli === '--help') return { kind: 'help', service, cliService: svcName.toLowerCase() };
+  if (!opCli || opCli === 'help' || opCli === '--help') return { kind: 'help', service, cliService: svcName.toLowerCase(), word: rest[0] };
   const ops = operationNames(service.model);
   const opName = ops.get(opCli.toLowerCase());
   if (!opName) {
     const hint = suggest(opCli.toLowerCase(), ops.keys());
     return { kind: 'error', message: `\`${svcName} ${opCli}\` is not a command I know.${hint.length ? ` Did you mean ${hint.map((h) => `\`${svcName} ${h}\``).join(' or ')}?` : ''} Try \`@aws ${svcName} help\`.` };
   }
+  if (rest[0] === 'help' || rest.includes('--help')) return { kind: 'help', service, cliService: svcName.toLowerCase(), opName };
   try {
     const { input, region, output } = parseArguments(service.model, opName, rest, svcName);
     return { kind: 'call', service, cliService: svcName.toLowerCase(), opName, input, region, output };
@@ -103,8 +112,33 @@ export function parseCommand(text: string, lookup: ServiceLookup): ParsedCommand
   }
 }
 
-/** The CLI's global options chat commands accept; the rest are ignored with a note in help. */
+/** The CLI's global options chat commands accept. */
 const GLOBAL_OPTIONS = new Set(['--region', '--output']);
+/** CLI options that mean nothing in chat and are passed over quietly, with how many values they take. */
+const IGNORED_OPTIONS: Record<string, number> = { '--no-paginate': 0, '--no-cli-pager': 0, '--debug': 0, '--color': 1, '--cli-read-timeout': 1, '--cli-connect-timeout': 1 };
+/** CLI options that cannot apply in chat, and why. */
+const REFUSED_OPTIONS: Record<string, string> = {
+  '--query': 'JMESPath `--query` filtering is not available in chat commands. Use the command\'s own filter parameters, or `--output json`; long results come with the full answer attached as a file.',
+  '--profile': 'commands run as this channel\'s IAM role (or your linked role), so there is no profile to choose.',
+  '--endpoint-url': 'commands run against this deployment; there is no endpoint to choose.',
+  '--no-sign-request': 'commands always run signed, as this channel\'s IAM role.',
+  '--cli-input-json': 'write the parameters as `--name value` instead.',
+  '--generate-cli-skeleton': '`@aws <service> <command> help` lists a command\'s parameters.',
+};
+const LIMIT_MEMBERS = ['MaxResults', 'MaxItems', 'MaxRecords', 'Limit', 'MaxKeys'];
+
+let regions: Set<string> | undefined;
+function knownRegions(): Set<string> {
+  regions ??= new Set(partitionRegions());
+  return regions;
+}
+
+/** AWS Chatbot accepts `-region` as well as `--region` (phones turn `--` into a dash): one-hyphen names are read as options when they name one. */
+function canonicalFlag(token: string, known: (flag: string) => boolean): string | undefined {
+  if (token.startsWith('--')) return token;
+  if (/^-[A-Za-z][\w-]*$/.test(token) && known(`-${token}`)) return `-${token}`;
+  return undefined;
+}
 
 function parseArguments(model: ServiceModel, opName: string, args: string[], svcName: string) {
   const op = model.operation(opName)!;
@@ -113,16 +147,22 @@ function parseArguments(model: ServiceModel, opName: string, args: string[], svc
   const input: Record<string, unknown> = {};
   let region: string | undefined;
   let output: 'text' | 'json' = 'text';
+  const known = (f: string) => members.has(f) || GLOBAL_OPTIONS.has(f) || f in IGNORED_OPTIONS || f in REFUSED_OPTIONS || (f.startsWith('--no-') && members.has(`--${f.slice(5)}`));
   for (let i = 0; i < args.length;) {
-    const flag = args[i];
-    if (!flag.startsWith('--')) throw new Error(`Unexpected \`${flag}\`: parameters are written \`--name value\`.`);
+    const flag = canonicalFlag(args[i], known);
+    if (!flag) throw new Error(`Unexpected \`${args[i]}\`: parameters are written \`--name value\`.`);
+    if (flag in REFUSED_OPTIONS) throw new Error(`\`${flag}\` is not supported here: ${REFUSED_OPTIONS[flag]}`);
     const values: string[] = [];
     let j = i + 1;
-    while (j < args.length && !args[j].startsWith('--')) values.push(args[j++]);
+    while (j < args.length && !canonicalFlag(args[j], known)) values.push(args[j++]);
     i = j;
+    if (flag in IGNORED_OPTIONS) {
+      if (values.length !== IGNORED_OPTIONS[flag]) throw new Error(`\`${flag}\` takes ${IGNORED_OPTIONS[flag] ? 'one value' : 'no value'}.`);
+      continue;
+    }
     if (GLOBAL_OPTIONS.has(flag)) {
       if (values.length !== 1) throw new Error(`\`${flag}\` takes one value.`);
-      if (flag === '--region') region = values[0];
+      if (flag === '--region') region = checkRegion(values[0]);
       else if (values[0] === 'json' || values[0] === 'text' || values[0] === 'table') output = values[0] === 'json' ? 'json' : 'text';
       else throw new Error('`--output` is json, text or table.');
       continue;
@@ -130,6 +170,8 @@ function parseArguments(model: ServiceModel, opName: string, args: string[], svc
     const negated = flag.startsWith('--no-') && !members.has(flag) ? `--${flag.slice(5)}` : undefined;
     const memberName = members.get(negated ?? flag);
     if (!memberName) {
+      const limit = (flag === '--max-items' || flag === '--page-size') && LIMIT_MEMBERS.find((m) => shape?.members?.[m]);
+      if (limit) throw new Error(`\`${flag}\` is an AWS CLI paging option; \`${svcName} ${cliName(opName)}\` takes \`--${cliName(limit)}\` for the number of results.`);
       const hint = suggest(flag, members.keys());
       throw new Error(`Unknown option \`${flag}\` for \`${svcName} ${cliName(opName)}\`.${hint.length ? ` Did you mean ${hint.map((h) => `\`${h}\``).join(' or ')}?` : ''}`);
     }
@@ -148,6 +190,18 @@ function parseArguments(model: ServiceModel, opName: string, args: string[], svc
   return { input, region, output };
 }
 
+function checkRegion(region: string): string {
+  if (knownRegions().has(region)) return region;
+  const hint = suggest(region, knownRegions());
+  throw new Error(`\`${region}\` is not an AWS Region.${hint.length ? ` Did you mean ${hint.map((h) => `\`${h}\``).join(' or ')}?` : ''}`);
+}
+
+/** A scalar typed by its shape; numbers the model calls integers must be whole. */
+function scalar(shape: Shape, text: string, flag?: string): unknown {
+  if ((shape.type === 'integer' || shape.type === 'long') && !/^\s*-?\d+\s*$/.test(text)) throw new Error(`\`${text}\` is not a whole number`);
+  return readScalar(shape, text, flag);
+}
+
 function typedValue(model: ServiceModel, shape: Shape, values: string[], flag: string): unknown {
   const joined = values.join(' ');
   try {
@@ -155,13 +209,13 @@ function typedValue(model: ServiceModel, shape: Shape, values: string[], flag: s
       case 'list': {
         const item = model.shape(shape.member!.shape);
         if (values.length === 1 && values[0].trim().startsWith('[')) return readJsonValue(model, shape, JSON.parse(values[0]), flag);
-        return values.map((v) => (item.type === 'structure' || item.type === 'map' ? structured(model, item, v, flag) : readScalar(item, v, flag)));
+        return values.map((v) => (item.type === 'structure' || item.type === 'map' ? structured(model, item, v, flag) : scalar(item, v, flag)));
       }
       case 'structure': case 'map':
         return structured(model, shape, joined, flag);
       default:
         if (values.length > 1) throw new Error(`\`${flag}\` takes one value; quote it if it has spaces.`);
-        return readScalar(shape, values[0], flag);
+        return scalar(shape, values[0], flag);
     }
   } catch (e) {
     throw new Error(`Bad value for \`${flag}\`: ${(e as Error).message}`);
@@ -198,6 +252,6 @@ function fromShorthand(model: ServiceModel, shape: Shape, v: ShorthandValue): un
     }
     default:
       if (typeof v !== 'string') throw new Error('expected a plain value');
-      return readScalar(shape, v);
+      return scalar(shape, v);
   }
 }

@@ -1,7 +1,8 @@
 // One chat exchange: a message mentioning the bot becomes a command, checked against the channel's
 // configuration, confirmed with buttons when it changes something, run, and answered in the thread.
 import type { ChatDirectory, ChannelConfig, SlackPoster } from './directory.js';
-import { parseCommand, operationNames, type ParsedCommand, type ServiceLookup } from './command.js';
+import { normalizeSlackText, parseCommand, type ParsedCommand, type ServiceLookup } from './command.js';
+import { generalHelp, operationHelp, serviceHelp } from './help.js';
 import { cliName } from './cli-names.js';
 import { formatResult } from './format.js';
 import { slackAuthFailure } from './slack-poster.js';
@@ -91,14 +92,14 @@ export class Conversation {
     }
     const parsed = this.parse(m.text);
     if (parsed.kind === 'error') { await reply(parsed.message); return; }
-    if (parsed.kind === 'help') { await reply(this.helpText(parsed.service?.model.name, parsed.cliService)); return; }
+    if (parsed.kind === 'help') { await reply(this.helpText(parsed)); return; }
     const roleArn = await this.roleFor(config, m.user);
     if (!roleArn) {
       await reply(`This channel requires each user to link their own IAM role (user authorization). <@${m.user}>, ask an administrator to create your Slack user identity for configuration ${config.configurationName}.`);
       return;
     }
     if (!isReadOnly(parsed.opName, parsed.service.recording)) {
-      await this.askConfirmation(ws.botToken, m, threadTs, `${parsed.cliService} ${cliName(parsed.opName)}`);
+      await this.askConfirmation(ws.botToken, m, threadTs);
       return;
     }
     await this.run(ws.botToken, config, roleArn, parsed, m.channel, threadTs, m.user);
@@ -122,10 +123,12 @@ export class Conversation {
     if (!(await this.deps.documents.delete(key))) return;
     const expired = this.deps.clock.now().getTime() - new Date(pending.createdAt).getTime() > PENDING_TTL_MS;
     if (a.actionId === CANCEL_ACTION || expired) {
-      await this.deps.poster.update(ws.botToken, { channel: a.channel, ts: a.messageTs, text: expired ? 'This request expired; ask again.' : `Cancelled by <@${a.user}>.` });
+      const outcome = expired ? 'This request expired; ask again.' : `Cancelled by <@${a.user}>.`;
+      await this.deps.poster.update(ws.botToken, { channel: a.channel, ts: a.messageTs, text: outcome, blocks: answeredBlocks(pending.text, outcome) });
       return;
     }
-    await this.deps.poster.update(ws.botToken, { channel: a.channel, ts: a.messageTs, text: `Confirmed by <@${a.user}>. Running...` });
+    const running = `Confirmed by <@${a.user}>. Running...`;
+    await this.deps.poster.update(ws.botToken, { channel: a.channel, ts: a.messageTs, text: running, blocks: answeredBlocks(pending.text, running) });
     const config = await this.deps.directory.channelConfiguration(pending.teamId, pending.channel);
     const roleArn = config && await this.roleFor(config, pending.user);
     if (!config || !roleArn) {
@@ -139,11 +142,12 @@ export class Conversation {
     return config.userAuthorizationRequired ? this.deps.directory.userRoleArn(config.configurationArn, slackUser) : config.iamRoleArn;
   }
 
-  private async askConfirmation(token: string, m: IncomingMessage, threadTs: string, label: string): Promise<void> {
+  /** Shows the whole command, parameters and all, so what gets confirmed is what will run. */
+  private async askConfirmation(token: string, m: IncomingMessage, threadTs: string): Promise<void> {
     const id = this.deps.ids.uuid();
     await this.deps.documents.put<PendingCommand>({ kind: PENDING_KIND, accountId: m.teamId, region: 'global', id },
       { id, teamId: m.teamId, channel: m.channel, user: m.user, text: m.text, threadTs, createdAt: this.deps.clock.now() });
-    const text = `\`${label}\` changes resources. <@${m.user}>, run it?`;
+    const text = `This command changes resources:\n${commandLine(m.text)}\n<@${m.user}>, run it?`;
     await this.deps.poster.post(token, {
       channel: m.channel, thread_ts: threadTs, text,
       blocks: [
@@ -165,19 +169,23 @@ export class Conversation {
   async run(token: string | undefined, config: ChannelConfig, roleArn: string, parsed: ParsedCommand, channel: string, threadTs: string | undefined, user: string): Promise<{ text: string; ok: boolean }> {
     let answer: { text: string; ok: boolean; attachment?: { filename: string; content: string } };
     if (parsed.kind !== 'call') {
-      answer = { text: parsed.kind === 'error' ? parsed.message : this.helpText(parsed.service?.model.name, parsed.cliService), ok: parsed.kind === 'help' };
+      answer = { text: parsed.kind === 'error' ? parsed.message : this.helpText(parsed), ok: parsed.kind === 'help' };
     } else {
       const outcome = await this.deps.executor.run({
         accountId: config.accountId, roleArn, guardrailPolicyArns: config.guardrailPolicyArns,
         serviceName: parsed.service.model.name, opName: parsed.opName, input: parsed.input, region: parsed.region,
       });
-      const title = `${parsed.cliService} ${cliName(parsed.opName)} (${outcome.region})`;
+      // IAM and Organizations answer from one global endpoint whatever region was asked for.
+      const title = `${parsed.cliService} ${cliName(parsed.opName)} (${parsed.service.recording.globalRegion ? 'global' : outcome.region})`;
       if (outcome.ok) {
         answer = { ...formatResult(title, outcome.output, parsed.output), ok: true };
       } else if (outcome.stage === 'assume-role') {
         answer = { ok: false, text: `I could not assume the role \`${roleArn}\`: ${outcome.error.message}\nIts trust policy must allow the service principal \`chatbot.amazonaws.com\` to call \`sts:AssumeRole\`.` };
       } else {
-        answer = { ok: false, text: `*${title}* failed: \`${outcome.error.code}\`\n${outcome.error.message}` };
+        // Denials are the usual surprise in chat: say where the limit lives.
+        const why = /^AccessDenied/.test(outcome.error.code)
+          ? `\n_The channel's IAM role ${config.guardrailPolicyArns.length ? 'or its guardrail policies do' : 'does'} not allow this. An administrator can change them in the channel configuration._` : '';
+        answer = { ok: false, text: `*${title}* failed: \`${outcome.error.code}\`\n${outcome.error.message}${why}` };
       }
       this.log(config, user, title, answer.ok, outcome.ok ? undefined : outcome.error.code);
     }
@@ -196,13 +204,23 @@ export class Conversation {
     else this.deps.logger.warn('chat command failed', fields);
   }
 
-  private helpText(serviceName?: string, cliService?: string): string {
-    if (!serviceName) {
-      const names = this.deps.services.all().map((s) => (s.model.name === 's3' ? 's3api' : s.model.name)).sort();
-      return `Ask me with the AWS CLI's syntax: \`@aws <service> <command> [--parameter value ...] [--region <region>] [--output json]\`.\nServices: ${names.map((n) => `\`${n}\``).join(', ')}.\nExample: \`@aws lambda list-functions --region us-west-2\`. \`@aws <service> help\` lists a service's commands.`;
-    }
-    const model = this.deps.services.byName(serviceName)!.model;
-    const ops = [...operationNames(model).keys()].sort();
-    return `\`${cliService}\` commands (${ops.length}): ${ops.map((o) => `\`${o}\``).join(', ')}`.slice(0, 3500);
+  private helpText(parsed: Extract<ParsedCommand, { kind: 'help' }>): string {
+    if (!parsed.service || !parsed.cliService) return generalHelp(this.deps.services);
+    if (parsed.opName) return operationHelp(parsed.service, parsed.cliService, parsed.opName);
+    return serviceHelp(parsed.service.model, parsed.cliService, parsed.word);
   }
+}
+
+/** An answered confirmation keeps showing the command, with who answered in place of the buttons. */
+function answeredBlocks(command: string, outcome: string): unknown[] {
+  return [
+    { type: 'section', text: { type: 'mrkdwn', text: `This command changes resources:\n${commandLine(command)}` } },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: outcome }] },
+  ];
+}
+
+/** The command as typed, without the mention, in a code span. */
+function commandLine(text: string): string {
+  const t = normalizeSlackText(text).replace(/^@?aws\s+/i, '');
+  return `\`${t.replace(/`/g, "'")}\``;
 }

@@ -20,3 +20,13 @@ test('ordinary values are still quoted in the message', () => {
   const msg = messageOf({ ...base, WebhookUrl: 'https://hooks.chime.aws/incomingwebhooks/abc?token=def', ConfigurationName: 'no spaces allowed!' });
   assert.match(msg, /Value 'no spaces allowed!' at 'configurationName'/);
 });
+
+test('fractions and non-numbers for integer members are validation errors, not handler input', () => {
+  const lambda = loadModel('lambda');
+  const message = (v: unknown) => {
+    try { validateInput(lambda, 'ListFunctionsRequest', { MaxItems: v }, 'InvalidParameterValueException'); return ''; } catch (e) { return (e as AwsError).message; }
+  };
+  assert.match(message(1.5), /Value '1.5' at 'maxItems' failed to satisfy constraint: Member must be an integer/);
+  assert.match(message(Number.NaN), /Member must be an integer/);
+  assert.equal(message(5), '');
+});

@@ -88,6 +88,12 @@ export function collectViolations(model: ServiceModel, shape: Shape, value: unkn
     }
     case 'integer': case 'long': case 'float': case 'double': {
       const n = value as number;
+      // Query strings and headers arrive as text: `1.5` or `abc` for an integer must stop here,
+      // not reach a handler (or a database) as a fraction or NaN.
+      if (typeof n !== 'number' || !Number.isFinite(n) || ((shape.type === 'integer' || shape.type === 'long') && !Number.isInteger(n))) {
+        violate(shape.type === 'integer' || shape.type === 'long' ? 'be an integer' : 'be a number');
+        return;
+      }
       if (shape.min !== undefined && n < shape.min) violate(`have value greater than or equal to ${shape.min}`);
       if (shape.max !== undefined && n > shape.max) violate(`have value less than or equal to ${shape.max}`);
       return;
