@@ -66,6 +66,8 @@ export interface RecordingRules {
   resourcesInRecord?: boolean;
   /** Object-level calls are data events: recorded for trails that select them, not in Event history. */
   dataEvents?: readonly string[];
+  /** Operations whose `AWS::S3::Object` resource names a key prefix, logged as `ARNPrefix` (ListObjects). */
+  prefixResources?: readonly string[];
 }
 
 export interface ServiceDefinition {

@@ -10,6 +10,16 @@ import type { StoredEvent } from './event-store.js';
 export const EVENT_VERSION = '1.11';
 const HIDDEN = 'HIDDEN_DUE_TO_SECURITY_REASONS';
 
+/**
+ * Wire codes of authorization refusals. Records call them all `AccessDenied` (SNS answers
+ * `AuthorizationError`, JSON services `AccessDeniedException`) and log no request parameters.
+ */
+const REFUSALS = new Set(['AccessDenied', 'AccessDeniedException', 'AuthorizationError', 'AuthorizationErrorException']);
+
+export function isRefusal(code: string): boolean {
+  return REFUSALS.has(code);
+}
+
 export interface FinishedCall {
   model: ServiceModel;
   rules: RecordingRules;
@@ -142,7 +152,7 @@ export function formatLoggedDate(d: Date): string {
 
 function requestParametersOf(c: FinishedCall): unknown {
   // Calls refused before they ran log no parameters, as real CloudTrail does (S3 keeps them).
-  if (c.error && /^AccessDenied/.test(c.error.code) && c.rules.eventSource !== 's3.amazonaws.com') return null;
+  if (c.error && isRefusal(c.error.code) && c.rules.eventSource !== 's3.amazonaws.com') return null;
   const custom = c.rules.requestParameters?.[c.opName];
   if (custom) return custom(c.input ?? {});
   const op = c.model.operation(c.opName);
@@ -160,6 +170,19 @@ function responseElementsOf(c: FinishedCall, readOnly: boolean): unknown {
   if (!op?.output) return null;
   const v = loggedValue(c.model, c.model.shape(op.output.shape), c.output, 'response', c.rules) as Record<string, unknown>;
   return v && Object.keys(v).length ? v : null;
+}
+
+/**
+ * One `resources` entry. The account is the one the service named, else the one in the ARN; an ARN
+ * without an account (an S3 object) gets no accountId, as in real S3 data events. Listings name
+ * the key prefix they read as `ARNPrefix`.
+ */
+function resourceEntry(r: FinishedCall['resources'][number], c: FinishedCall): Record<string, string> {
+  const accountId = r.accountId ?? (r.arn.startsWith('arn:') ? r.arn.split(':')[4] : c.recipientAccountId);
+  const out: Record<string, string> = accountId ? { accountId, type: r.type } : { type: r.type };
+  if (r.type === 'AWS::S3::Object' && c.rules.prefixResources?.includes(c.opName)) out.ARNPrefix = r.arn;
+  else out.ARN = r.arn;
+  return out;
 }
 
 /** The record and the columns Event history filters on. */
@@ -183,7 +206,7 @@ export function buildEvent(c: FinishedCall): StoredEvent {
     // Records name errors by their model shape (`NoSuchEntityException`), not the wire code
     // (`NoSuchEntity`); authorization refusals are `AccessDenied` in every service, JSON ones included
     // (an Organizations LeaveOrganization refused on the wire as AccessDeniedException records AccessDenied).
-    record.errorCode = c.error.code === 'AccessDeniedException' ? 'AccessDenied' : c.model.errorShapeName(c.error.code);
+    record.errorCode = isRefusal(c.error.code) ? 'AccessDenied' : c.model.errorShapeName(c.error.code);
     record.errorMessage = c.error.message;
   }
   record.requestParameters = requestParametersOf(c);
@@ -193,7 +216,7 @@ export function buildEvent(c: FinishedCall): StoredEvent {
   record.eventID = c.eventId;
   record.readOnly = readOnly;
   if (c.resources.length && c.rules.resourcesInRecord !== false) {
-    record.resources = c.resources.map((r) => ({ accountId: r.accountId ?? c.recipientAccountId, type: r.type, ARN: r.arn }));
+    record.resources = c.resources.map((r) => resourceEntry(r, c));
   }
   record.eventType = 'AwsApiCall';
   record.managementEvent = management;

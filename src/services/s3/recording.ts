@@ -15,6 +15,9 @@ export const S3_DATA_EVENTS = [
   'ListObjectVersions',
 ] as const;
 
+/** Listings, whose Object resource is a key prefix (`ARNPrefix` in real records). */
+export const S3_PREFIX_RESOURCES = ['ListObjects', 'ListObjectsV2', 'ListObjectVersions'] as const;
+
 /** CloudTrail still names these calls after S3's older REST API (`PUT ?lifecycle` is PutBucketLifecycle). */
 export const S3_EVENT_NAMES: Record<string, string> = {
   ListObjectsV2: 'ListObjects',
@@ -44,6 +47,9 @@ export function s3Recording(model: ServiceModel): RecordingRules {
     eventSource: 's3.amazonaws.com',
     eventNames: S3_EVENT_NAMES,
     dataEvents: S3_DATA_EVENTS,
+    // Real listings log their Object resource as `{"type": "AWS::S3::Object", "ARNPrefix": "arn:aws:s3:::b/"}`;
+    // trail data selectors match ARNPrefix as they match ARN (src/trail/delivery/filter.ts).
+    prefixResources: S3_PREFIX_RESOURCES,
     requestParameters,
     responseElements,
   };

@@ -1,5 +1,6 @@
 // How CloudTrail logs STS: credentials appear in responseElements without the secret (the model
-// marks it sensitive), with the expiration in the Java date format; AssumeRole counts as read-only.
+// marks it sensitive), with the expiration in the Java date format; AssumeRole counts as read-only;
+// MFA token codes are left out of requestParameters.
 import type { RecordingRules } from '../types.js';
 import { formatLoggedDate } from '../../trail/record.js';
 
@@ -15,6 +16,8 @@ export const stsRecording: RecordingRules = {
   // As in real records: AssumeRole and GetCallerIdentity are read-only, the two Get*Token calls are not.
   readOnly: ['AssumeRole', 'GetCallerIdentity'],
   notReadOnly: ['GetSessionToken', 'GetFederationToken'],
+  // The MFA code is never logged; the device's serialNumber is (real GetSessionToken records).
+  redact: ['TokenCode'],
   responseElements: {
     AssumeRole: (o) => {
       const out = o as CredentialsOut & { AssumedRoleUser?: { AssumedRoleId: string; Arn: string }; SourceIdentity?: string };

@@ -42,6 +42,11 @@ test('basic selectors filter read/write, management and data events', () => {
   assert.deepEqual([s3all(data), other(data), mine(data)], ['us-east-1', undefined, 'us-east-1']);
   const noMgmt = compileFilter({ ...base, eventSelectors: [{ IncludeManagementEvents: false, DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3'] }] }] });
   assert.equal(noMgmt(read), undefined);
+
+  // Listings name a prefix (ARNPrefix), and data selectors match it as they match an object ARN.
+  const listing = fakeEvent({ management: false, eventSource: 's3.amazonaws.com', eventName: 'ListObjects',
+    record: JSON.stringify({ requestID: 'l', resources: [{ type: 'AWS::S3::Object', ARNPrefix: 'arn:aws:s3:::logs/a/' }] }) });
+  assert.deepEqual([s3all(listing), other(listing), mine(listing)], ['us-east-1', undefined, 'us-east-1']);
 });
 
 test('advanced selectors: all field conditions of a selector must hold, any selector may match', () => {

@@ -29,7 +29,8 @@ interface ParsedRecord {
   errorCode?: string;
   sessionCredentialFromConsole?: string;
   userIdentity?: { arn?: string };
-  resources?: { type?: string; ARN?: string }[];
+  /** Listings name a key prefix (`ARNPrefix`) where other calls name an object (`ARN`). */
+  resources?: { type?: string; ARN?: string; ARNPrefix?: string }[];
 }
 
 /** Reads the record only when a selector needs a field the indexed columns do not carry. */
@@ -86,7 +87,7 @@ function basicMatches(s: EventSelector, x: Lazy): boolean {
     return (s.IncludeManagementEvents ?? true) && !(s.ExcludeManagementEventSources ?? []).includes(e.eventSource);
   }
   const resources = x.record.resources ?? [];
-  return (s.DataResources ?? []).some((dr) => resources.some((r) => r.type === dr.Type && (dr.Values ?? []).some((v) => dataValueMatches(v, r.ARN ?? ''))));
+  return (s.DataResources ?? []).some((dr) => resources.some((r) => r.type === dr.Type && (dr.Values ?? []).some((v) => dataValueMatches(v, r.ARN ?? r.ARNPrefix ?? ''))));
 }
 
 /** `arn:aws:s3` or `arn:aws:s3:::` select every object; `arn:aws:s3:::bucket/` one bucket; otherwise a prefix. */
@@ -107,7 +108,7 @@ function fieldValues(field: string, x: Lazy): string[] {
     case 'sessionCredentialFromConsole': return [x.record.sessionCredentialFromConsole ?? 'false'];
     case 'userIdentity.arn': return x.record.userIdentity?.arn ? [x.record.userIdentity.arn] : [];
     case 'resources.type': return (x.record.resources ?? []).map((r) => r.type ?? '');
-    case 'resources.ARN': return (x.record.resources ?? []).map((r) => r.ARN ?? '');
+    case 'resources.ARN': return (x.record.resources ?? []).map((r) => r.ARN ?? r.ARNPrefix ?? '');
     default: return [];
   }
 }

@@ -1,0 +1,85 @@
+// The recorder against the shapes of real CloudTrail records (public samples in
+// /work/shared/data/cloudtrail-samples, trimmed to the fields each test checks).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Principal } from '../auth/principal.js';
+import { AwsError } from '../protocol/errors.js';
+import { loadModel } from '../protocol/model.js';
+import type { RecordingRules } from '../services/types.js';
+import { s3Model } from '../services/s3/model.js';
+import { S3_PREFIX_RESOURCES, s3Recording } from '../services/s3/recording.js';
+import { snsRecording } from '../services/sns/recording.js';
+import { buildEvent, isRefusal, type FinishedCall } from './record.js';
+
+const ACCOUNT = '111111111111';
+const user: Principal = {
+  type: 'IAMUser', accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/TrailDiscover`, userName: 'TrailDiscover',
+  userId: 'AIDAEXAMPLEEXAMPLE01', accessKeyId: 'AKIAEXAMPLEEXAMPLE01',
+};
+
+function recordOf(c: Partial<FinishedCall> & Pick<FinishedCall, 'model' | 'rules' | 'opName'>): Record<string, unknown> {
+  const call: FinishedCall = {
+    input: {}, principal: user, recipientAccountId: ACCOUNT, signedRegion: 'us-east-1', eventTime: new Date('2024-08-01T13:33:28Z'),
+    requestId: '6c2bda5a-9b49-539a-a264-856126ff88be', eventId: 'e', sourceIp: '0.0.0.0', userAgent: 'aws-cli', resources: [], ...c,
+  };
+  return JSON.parse(buildEvent(call).record) as Record<string, unknown>;
+}
+
+test('an SNS authorization refusal is recorded as AccessDenied with no parameters, as real SNS records are', () => {
+  // Real (traildiscover ListTopics / GetSMSAttributes): errorCode "AccessDenied", requestParameters null.
+  const r = recordOf({
+    model: loadModel('sns'), rules: snsRecording, opName: 'ListTopics', input: { NextToken: 'x' },
+    error: new AwsError('AuthorizationError', 'User: arn:aws:iam::111111111111:user/TrailDiscover is not authorized to perform: SNS:ListTopics'),
+  });
+  assert.equal(r.errorCode, 'AccessDenied');
+  assert.equal(r.requestParameters, null);
+  assert.equal(r.responseElements, null);
+  assert.equal(r.readOnly, true);
+});
+
+test('refusals are told apart from other failures, which keep their shape name and parameters', () => {
+  for (const code of ['AccessDenied', 'AccessDeniedException', 'AuthorizationError']) assert.equal(isRefusal(code), true, code);
+  assert.equal(isRefusal('NotFound'), false);
+  const r = recordOf({ model: loadModel('sns'), rules: snsRecording, opName: 'GetTopicAttributes', input: { TopicArn: 'arn:aws:sns:us-east-1:111111111111:t' },
+    error: new AwsError('NotFound', 'Topic does not exist') });
+  assert.equal(r.errorCode, 'NotFoundException');
+  assert.deepEqual(r.requestParameters, { topicArn: 'arn:aws:sns:us-east-1:111111111111:t' });
+});
+
+test('S3 data events: the object has no accountId, the bucket has its owner (real GetObject record)', () => {
+  const r = recordOf({
+    model: s3Model(), rules: s3Recording(s3Model()), opName: 'GetObject', input: { Bucket: 'b', Key: 'ring.txt', Host: 'b.s3.amazonaws.com' },
+    output: {}, resources: [{ type: 'AWS::S3::Object', arn: 'arn:aws:s3:::b/ring.txt' }, { type: 'AWS::S3::Bucket', arn: 'arn:aws:s3:::b', accountId: '123456789123' }],
+  });
+  assert.deepEqual(r.resources, [
+    { type: 'AWS::S3::Object', ARN: 'arn:aws:s3:::b/ring.txt' },
+    { accountId: '123456789123', type: 'AWS::S3::Bucket', ARN: 'arn:aws:s3:::b' },
+  ]);
+  assert.equal(r.eventCategory, 'Data');
+});
+
+test('S3 listings name the key prefix as ARNPrefix (real ListObjects record) when the rules ask for it', () => {
+  const rules = { ...s3Recording(s3Model()), prefixResources: S3_PREFIX_RESOURCES };
+  for (const opName of ['ListObjectsV2', 'ListObjects']) {
+    const r = recordOf({
+      model: s3Model(), rules, opName, input: { Bucket: 'b', Prefix: '', Host: 'b.s3.amazonaws.com' }, output: {},
+      resources: [{ type: 'AWS::S3::Object', arn: 'arn:aws:s3:::b/' }, { type: 'AWS::S3::Bucket', arn: 'arn:aws:s3:::b', accountId: ACCOUNT }],
+    });
+    assert.equal(r.eventName, 'ListObjects');
+    assert.deepEqual(r.resources, [{ type: 'AWS::S3::Object', ARNPrefix: 'arn:aws:s3:::b/' }, { accountId: ACCOUNT, type: 'AWS::S3::Bucket', ARN: 'arn:aws:s3:::b' }]);
+  }
+});
+
+test('resources take the account from their ARN when the service names none (AssumeRole into another account)', () => {
+  const rules: RecordingRules = { eventSource: 'sts.amazonaws.com', readOnly: ['AssumeRole'] };
+  const r = recordOf({ model: loadModel('sts'), rules, opName: 'AssumeRole', input: { RoleArn: 'arn:aws:iam::222222222222:role/x', RoleSessionName: 's' },
+    output: {}, resources: [{ type: 'AWS::IAM::Role', arn: 'arn:aws:iam::222222222222:role/x' }] });
+  assert.deepEqual(r.resources, [{ accountId: '222222222222', type: 'AWS::IAM::Role', ARN: 'arn:aws:iam::222222222222:role/x' }]);
+});
+
+test('top-level keys come in CloudTrail order, errors before requestParameters', () => {
+  const r = recordOf({ model: loadModel('sns'), rules: snsRecording, opName: 'ListTopics', error: new AwsError('AuthorizationError', 'no') });
+  assert.deepEqual(Object.keys(r), ['eventVersion', 'userIdentity', 'eventTime', 'eventSource', 'eventName', 'awsRegion', 'sourceIPAddress', 'userAgent',
+    'errorCode', 'errorMessage', 'requestParameters', 'responseElements', 'requestID', 'eventID', 'readOnly', 'eventType', 'managementEvent',
+    'recipientAccountId', 'eventCategory']);
+});
