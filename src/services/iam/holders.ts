@@ -8,8 +8,8 @@ export interface PolicyHolder {
   arn: string;
   inlinePolicies: Record<string, string>;
   attachedPolicies: string[];
-  /** Writes changed policy lists back onto the user or role just loaded. */
-  save(patch: { inlinePolicies?: Record<string, string>; attachedPolicies?: string[] }): Promise<void>;
+  /** Writes changed policy lists (or, for users and roles, the boundary) back onto the holder just loaded. */
+  save(patch: { inlinePolicies?: Record<string, string>; attachedPolicies?: string[]; permissionsBoundary?: string }): Promise<void>;
 }
 
 export interface HolderKind {

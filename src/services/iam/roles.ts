@@ -5,6 +5,8 @@ import type { CallContext, Handler } from '../types.js';
 import type { IamRole } from './store.js';
 import type { IamDeps } from './index.js';
 import { requireBoundary } from './policy-lookup.js';
+import { boundaryHandlers } from './boundaries.js';
+import { ROLE_HOLDER } from './holders.js';
 import {
   boundaryOut, checkPolicyText, encodeDocument, iamErrors, mergeTags, nowSeconds, paginate, policySize, removeTags,
   requireRole, roleArn, tagsOut, type Tag,
@@ -41,6 +43,7 @@ export function roleOut(r: IamRole) {
 
 export function roleHandlers(deps: IamDeps): Record<string, Handler> {
   const { identity } = deps;
+  const boundaries = boundaryHandlers(deps, ROLE_HOLDER);
   return {
     async CreateRole(input: CreateRoleInput, ctx: CallContext) {
       checkTrustPolicy(input.AssumeRolePolicyDocument);
@@ -121,21 +124,8 @@ export function roleHandlers(deps: IamDeps): Record<string, Handler> {
       deps.authorizer.invalidate();
     },
 
-    async PutRolePermissionsBoundary(input: { RoleName: string; PermissionsBoundary: string }, ctx: CallContext) {
-      const role = await requireRole(identity, ctx.accountId, input.RoleName);
-      ctx.addResource('AWS::IAM::Role', role.arn);
-      await requireBoundary(identity, ctx.accountId, input.PermissionsBoundary);
-      ctx.addResource('AWS::IAM::Policy', input.PermissionsBoundary);
-      await identity.putRole(ctx.accountId, { ...role, permissionsBoundary: input.PermissionsBoundary });
-      deps.authorizer.invalidate();
-    },
-
-    async DeleteRolePermissionsBoundary(input: { RoleName: string }, ctx: CallContext) {
-      const role = await requireRole(identity, ctx.accountId, input.RoleName);
-      ctx.addResource('AWS::IAM::Role', role.arn);
-      await identity.putRole(ctx.accountId, { ...role, permissionsBoundary: undefined });
-      deps.authorizer.invalidate();
-    },
+    PutRolePermissionsBoundary: boundaries.put,
+    DeleteRolePermissionsBoundary: boundaries.remove,
 
     async ListRoleTags(input: PageInput & { RoleName: string }, ctx: CallContext) {
       const role = await requireRole(identity, ctx.accountId, input.RoleName);

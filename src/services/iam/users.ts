@@ -5,6 +5,8 @@ import type { IamUser } from './store.js';
 import type { IamDeps } from './index.js';
 import { userIdFor } from './accounts.js';
 import { requireBoundary } from './policy-lookup.js';
+import { boundaryHandlers } from './boundaries.js';
+import { USER_HOLDER } from './holders.js';
 import {
   boundaryOut, iamErrors, mergeTags, nowSeconds, paginate, removeTags, requireUser, tagsOut, userArn, wholeSeconds, type Tag,
 } from './common.js';
@@ -27,6 +29,7 @@ async function rootUser(deps: IamDeps, ctx: CallContext) {
 
 export function userHandlers(deps: IamDeps): Record<string, Handler> {
   const { identity } = deps;
+  const boundaries = boundaryHandlers(deps, USER_HOLDER);
   return {
     async CreateUser(input: { UserName: string; Path?: string; PermissionsBoundary?: string; Tags?: Tag[] }, ctx: CallContext) {
       const path = input.Path ?? '/';
@@ -111,22 +114,8 @@ export function userHandlers(deps: IamDeps): Record<string, Handler> {
       deps.authorizer.invalidate();
     },
 
-    async PutUserPermissionsBoundary(input: { UserName: string; PermissionsBoundary: string }, ctx: CallContext) {
-      const user = await requireUser(identity, ctx.accountId, input.UserName);
-      ctx.addResource('AWS::IAM::User', user.arn);
-      await requireBoundary(identity, ctx.accountId, input.PermissionsBoundary);
-      ctx.addResource('AWS::IAM::Policy', input.PermissionsBoundary);
-      await identity.putUser(ctx.accountId, { ...user, permissionsBoundary: input.PermissionsBoundary });
-      deps.authorizer.invalidate();
-    },
-
-    async DeleteUserPermissionsBoundary(input: { UserName: string }, ctx: CallContext) {
-      const user = await requireUser(identity, ctx.accountId, input.UserName);
-      ctx.addResource('AWS::IAM::User', user.arn);
-      // Removing a boundary the user does not have is not an error in IAM.
-      await identity.putUser(ctx.accountId, { ...user, permissionsBoundary: undefined });
-      deps.authorizer.invalidate();
-    },
+    PutUserPermissionsBoundary: boundaries.put,
+    DeleteUserPermissionsBoundary: boundaries.remove,
 
     async ListUserTags(input: PageInput & { UserName: string }, ctx: CallContext) {
       const user = await requireUser(identity, ctx.accountId, input.UserName);
