@@ -13,6 +13,7 @@ import type { CredentialResolver } from '../auth/credentials.js';
 import type { Authorizer } from '../auth/authorize.js';
 import { accessDeniedMessage } from '../auth/authorize.js';
 import type { PolicyDocument } from '../policy/document.js';
+import type { ContextValue } from '../policy/request.js';
 import type { CallContext, Clock, Ids, ServiceDefinition } from '../services/types.js';
 import type { Stores } from '../storage/stores.js';
 import type { ServiceRegistry } from './registry.js';
@@ -106,6 +107,7 @@ export class Pipeline {
       sourceIp: call.sourceIp, userAgent: call.userAgent, clock: this.deps.clock, ids: this.deps.ids,
       stores: this.deps.stores, homeRegion: this.deps.homeRegion, via: call.via,
       addResource: (type, arn, accountId) => { resources.push({ type, arn, accountId }); },
+      authorize: (action, resource, extra) => this.authorizeAction(call, action, resource, extra),
       annotate: (f) => { additionalEventData = { ...additionalEventData, ...f.additionalEventData }; },
     };
     let output: Record<string, unknown> | undefined;
@@ -127,9 +129,19 @@ export class Pipeline {
   }
 
   private async authorize(call: Call, ctx: CallContext): Promise<void> {
-    const { service, opName, input, principal } = call;
+    const { service, opName, input } = call;
     const action = service.actionOf?.(opName, input) ?? `${service.actionPrefix ?? service.model.signingName}:${opName}`;
     const resource = service.resourceOf?.(opName, input, ctx) ?? '*';
+    await this.authorizeAction(call, action, resource);
+  }
+
+  /**
+   * Evaluates the caller's policies for one action on one resource, and refuses in the service's
+   * own words. The call's main action goes through here, and so does every further permission a
+   * handler needs (S3's copy source, iam:PassRole), through `ctx.authorize`.
+   */
+  private async authorizeAction(call: Call, action: string, resource: string, extra?: Record<string, ContextValue>): Promise<void> {
+    const { service, principal } = call;
     const now = this.deps.clock.now();
     const result = await this.deps.authorizer.authorize(principal, action, resource, {
       'aws:SourceIp': call.via?.chatbot ? undefined : call.sourceIp,
@@ -139,11 +151,13 @@ export class Pipeline {
       'aws:RequestedRegion': call.region,
       'aws:UserAgent': call.userAgent,
       'aws:ViaAWSService': call.via?.chatbot ? 'true' : 'false',
+      ...extra,
     }, call.guardrails);
     if (!result.allowed) {
-      const code = service.accessDeniedCode ?? (service.model.metadata.protocol === 'query' || service.model.metadata.protocol === 'rest-xml' ? 'AccessDenied' : 'AccessDeniedException');
-      const message = service.model.metadata.protocol === 'rest-xml' ? 'Access Denied' : accessDeniedMessage(principal, action, resource, result);
-      throw new AwsError(code, message, service.model.metadata.protocol === 'json' ? 400 : 403);
+      const protocol = service.model.metadata.protocol;
+      const code = service.accessDeniedCode ?? (protocol === 'query' || protocol === 'rest-xml' ? 'AccessDenied' : 'AccessDeniedException');
+      const message = protocol === 'rest-xml' ? 'Access Denied' : accessDeniedMessage(principal, action, resource, result);
+      throw new AwsError(code, message, protocol === 'json' ? 400 : 403);
     }
   }
 

@@ -36,6 +36,12 @@ export interface CallContext {
   via?: { console?: boolean; chatbot?: boolean };
   /** Lets a handler name the resources it touched, for the record's `resources` field. */
   addResource(type: string, arn: string, accountId?: string): void;
+  /**
+   * Checks a further permission the call needs beyond its own action (S3 CopyObject's
+   * s3:GetObject on the source, iam:PassRole with iam:PassedToService), with the same policies,
+   * guardrails and context as the call itself; throws the service's AccessDenied when refused.
+   */
+  authorize(action: string, resource: string, context?: Record<string, string | string[] | undefined>): Promise<void>;
   /** Extra CloudTrail fields a handler knows only while running (e.g. additionalEventData). */
   annotate(fields: { additionalEventData?: Record<string, unknown>; serviceEventDetails?: Record<string, unknown> }): void;
 }

@@ -40,7 +40,7 @@ function ctx(): TestContext {
   const resources: { type: string; arn: string }[] = [];
   return {
     requestId: 'r', principal: user, accountId: ACCOUNT, region: 'us-east-2', sourceIp: '127.0.0.1', userAgent: 't', clock: systemClock, ids: randomIds,
-    stores, homeRegion: 'us-east-1', resources, addResource: (type, arn) => { resources.push({ type, arn }); }, annotate: () => undefined,
+    stores, homeRegion: 'us-east-1', resources, addResource: (type, arn) => { resources.push({ type, arn }); }, annotate: () => undefined, authorize: async () => undefined,
   };
 }
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -51,6 +51,7 @@ export async function iamTestbed(): Promise<IamTestbed> {
       requestId: randomIds.uuid(), principal, accountId: principal.accountId, region: 'us-east-1', sourceIp: '127.0.0.1',
       userAgent: 'test', clock: systemClock, ids: randomIds, stores, homeRegion: 'us-east-1', resources,
       addResource: (type, arn) => { resources.push({ type, arn }); },
+      authorize: async () => undefined,
       annotate: () => undefined,
     };
   };

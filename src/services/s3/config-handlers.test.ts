@@ -26,7 +26,7 @@ function ctx(accountId = ACCOUNT): CallContext {
     requestId: 'REQ', principal: { type: 'Root', accountId, arn: `arn:aws:iam::${accountId}:root`, accessKeyId: 'AKIA' },
     accountId, region: 'us-east-1', sourceIp: '127.0.0.1', userAgent: 'test', clock: { now: () => new Date('2024-05-06T07:08:09Z') },
     ids: { uuid: () => 'u', alnum: (n) => 'A'.repeat(n), secret: () => 's' },
-    stores: {} as CallContext['stores'], homeRegion: 'us-east-1', addResource: () => {}, annotate: () => {},
+    stores: {} as CallContext['stores'], homeRegion: 'us-east-1', addResource: () => {}, annotate: () => {}, authorize: async () => undefined,
   };
 }
 

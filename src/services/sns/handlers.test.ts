@@ -43,7 +43,7 @@ after(async () => {
 function ctx(region = 'us-east-1'): CallContext {
   return {
     requestId: 'r', principal: user, accountId: ACCOUNT, region, sourceIp: '127.0.0.1', userAgent: 't', clock: systemClock, ids: randomIds,
-    stores, homeRegion: 'us-east-1', addResource: () => undefined, annotate: () => undefined,
+    stores, homeRegion: 'us-east-1', addResource: () => undefined, annotate: () => undefined, authorize: async () => undefined,
   };
 }
 const call = async (op: string, input: object, c = ctx()) => ((await handlers[op](input, c)) ?? {}) as Record<string, string>;
