@@ -12,6 +12,7 @@ import { EVENT_NAMES, USERS, seedEvents, userName } from './seed.js';
 import { measureLatency, type LatencyResult } from './latency.js';
 import { runChatBench } from './chat.js';
 import { runDeliveryBench } from './delivery.js';
+import { runStartupBench } from './startup.js';
 
 function envInt(name: string, dflt: number): number {
   const v = process.env[name];
@@ -152,6 +153,11 @@ async function main(): Promise<void> {
       (rows) => rows.map((r) => ({ metric: r.metric, chattrail: r.value, moto: r.peer, ratio: r.ratio, target: r.target, pass: r.target === '-' ? '-' : verdict(r.pass) })),
       (e: unknown) => [{ metric: `trail delivery: failed (${e instanceof Error ? e.message : String(e)})`, chattrail: '-', moto: '-', ratio: '-', target: '-', pass: 'FAIL' }]);
 
+    log('start-to-healthy');
+    const startRows: Row[] = await runStartupBench().then(
+      (rows) => rows.map((r) => ({ metric: r.metric, chattrail: r.value, moto: r.peer, ratio: r.ratio, target: r.target, pass: verdict(r.pass) })),
+      (e: unknown) => [{ metric: `start-to-healthy: failed (${e instanceof Error ? e.message : String(e)})`, chattrail: '-', moto: '-', ratio: '-', target: '-', pass: 'FAIL' }]);
+
     const ratio = motoLoad ? ctLoad.requestsPerSecond / motoLoad.requestsPerSecond : NaN;
     const rss = Math.max(ctRss, lk.rss);
     const errors = ctLoad.failures + (motoLoad?.failures ?? 0) + lk.byName.failures + lk.byUser.failures;
@@ -165,6 +171,7 @@ async function main(): Promise<void> {
       { metric: 'peak RSS (VmHWM)', chattrail: `${rss.toFixed(0)} MB`, moto: '-', ratio: '-', target: '< 300 MB', pass: verdict(rss < 300) },
       ...chatRows,
       ...deliveryRows,
+      ...startRows,
     ]);
     process.stdout.write(`load: ${tool}; chattrail ${ctLoad.total} calls (each recorded durably before its 2xx), moto_server ${motoLoad?.total ?? 'n/a'} calls; ` +
       `non-2xx or socket errors: ${errors}; LookupEvents max ${ms(Math.max(lk.byName.max, lk.byUser.max))}, MaxResults 50; ` +

@@ -1,10 +1,13 @@
 // The `chattrail` command: `start` runs the server; `aws ...` runs the AWS CLI against it with the
-// first-start credentials (like awslocal); `account create NAME` adds an account with its admin.
+// first-start credentials (like awslocal); `account create NAME` adds an account with its admin;
+// `slack connect|workspaces` connects a Slack workspace.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { loadConfig, isLoopback, type Config } from '../config.js';
 import { startChattrail } from '../server/app.js';
 import { PROFILE, configFile, credentialsFile, existingProfile, writeProfile } from '../server/bootstrap.js';
+import { readProfile } from './signed-client.js';
+import { connectWorkspace, listWorkspaces } from './slack.js';
 
 const USAGE = `usage: chattrail <command>
   start [--port N] [--host H] [--data-dir D] [--region R]    run the server (default command)
@@ -12,7 +15,10 @@ const USAGE = `usage: chattrail <command>
   aws <aws cli arguments...>                                  run the AWS CLI against chattrail
   account create <name>                                       add an account with an admin user
   env                                                         print shell exports for AWS SDKs
-aws, account and env find the server and its data folder through CHATTRAIL_PORT, CHATTRAIL_HOST and
+  slack connect                                               print Slack's authorize URL, wait for the workspace
+  slack workspaces                                            list the Slack workspaces connected to the account
+  --version                                                   print chattrail's version
+aws, account, env and slack find the server and its data folder through CHATTRAIL_PORT, CHATTRAIL_HOST and
 CHATTRAIL_DATA_DIR (and CHATTRAIL_DATABASE_URL), so give them the same settings as the server.`;
 
 async function start(argv: string[]): Promise<void> {
@@ -96,12 +102,42 @@ async function accountCreate(name: string | undefined): Promise<void> {
   process.stdout.write(`account ${creds.accountId} created; its admin key is in ${credentialsFile(config.dataDir)} (profile '${profile}')\n`);
 }
 
+/** `slack connect` / `slack workspaces`, as the profile's user (AWS_PROFILE, default `chattrail`). */
+async function slackCommand(args: string[]): Promise<void> {
+  const [sub, ...extra] = args;
+  if ((sub !== 'connect' && sub !== 'workspaces') || extra.length) throw new Error(`usage: chattrail slack connect | chattrail slack workspaces`);
+  const config = loadConfig([]);
+  const profile = process.env.AWS_PROFILE ?? PROFILE;
+  const credentials = readProfile(credentialsFile(config.dataDir), profile);
+  if (!credentials) throw new Error(`no profile '${profile}' in ${credentialsFile(config.dataDir)}: start chattrail first (npm start)`);
+  const target = { endpoint: endpointOf(config), region: config.region, credentials, waitMs: 10 * 60_000, out: (l: string) => process.stdout.write(`${l}\n`) };
+  if (sub === 'connect') await connectWorkspace(target);
+  else await listWorkspaces(target);
+}
+
+/** chattrail's version and the versions of the AWS data it ships. */
+async function versionLine(): Promise<string> {
+  const { readFileSync, existsSync } = await import('node:fs');
+  const { fileURLToPath } = await import('node:url');
+  const path = await import('node:path');
+  // The nearest package.json above the compiled file is chattrail's own.
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string };
+  const { dataVersions } = await import('../policy/data-versions.js');
+  return [`chattrail ${pkg.version}`, ...dataVersions().map((d) => `${d.name} ${d.version}`)].join('\n');
+}
+
 async function main(argv: string[]): Promise<void> {
   const [cmd = 'start', ...rest] = argv;
   switch (cmd) {
     case 'start': return start(rest);
     case 'aws': return runAws(rest);
     case 'account': return rest[0] === 'create' ? accountCreate(rest[1]) : Promise.reject(new Error(USAGE));
+    case 'slack': return slackCommand(rest);
+    case '--version': case 'version':
+      process.stdout.write(`${await versionLine()}\n`);
+      return;
     case 'env': {
       const config = loadConfig([]);
       process.stdout.write(`export AWS_SHARED_CREDENTIALS_FILE=${credentialsFile(config.dataDir)}\nexport AWS_CONFIG_FILE=${configFile(config.dataDir)}\nexport AWS_PROFILE=${PROFILE}\nexport AWS_ENDPOINT_URL=${endpointOf(config)}\n`);
