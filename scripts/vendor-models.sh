@@ -19,3 +19,12 @@ done
 gzip -c "$data/endpoints.json" > "$here/models/endpoints.json.gz"
 python3 -c "import botocore;print('botocore', botocore.__version__)" > "$here/models/VERSION"
 echo "vendored ${#versions[@]} models from $(cat "$here/models/VERSION")"
+# Every service the AWS CLI knows, so chat can tell "not served here yet" from a typo.
+python3 - "$data" > "$here/models/aws-services.json" <<'PY'
+import json, os, sys
+data = sys.argv[1]
+names = sorted(n for n in os.listdir(data) if os.path.isdir(os.path.join(data, n)) and any(
+    os.path.exists(os.path.join(data, n, v, 'service-2.json.gz')) or os.path.exists(os.path.join(data, n, v, 'service-2.json'))
+    for v in os.listdir(os.path.join(data, n)) if os.path.isdir(os.path.join(data, n, v))))
+print(json.dumps(names))
+PY

@@ -1,15 +1,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadModel } from '../protocol/model.js';
-import type { ServiceDefinition } from '../services/types.js';
+import { UNSCOPED, type ServiceDefinition } from '../services/types.js';
 import { normalizeSlackText, parseCommand, tokenize, type ServiceLookup } from './command.js';
 import { cliName } from './cli-names.js';
 import { parseShorthand } from './shorthand.js';
 import { highLevelS3 } from './s3-commands.js';
 import { operationHelp, serviceHelp } from './help.js';
 
+/** Operations these tests treat as not implemented by the server. */
+const UNSERVED = new Set(['ListLayers']);
+
 function lookup(...names: string[]): ServiceLookup {
-  const defs = new Map<string, ServiceDefinition>(names.map((n) => [n, { model: loadModel(n), handlers: {}, recording: { eventSource: `${n}.amazonaws.com` } }]));
+  const served = (n: string) => Object.fromEntries([...loadModel(n).operations.keys()].filter((op) => !UNSERVED.has(op)).map((op) => [op, async () => ({})]));
+  const defs = new Map<string, ServiceDefinition>(names.map((n) => [n, {
+    model: loadModel(n), handlers: served(n), recording: { eventSource: `${n}.amazonaws.com` }, resolveResources: async () => UNSCOPED,
+  }]));
   return { byName: (n) => defs.get(n), all: () => [...defs.values()] };
 }
 const services = lookup('lambda', 'sts', 'iam', 's3', 'cloudtrail');
@@ -162,11 +168,28 @@ test('help for a command and a filtered service help', () => {
     assert.match(t, /\*required\*  `--user-name <string>`/);
     assert.match(t, /ask you to confirm/);
   } else assert.fail('expected command help');
-  const iam = services.byName('iam')!.model;
+  const iam = services.byName('iam')!;
   const all = serviceHelp(iam, 'iam');
   assert.ok(all.length < 3500, 'fits one message');
   assert.match(all, /`, \.\.\. and \d+ more\. Narrow the list with a word: `@aws iam help list`/, 'cut at a whole name');
   const users = serviceHelp(iam, 'iam', 'user');
   assert.match(users, /`list-users`/);
   assert.doesNotMatch(users, /list-roles/);
+});
+
+test('coverage is stated: AWS services not served, commands not implemented, option typos', () => {
+  const cw = parseCommand('@aws cloudwatch describe-alarms', services);
+  assert.equal(cw.kind, 'error');
+  if (cw.kind === 'error') {
+    assert.match(cw.message, /^chattrail does not serve `cloudwatch` yet: it emulates `cloudtrail`, `iam`, `lambda`, `s3api`, `sts`\./);
+  }
+  const typo = parseCommand('@aws lamda list-functions', services);
+  if (typo.kind === 'error') assert.equal(typo.message, '`lamda` is not an AWS service. Did you mean `lambda`? Try `@aws help`.'); else assert.fail('expected an error');
+  const layers = parseCommand('@aws lambda list-layers', services);
+  if (layers.kind === 'error') {
+    assert.equal(layers.message, 'chattrail does not implement `lambda list-layers` (Lambda ListLayers) yet. `@aws lambda help` lists the commands it runs.');
+  } else assert.fail('expected an error');
+  assert.doesNotMatch(serviceHelp(services.byName('lambda')!, 'lambda', 'layer'), /`list-layers`/, 'help lists only what runs');
+  const regoin = parseCommand('@aws lambda list-functions --regoin us-west-2', services);
+  if (regoin.kind === 'error') assert.match(regoin.message, /Unknown option `--regoin` for `lambda list-functions`\. Did you mean `--region`\?/); else assert.fail('expected an error');
 });

@@ -1,7 +1,7 @@
 // Reads a chat message in the AWS CLI's syntax (`@aws lambda list-functions --region us-west-2`)
 // into a service, an operation and an input typed by the model, or explains what is wrong.
 import type { ServiceDefinition } from '../services/types.js';
-import { partitionRegions, type ServiceModel, type Shape } from '../protocol/model.js';
+import { awsServiceNames, partitionRegions, type ServiceModel, type Shape } from '../protocol/model.js';
 import { readJsonValue } from '../protocol/json-shapes.js';
 import { readScalar } from '../protocol/xml.js';
 import { CLI_SERVICE_NAMES, cliName, suggest } from './cli-names.js';
@@ -68,6 +68,34 @@ function cliServiceNames(lookup: ServiceLookup): Map<string, ServiceDefinition> 
 
 const operationNameCache = new WeakMap<ServiceModel, Map<string, string>>();
 
+const servedNameCache = new WeakMap<ServiceDefinition, Map<string, string>>();
+
+/** CLI name → operation name, for the operations this server has a handler for. */
+export function servedOperationNames(service: ServiceDefinition): Map<string, string> {
+  let names = servedNameCache.get(service);
+  if (!names) {
+    names = new Map([...operationNames(service.model)].filter(([, op]) => service.handlers[op] !== undefined));
+    servedNameCache.set(service, names);
+  }
+  return names;
+}
+
+let awsServices: Set<string> | undefined;
+
+/** Why a service name is not served: a real AWS service chattrail does not emulate, or a typo. */
+function unknownService(svcName: string, services: Map<string, ServiceDefinition>): string {
+  const name = svcName.toLowerCase();
+  awsServices ??= new Set(awsServiceNames());
+  // `s3` is the CLI's high-level command set; the API commands are `s3api`.
+  const remapped = new Set(Object.values(CLI_SERVICE_NAMES));
+  const served = [...services.keys()].filter((n) => !remapped.has(n)).sort().map((n) => `\`${n}\``).join(', ');
+  if (awsServices.has(name)) {
+    return `chattrail does not serve \`${name}\` yet: it emulates ${served}. (Other AWS services are to be forwarded to a backend emulator such as moto, once that is set up.)`;
+  }
+  const hint = suggest(name, services.keys());
+  return `\`${svcName}\` is not an AWS service.${hint.length ? ` Did you mean ${hint.map((h) => `\`${h}\``).join(' or ')}?` : ''} Try \`@aws help\`.`;
+}
+
 /** CLI name → operation name, computed once per model (every chat message needs it). */
 export function operationNames(model: ServiceModel): Map<string, string> {
   let names = operationNameCache.get(model);
@@ -92,13 +120,14 @@ export function parseCommand(text: string, lookup: ServiceLookup): ParsedCommand
   const service = services.get(svcName.toLowerCase());
   const s3 = svcName.toLowerCase() === 's3' && opCli ? highLevelS3(opCli.toLowerCase(), rest) : undefined;
   if (s3) return { kind: 'error', message: s3 };
-  if (!service) {
-    const hint = suggest(svcName.toLowerCase(), services.keys());
-    return { kind: 'error', message: `\`${svcName}\` is not a service I know.${hint.length ? ` Did you mean ${hint.map((h) => `\`${h}\``).join(' or ')}?` : ''} Try \`@aws help\`.` };
-  }
+  if (!service) return { kind: 'error', message: unknownService(svcName, services) };
   if (!opCli || opCli === 'help' || opCli === '--help') return { kind: 'help', service, cliService: svcName.toLowerCase(), word: rest[0] };
-  const ops = operationNames(service.model);
+  const ops = servedOperationNames(service);
   const opName = ops.get(opCli.toLowerCase());
+  const unserved = opName ? undefined : operationNames(service.model).get(opCli.toLowerCase());
+  if (unserved) {
+    return { kind: 'error', message: `chattrail does not implement \`${svcName.toLowerCase()} ${opCli.toLowerCase()}\` (${service.model.metadata.serviceId} ${unserved}) yet. \`@aws ${svcName.toLowerCase()} help\` lists the commands it runs.` };
+  }
   if (!opName) {
     const hint = suggest(opCli.toLowerCase(), ops.keys());
     return { kind: 'error', message: `\`${svcName} ${opCli}\` is not a command I know.${hint.length ? ` Did you mean ${hint.map((h) => `\`${svcName} ${h}\``).join(' or ')}?` : ''} Try \`@aws ${svcName} help\`.` };
@@ -172,7 +201,8 @@ function parseArguments(model: ServiceModel, opName: string, args: string[], svc
     if (!memberName) {
       const limit = (flag === '--max-items' || flag === '--page-size') && LIMIT_MEMBERS.find((m) => shape?.members?.[m]);
       if (limit) throw new Error(`\`${flag}\` is an AWS CLI paging option; \`${svcName} ${cliName(opName)}\` takes \`--${cliName(limit)}\` for the number of results.`);
-      const hint = suggest(flag, members.keys());
+      // The CLI's global options are suggested too: `--regoin` is a typo of `--region`.
+      const hint = suggest(flag, [...members.keys(), ...GLOBAL_OPTIONS]);
       throw new Error(`Unknown option \`${flag}\` for \`${svcName} ${cliName(opName)}\`.${hint.length ? ` Did you mean ${hint.map((h) => `\`${h}\``).join(' or ')}?` : ''}`);
     }
     const memberShape = model.shape(shape!.members![memberName].shape);

@@ -172,7 +172,7 @@ export class Conversation {
       answer = { text: parsed.kind === 'error' ? parsed.message : this.helpText(parsed), ok: parsed.kind === 'help' };
     } else {
       const outcome = await this.deps.executor.run({
-        accountId: config.accountId, roleArn, guardrailPolicyArns: config.guardrailPolicyArns,
+        accountId: config.accountId, configurationArn: config.configurationArn, roleArn, guardrailPolicyArns: config.guardrailPolicyArns,
         serviceName: parsed.service.model.name, opName: parsed.opName, input: parsed.input, region: parsed.region,
       });
       // IAM and Organizations answer from one global endpoint whatever region was asked for.
@@ -183,8 +183,7 @@ export class Conversation {
         answer = { ok: false, text: `I could not assume the role \`${roleArn}\`: ${outcome.error.message}\nIts trust policy must allow the service principal \`chatbot.amazonaws.com\` to call \`sts:AssumeRole\`.` };
       } else {
         // Denials are the usual surprise in chat: say where the limit lives.
-        const why = /^AccessDenied/.test(outcome.error.code)
-          ? `\n_The channel's IAM role ${config.guardrailPolicyArns.length ? 'or its guardrail policies do' : 'does'} not allow this. An administrator can change them in the channel configuration._` : '';
+        const why = deniedHint(outcome.error, config.guardrailPolicyArns.length > 0);
         answer = { ok: false, text: `*${title}* failed: \`${outcome.error.code}\`\n${outcome.error.message}${why}` };
       }
       this.log(config, user, title, answer.ok, outcome.ok ? undefined : outcome.error.code);
@@ -207,7 +206,7 @@ export class Conversation {
   private helpText(parsed: Extract<ParsedCommand, { kind: 'help' }>): string {
     if (!parsed.service || !parsed.cliService) return generalHelp(this.deps.services);
     if (parsed.opName) return operationHelp(parsed.service, parsed.cliService, parsed.opName);
-    return serviceHelp(parsed.service.model, parsed.cliService, parsed.word);
+    return serviceHelp(parsed.service, parsed.cliService, parsed.word);
   }
 }
 
@@ -223,4 +222,15 @@ function answeredBlocks(command: string, outcome: string): unknown[] {
 function commandLine(text: string): string {
   const t = normalizeSlackText(text).replace(/^@?aws\s+/i, '');
   return `\`${t.replace(/`/g, "'")}\``;
+}
+
+/** Which layer refused a command, read from the denial's own words, and who can change it. */
+export function deniedHint(error: { code: string; message: string }, hasGuardrails: boolean): string {
+  if (!/^(AccessDenied|AuthorizationError|UnauthorizedOperation)/.test(error.code)) return '';
+  const m = error.message;
+  const layer = /session policy/.test(m) ? (hasGuardrails ? "the channel's guardrail policies do" : 'a session policy does')
+    : /permissions boundary/.test(m) ? "the permissions boundary of the channel's IAM role does"
+      : /identity-based policy/.test(m) ? "the channel's IAM role does"
+        : hasGuardrails ? "the channel's IAM role or its guardrail policies do" : "the channel's IAM role does";
+  return `\n_${layer[0].toUpperCase()}${layer.slice(1)} not allow this. An administrator can change them in the channel configuration._`;
 }

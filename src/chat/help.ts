@@ -4,7 +4,7 @@ import type { ServiceDefinition } from '../services/types.js';
 import type { MemberRef, Operation, ServiceModel, Shape } from '../protocol/model.js';
 import { isReadOnly } from '../trail/record.js';
 import { cliName } from './cli-names.js';
-import { operationNames, type ServiceLookup } from './command.js';
+import { servedOperationNames, type ServiceLookup } from './command.js';
 
 const HELP_CHARS = 3000;
 
@@ -30,9 +30,9 @@ export function generalHelp(services: ServiceLookup): string {
   ].join('\n');
 }
 
-/** The service's commands, filtered by `word` when given; cut at a whole name with a pointer to the filter. */
-export function serviceHelp(model: ServiceModel, cliService: string, word?: string): string {
-  const all = [...operationNames(model).keys()].sort();
+/** The service's commands this server runs, filtered by `word` when given; cut at a whole name with a pointer to the filter. */
+export function serviceHelp(service: ServiceDefinition, cliService: string, word?: string): string {
+  const all = [...servedOperationNames(service).keys()].sort();
   const ops = word ? all.filter((o) => o.includes(word.toLowerCase())) : all;
   if (!ops.length) return `No \`${cliService}\` command contains \`${word}\`. \`@aws ${cliService} help\` lists them all.`;
   const head = word ? `\`${cliService}\` commands with \`${word}\` (${ops.length} of ${all.length}): ` : `\`${cliService}\` commands (${ops.length}): `;

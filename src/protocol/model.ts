@@ -193,3 +193,8 @@ export function partitionRegions(): string[] {
   const aws = raw.partitions.find((p) => p.partition === 'aws');
   return Object.keys(aws?.regions ?? {}).sort();
 }
+
+/** Every service name the AWS CLI knows (models/aws-services.json, from botocore), served here or not. */
+export function awsServiceNames(): string[] {
+  return JSON.parse(fs.readFileSync(path.join(modelsDir, 'aws-services.json'), 'utf8')) as string[];
+}

@@ -81,7 +81,7 @@ test('a write shows the whole command to confirm, keeps it once answered, and an
 
   const denied = await askAndConfirm('C0RO', 'iam create-user --user-name carol');
   assert.match(denied.answer.text ?? '', /failed: `AccessDenied`/);
-  assert.match(denied.answer.text ?? '', /The channel's IAM role or its guardrail policies do not allow this/);
+  assert.match(denied.answer.text ?? '', /The channel's guardrail policies do not allow this\. An administrator can change them in the channel configuration\./);
   assert.equal(cliErrorCode(await srv.aws(['iam', 'get-user', '--user-name', 'carol'])), 'NoSuchEntity');
 });
 
