@@ -1,6 +1,7 @@
 // The one typed configuration object, read once from flags and environment variables (flags win).
 // Nothing else in chattrail reads process.env. Every setting is documented in the README.
 import path from 'node:path';
+import { parseCidrList } from './net/addresses.js';
 
 export interface Config {
   host: string;
@@ -41,6 +42,17 @@ export interface Config {
    * credentials file, so every process sharing a database needs the same CHATTRAIL_MASTER_KEY.
    */
   database?: { url: string; schema: string };
+  /**
+   * CHATTRAIL_ALLOW_PRIVATE_ENDPOINTS: the non-public addresses (loopback, private, link-local,
+   * metadata...) that calls to tenant-supplied endpoints (SNS http/https) may reach: `true` for any,
+   * or a comma-separated CIDR list. Unset, empty or `false`: public addresses only.
+   */
+  allowPrivateEndpoints: true | string[];
+  /**
+   * CHATTRAIL_TRUSTED_PROXIES: CIDR blocks of reverse proxies in front of chattrail. A request from
+   * one is attributed to the right-most X-Forwarded-For address not itself trusted. Default: none.
+   */
+  trustedProxies: string[];
 }
 
 type Env = Record<string, string | undefined>;
@@ -108,7 +120,16 @@ export function loadConfig(argv: string[] = [], env: Env = process.env, cwd = pr
     publicUrl: env.CHATTRAIL_PUBLIC_URL,
     s3Delivery: s3DeliveryOf(env),
     database: databaseOf(env.CHATTRAIL_DATABASE_URL),
+    allowPrivateEndpoints: allowPrivateOf(env.CHATTRAIL_ALLOW_PRIVATE_ENDPOINTS),
+    trustedProxies: parseCidrList('CHATTRAIL_TRUSTED_PROXIES', env.CHATTRAIL_TRUSTED_PROXIES ?? ''),
   };
+}
+
+function allowPrivateOf(value: string | undefined): true | string[] {
+  const v = (value ?? '').trim();
+  if (v === 'true') return true;
+  if (v === '' || v === 'false') return [];
+  return parseCidrList('CHATTRAIL_ALLOW_PRIVATE_ENDPOINTS', v);
 }
 
 /** External S3 delivery is all-or-nothing: an endpoint without credentials is a configuration error. */

@@ -126,14 +126,18 @@ export class Authorizer {
     return docs;
   }
 
-  /** An AWS managed policy shipped with chattrail, or the default version of a customer policy. */
+  /**
+   * An AWS managed policy shipped with chattrail, or the default version of a customer policy of
+   * `accountId` whose ARN is exactly `arn` (path and case): a variant or another account's policy is none.
+   */
   async managedPolicy(accountId: string, arn: string): Promise<PolicyDocument | undefined> {
     const aws = MANAGED_POLICIES.get(arn);
     if (aws) return aws.document;
     const m = /^arn:aws:iam::(\d{12}):policy\/(?:.*\/)?([^/]+)$/.exec(arn);
-    if (!m) return undefined;
-    const policy = await this.identity.getPolicy(m[1] ?? accountId, m[2]);
-    const version = policy?.versions.find((v) => v.versionId === policy.defaultVersionId);
+    if (!m || m[1] !== accountId) return undefined;
+    const policy = await this.identity.getPolicy(accountId, m[2]);
+    if (policy?.arn !== arn) return undefined;
+    const version = policy.versions.find((v) => v.versionId === policy.defaultVersionId);
     return version ? parsePolicyDocument(version.document, 'identity') : undefined;
   }
 }

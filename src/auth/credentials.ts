@@ -1,7 +1,9 @@
 // Resolves an access key id to its secret and principal (long-term IAM keys and STS sessions),
 // with a bounded in-memory cache: signature checks run on every request and must not hit storage.
+// A session is bound to its role's or user's unique id: it ends when that entity is deleted, and a
+// new role or user of the same name does not inherit it.
 import type { Principal } from './principal.js';
-import type { IdentityStore } from '../services/iam/store.js';
+import type { IamUser, IdentityStore } from '../services/iam/store.js';
 
 export interface ResolvedCredential {
   secretAccessKey: string;
@@ -16,12 +18,19 @@ const MAX_CACHED = 50_000;
 
 export class CredentialResolver {
   private readonly cache = new Map<string, ResolvedCredential | null>();
-  constructor(private readonly identity: IdentityStore) {}
+  /** Bumped by every invalidation, so a load that raced one is not cached. */
+  private generation = 0;
+  constructor(private readonly identity: IdentityStore) {
+    // A deleted role or user must not live on in a cached session: the cache follows deletions.
+    identity.onUserOrRoleDeleted(() => this.invalidate());
+  }
 
   async resolve(accessKeyId: string): Promise<ResolvedCredential | undefined> {
     const hit = this.cache.get(accessKeyId);
     if (hit !== undefined) return hit ?? undefined;
+    const generation = this.generation;
     const found = await this.load(accessKeyId);
+    if (generation !== this.generation) return found;
     if (this.cache.size >= MAX_CACHED) this.cache.clear();
     this.cache.set(accessKeyId, found ?? null);
     return found;
@@ -29,6 +38,7 @@ export class CredentialResolver {
 
   /** Forget a key after IAM changed it (deleted, deactivated, user renamed or removed). */
   invalidate(accessKeyId?: string): void {
+    this.generation++;
     if (accessKeyId) this.cache.delete(accessKeyId);
     else this.cache.clear();
   }
@@ -42,11 +52,12 @@ export class CredentialResolver {
   private async load(accessKeyId: string): Promise<ResolvedCredential | undefined> {
     const box = this.identity.box;
     if (accessKeyId.startsWith('ASIA')) {
-      const held = this.identity.internalSession(accessKeyId);
-      if (held) return { secretAccessKey: held.secretAccessKey, principal: held.principal, tokenHash: held.tokenHash, expiresAt: held.expiresAt, active: true };
-      const s = await this.identity.getSession(accessKeyId);
-      if (!s) return undefined;
-      return { secretAccessKey: box.open(s.sealedSecret), principal: s.principal, tokenHash: s.tokenHash, expiresAt: s.expiresAt, active: true };
+      const held = this.identity.internalSession(accessKeyId) ?? await this.identity.getSession(accessKeyId);
+      if (!held) return undefined;
+      const principal = await this.currentPrincipal(held.principal);
+      if (!principal) return undefined;
+      const secretAccessKey = 'secretAccessKey' in held ? held.secretAccessKey : box.open(held.sealedSecret);
+      return { secretAccessKey, principal, tokenHash: held.tokenHash, expiresAt: held.expiresAt, active: true };
     }
     const k = await this.identity.getAccessKey(accessKeyId);
     if (!k) return undefined;
@@ -60,5 +71,36 @@ export class CredentialResolver {
       secretAccessKey, active: k.status === 'Active',
       principal: { type: 'IAMUser', accountId: k.accountId, arn: user.arn, userName: user.userName, userId: user.userId, accessKeyId },
     };
+  }
+
+  /**
+   * A session's principal as it stands now: undefined when the role or user it was issued for is
+   * gone, even if another of the same name has taken its place (a different unique id). A user
+   * renamed since keeps the session under its new name: the session belongs to the user, not the name.
+   */
+  private async currentPrincipal(p: Principal): Promise<Principal | undefined> {
+    switch (p.type) {
+      case 'AssumedRole': {
+        const role = await this.identity.getRole(p.accountId, p.roleName);
+        return role?.roleId === p.roleId ? p : undefined;
+      }
+      case 'IAMUser': {
+        const user = await this.userById(p.accountId, p.userName, p.userId);
+        return user && { ...p, userName: user.userName, arn: user.arn };
+      }
+      case 'FederatedUser': {
+        const user = await this.userById(p.accountId, p.issuer.userName, p.issuer.userId);
+        return user && { ...p, issuer: { ...p.issuer, userName: user.userName, arn: user.arn } };
+      }
+      default:
+        return p;
+    }
+  }
+
+  /** The user with this unique id: by its last known name (one read), else among the account's users. */
+  private async userById(accountId: string, userName: string, userId: string): Promise<IamUser | undefined> {
+    const byName = await this.identity.getUser(accountId, userName);
+    if (byName?.userId === userId) return byName;
+    return (await this.identity.listUsers(accountId)).find((u) => u.userId === userId);
   }
 }

@@ -60,9 +60,12 @@ export interface ServicePrincipal {
   type: 'AWSService';
   /** e.g. `chatbot.amazonaws.com` */
   service: string;
+  /** The account the service acts for (a Chatbot configuration's): the request's aws:SourceAccount. */
   accountId: string;
   arn: string;
   accessKeyId: '';
+  /** The resource the service acts for (the configuration's ARN): the request's aws:SourceArn. */
+  sourceArn?: string;
 }
 
 /** Whether the principal signs with temporary credentials (any ASIA… key). */

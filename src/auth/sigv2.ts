@@ -2,7 +2,7 @@
 // URLs this way (`aws s3 presign`) unless configured for s3v4, and S3 accepts them. Only presigned
 // URLs are accepted in this form; header-signed requests must use SigV4.
 import crypto from 'node:crypto';
-import type { RawRequest } from '../protocol/http.js';
+import type { RequestHead } from '../protocol/http.js';
 
 /** Query parameters that are S3 sub-resources: they are part of the signed resource. */
 const SUB_RESOURCES = new Set([
@@ -21,7 +21,7 @@ export interface SigV2Query {
 }
 
 /** The SigV2 parameters of a presigned URL, undefined when it is not one, or a message when incomplete. */
-export function readSigV2Query(req: RawRequest): SigV2Query | string | undefined {
+export function readSigV2Query(req: RequestHead): SigV2Query | string | undefined {
   const q = req.query;
   if (!q.has('AWSAccessKeyId') && !q.has('Signature')) return undefined;
   const accessKeyId = q.get('AWSAccessKeyId');
@@ -37,7 +37,7 @@ export function readSigV2Query(req: RawRequest): SigV2Query | string | undefined
  * HMAC-SHA1 over method, Content-MD5, Content-Type, Expires, the x-amz-* headers (the session
  * token travels as a query parameter but is signed as a header) and the resource as sent.
  */
-export function sigV2Signature(req: RawRequest, v2: SigV2Query, secretAccessKey: string): string {
+export function sigV2Signature(req: RequestHead, v2: SigV2Query, secretAccessKey: string): string {
   const amz = new Map<string, string>();
   for (const [name, value] of Object.entries(req.headers)) {
     if (name.startsWith('x-amz-') && value !== undefined) amz.set(name, value.trim());

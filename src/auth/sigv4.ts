@@ -1,12 +1,14 @@
 // SigV4 verification: the request is re-signed with @smithy/signature-v4 using the caller's secret
 // and the signing parameters the caller declared, then the signatures are compared in constant
-// time. Handles the Authorization header and presigned query strings, clock skew and expiry.
+// time. Handles the Authorization header and presigned query strings, clock skew and expiry, and
+// what a signature must cover (host, a real region, a payload hash of a form the service accepts).
 import crypto from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { HttpRequest } from '@smithy/protocol-http';
 import { Hash } from '@smithy/hash-node';
-import type { RawRequest } from '../protocol/http.js';
+import type { RequestHead } from '../protocol/http.js';
 import { readSigV2Query, sameSigV2, sigV2Signature, type SigV2Query } from './sigv2.js';
+import { isSigningRegion } from './regions.js';
 
 export interface SignatureScope {
   accessKeyId: string;
@@ -34,7 +36,7 @@ export type SignatureProblem =
 const AUTH_RE = /^AWS4-HMAC-SHA256\s+Credential=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]{64})\s*$/;
 
 /** Reads the signing parameters a request declares, without checking them. */
-export function readScope(req: RawRequest): SignatureScope | SignatureProblem {
+export function readScope(req: RequestHead): SignatureScope | SignatureProblem {
   const auth = req.headers['authorization'];
   if (auth) {
     const m = AUTH_RE.exec(auth);
@@ -115,7 +117,7 @@ function fmt(d: Date): string {
 }
 
 /** Splits a raw query string without URLSearchParams' `+` → space rule, which SigV4 does not use. */
-function rawQuery(req: RawRequest, dropSignature: boolean): Record<string, string | string[]> {
+function rawQuery(req: RequestHead, dropSignature: boolean): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const [k, v] of req.query) {
     if (dropSignature && k === 'X-Amz-Signature') continue;
@@ -149,7 +151,7 @@ function signerFor(accessKeyId: string, secretAccessKey: string, sessionToken: s
 const signingKeys = new Map<string, Buffer>();
 
 /** kSigning = HMAC chain over date, region, service; one per key and day, so cached. */
-function signingKey(secretAccessKey: string, scope: SignatureScope): Buffer {
+export function signingKey(secretAccessKey: string, scope: SignatureScope): Buffer {
   const cacheKey = `${secretAccessKey}\u0000${scope.date}\u0000${scope.region}\u0000${scope.service}`;
   let key = signingKeys.get(cacheKey);
   if (!key) {
@@ -162,7 +164,7 @@ function signingKey(secretAccessKey: string, scope: SignatureScope): Buffer {
 }
 
 // crypto.hash (one call, no Hash object) exists from Node 20.12; engines allow any 20.x.
-const sha256Hex: (data: string | Buffer) => string = typeof crypto.hash === 'function'
+export const sha256Hex: (data: string | Buffer) => string = typeof crypto.hash === 'function'
   ? (data) => crypto.hash('sha256', data, 'hex')
   : (data) => crypto.createHash('sha256').update(data).digest('hex');
 
@@ -170,8 +172,9 @@ const sha256Hex: (data: string | Buffer) => string = typeof crypto.hash === 'fun
  * The SigV4 signature of a header-signed request to `/` without a query string (every query and
  * json protocol call), computed directly: the general path through @smithy/signature-v4 costs
  * several times more per request. Undefined when the request is not of that simple form.
+ * `payloadHash` is the hash the canonical request ends with (see `declaredPayloadHash`).
  */
-export function simpleSignature(req: RawRequest, scope: SignatureScope, secretAccessKey: string): string | undefined {
+export function simpleSignature(req: RequestHead, scope: SignatureScope, secretAccessKey: string, payloadHash: string): string | undefined {
   if (scope.presigned || req.rawPath !== '/' || req.query.toString() !== '') return undefined;
   let canonicalHeaders = '';
   for (const h of scope.signedHeaders) {
@@ -179,7 +182,6 @@ export function simpleSignature(req: RawRequest, scope: SignatureScope, secretAc
     if (v === undefined) return undefined;
     canonicalHeaders += `${h}:${v.replace(/[\r\n]/g, ' ').replace(/[ \t]+/g, ' ').replace(/^ | $/g, '')}\n`;
   }
-  const payloadHash = scope.signedHeaders.includes('x-amz-content-sha256') ? req.headers['x-amz-content-sha256'] : sha256Hex(req.body);
   const canonicalRequest = `${req.method}\n/\n\n${canonicalHeaders}\n${scope.signedHeaders.join(';')}\n${payloadHash}`;
   const stringToSign = `AWS4-HMAC-SHA256\n${scope.amzDate}\n${scope.date}/${scope.region}/${scope.service}/aws4_request\n${sha256Hex(canonicalRequest)}`;
   return crypto.createHmac('sha256', signingKey(secretAccessKey, scope)).update(stringToSign).digest('hex');
@@ -191,12 +193,16 @@ function sameSignature(expected: string, given: string): boolean {
   return a.length === b.length && a.length > 0 && crypto.timingSafeEqual(a, b);
 }
 
-/** True when the request's signature is the one `secretAccessKey` produces. */
-export async function signatureMatches(req: RawRequest, scope: SignatureScope, secretAccessKey: string, sessionToken: string | undefined): Promise<boolean> {
+/**
+ * True when the request's signature is the one `secretAccessKey` produces over its head and
+ * `payloadHash`: the declared hash (checked against the body once it has arrived) or the body's
+ * own hash. The body itself is never needed here.
+ */
+export async function signatureMatches(req: RequestHead, scope: SignatureScope, secretAccessKey: string, sessionToken: string | undefined, payloadHash: string): Promise<boolean> {
   // A match on the standard computation is proof enough; anything else takes the general path,
   // so every request the general path accepted is still accepted.
   if (scope.sigV2) return sameSigV2(sigV2Signature(req, scope.sigV2, secretAccessKey), scope.signature);
-  const simple = simpleSignature(req, scope, secretAccessKey);
+  const simple = simpleSignature(req, scope, secretAccessKey, payloadHash);
   if (simple !== undefined && sameSignature(simple, scope.signature)) return true;
   const headers: Record<string, string> = {};
   for (const h of scope.signedHeaders) {
@@ -208,21 +214,22 @@ export async function signatureMatches(req: RawRequest, scope: SignatureScope, s
   const request = new HttpRequest({
     method: req.method, protocol: 'http:', hostname, port: port ? Number(port) : undefined,
     path: req.rawPath, query: rawQuery(req, scope.presigned), headers,
-    body: scope.presigned ? undefined : req.body,
   });
+  // smithy takes the payload hash from this header; it must not sign it unless the client did.
+  request.headers['x-amz-content-sha256'] = payloadHash;
+  const hidden = new Set(scope.signedHeaders.includes('x-amz-content-sha256') ? [] : ['x-amz-content-sha256']);
   const signer = signerFor(scope.accessKeyId, secretAccessKey, sessionToken, scope);
-  const signingDate = parseAmzDate(scope.amzDate)!;
+  // Without a date of its own, smithy would sign the present moment: never a match to trust.
+  const signingDate = parseAmzDate(scope.amzDate);
+  if (!signingDate) return false;
   let expected: string;
   if (scope.presigned) {
     // Re-derive the presigned signature over the same parameters the client signed.
-    const payloadHash = req.query.get('X-Amz-Content-Sha256') ?? (scope.service === 's3' ? 'UNSIGNED-PAYLOAD' : undefined);
-    if (payloadHash) request.headers['x-amz-content-sha256'] = payloadHash;
-    const stringToSign = await presignedStringToSign(signer, request, scope, signingDate);
-    expected = stringToSign;
+    expected = await presignedStringToSign(signer, request, scope, signingDate, hidden);
   } else {
     const signed = await signer.sign(request, {
       signingDate, signingRegion: scope.region, signingService: scope.service,
-      signableHeaders: new Set(scope.signedHeaders), unsignableHeaders: new Set(),
+      signableHeaders: new Set(scope.signedHeaders), unsignableHeaders: hidden,
     });
     const m = /Signature=([0-9a-f]{64})/.exec(String(signed.headers['authorization'] ?? ''));
     expected = m ? m[1] : '';
@@ -231,15 +238,61 @@ export async function signatureMatches(req: RawRequest, scope: SignatureScope, s
   return sameSignature(expected, scope.signature);
 }
 
-async function presignedStringToSign(signer: SignatureV4, request: HttpRequest, scope: SignatureScope, signingDate: Date): Promise<string> {
+async function presignedStringToSign(signer: SignatureV4, request: HttpRequest, scope: SignatureScope, signingDate: Date, hidden: Set<string>): Promise<string> {
   const query = { ...request.query };
   for (const k of ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Security-Token']) delete query[k];
   const base = new HttpRequest({ ...request, query, headers: { ...request.headers } });
   // The payload hash travels as a header smithy reads but must neither hoist nor sign.
-  const hidden = new Set(scope.signedHeaders.includes('x-amz-content-sha256') ? [] : ['x-amz-content-sha256']);
   const presigned = await signer.presign(base, {
     signingDate, expiresIn: scope.expires ?? 900, signingRegion: scope.region, signingService: scope.service,
     signableHeaders: new Set(scope.signedHeaders), unsignableHeaders: hidden, unhoistableHeaders: hidden,
   });
   return String(presigned.query?.['X-Amz-Signature'] ?? '');
+}
+
+/** The x-amz-content-sha256 values S3 accepts besides a hex SHA-256 (SigV4a's ECDSA ones are not served). */
+const S3_PAYLOAD_HASHES = new Set([
+  'UNSIGNED-PAYLOAD', 'STREAMING-UNSIGNED-PAYLOAD-TRAILER', 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD', 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER',
+]);
+
+export function isHexSha256(v: string): boolean {
+  return /^[0-9a-fA-F]{64}$/.test(v);
+}
+
+/**
+ * The payload hash the signature covers, when it is known before the body arrives: the signed
+ * x-amz-content-sha256, S3's UNSIGNED-PAYLOAD for presigned URLs (or the X-Amz-Content-Sha256 they
+ * name). Undefined when only the body can tell: the canonical request then ends with its hash.
+ * SigV2 signs no payload at all.
+ */
+export function declaredPayloadHash(req: RequestHead, scope: SignatureScope): string | undefined {
+  if (scope.sigV2) return 'UNSIGNED-PAYLOAD';
+  if (scope.presigned) return req.query.get('X-Amz-Content-Sha256') ?? (scope.service === 's3' ? 'UNSIGNED-PAYLOAD' : undefined);
+  return scope.signedHeaders.includes('x-amz-content-sha256') ? req.headers['x-amz-content-sha256'] : undefined;
+}
+
+/** What makes a signature unacceptable whatever its value: found from the head alone. */
+export type ScopeProblem =
+  | { kind: 'hostNotSigned' }
+  | { kind: 'signedHeaderMissing'; header: string }
+  | { kind: 'region'; region: string }
+  | { kind: 'payloadHash'; value: string };
+
+/**
+ * Checks what a SigV4 signature must cover before anyone computes it: `host` is signed (else the
+ * signature replays against another endpoint), every signed header is present, the region is one
+ * of the partition's (else a call lands where no trail or history looks), and the payload hash is
+ * of a form the service accepts (UNSIGNED-PAYLOAD and STREAMING-* only for S3).
+ */
+export function scopeProblem(req: RequestHead, scope: SignatureScope, homeRegion: string): ScopeProblem | undefined {
+  if (scope.sigV2) return undefined;
+  if (!scope.signedHeaders.includes('host')) return { kind: 'hostNotSigned' };
+  const missing = scope.signedHeaders.find((h) => req.headers[h] === undefined);
+  if (missing) return { kind: 'signedHeaderMissing', header: missing };
+  if (!isSigningRegion(scope.region, homeRegion)) return { kind: 'region', region: scope.region };
+  const declared = declaredPayloadHash(req, scope);
+  if (declared !== undefined && !isHexSha256(declared) && !(scope.service === 's3' && S3_PAYLOAD_HASHES.has(declared))) {
+    return { kind: 'payloadHash', value: declared };
+  }
+  return undefined;
 }

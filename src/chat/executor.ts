@@ -1,8 +1,9 @@
 // Runs a parsed chat command the way AWS Chatbot does: as the service principal
-// chatbot.amazonaws.com it assumes the channel's (or the user's) role with a session name
-// containing "chatbot", then makes the call with those credentials, bounded by the channel's
-// guardrail policies. Both calls go through the same pipeline, so both are recorded.
-import type { Pipeline } from '../server/pipeline.js';
+// chatbot.amazonaws.com, acting for the configuration (aws:SourceAccount, aws:SourceArn), it
+// assumes the channel's (or the user's) role with a session name containing "chatbot", then makes
+// the call with those credentials, bounded by the channel's guardrail policies. Both calls go
+// through the same pipeline, so both are recorded (in both accounts when the role is another's).
+import type { OnBehalfOf, Pipeline } from '../server/pipeline.js';
 import type { ServiceRegistry } from '../server/registry.js';
 import type { CredentialResolver } from '../auth/credentials.js';
 import type { Authorizer } from '../auth/authorize.js';
@@ -25,7 +26,10 @@ export interface ExecutorDeps {
 }
 
 export interface CommandRun {
+  /** The configuration's account: whose command this is. */
   accountId: string;
+  /** The channel configuration the command came through: the AssumeRole's aws:SourceArn. */
+  configurationArn: string;
   roleArn: string;
   guardrailPolicyArns: string[];
   serviceName: string;
@@ -39,11 +43,23 @@ export type CommandOutcome =
   | { ok: false; stage: 'assume-role' | 'call'; error: AwsError; region: string };
 
 export class CommandExecutor {
-  constructor(private readonly deps: ExecutorDeps) {}
+  /** `onBehalfOf`: a signed-in user every call must also be allowed for (the console's test panel). */
+  constructor(private readonly deps: ExecutorDeps, private readonly onBehalfOf?: OnBehalfOf) {}
+
+  /** The same executor, for commands a signed-in user runs: the channel's rights, never beyond the user's. */
+  actingFor(user: OnBehalfOf): CommandExecutor {
+    return new CommandExecutor(this.deps, user);
+  }
 
   async run(cmd: CommandRun): Promise<CommandOutcome> {
     const region = cmd.region ?? this.deps.homeRegion;
-    const chatbot: ServicePrincipal = { type: 'AWSService', service: CHATBOT_SERVICE, accountId: cmd.accountId, arn: CHATBOT_SERVICE, accessKeyId: '' };
+    // Chatbot acts for the configuration: a configuration names its own account's roles only
+    // (iam:PassRole), and STS admits another account's role only where its trust policy names this
+    // source (policy/evaluate.ts): a configuration stored before that rule, naming a stranger's
+    // role, fails here, at AssumeRole, instead of running.
+    const chatbot: ServicePrincipal = {
+      type: 'AWSService', service: CHATBOT_SERVICE, accountId: cmd.accountId, arn: CHATBOT_SERVICE, accessKeyId: '', sourceArn: cmd.configurationArn,
+    };
     const sts = this.deps.registry.byName('sts')!;
     const assumed = await this.deps.pipeline().execute({
       service: sts, opName: 'AssumeRole', principal: chatbot, region: this.deps.homeRegion,
@@ -61,7 +77,7 @@ export class CommandExecutor {
       result = await this.deps.pipeline().execute({
         service, opName: cmd.opName, input: cmd.input, principal: session.principal as Principal, region,
         sourceIp: CHATBOT_SERVICE, userAgent: CHATBOT_SERVICE, requestId: this.deps.ids.uuid(), via: { chatbot: true },
-        guardrails: await this.guardrails(cmd.accountId, cmd.guardrailPolicyArns),
+        guardrails: await this.guardrails(cmd.accountId, cmd.guardrailPolicyArns), onBehalfOf: this.onBehalfOf,
       });
     } finally {
       // The session served this one command; nothing else ever holds its credentials.

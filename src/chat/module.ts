@@ -10,6 +10,9 @@ import { Conversation } from './conversation.js';
 import { SlackReceiver } from './slack-receiver.js';
 import { ChatNotifier, CHATBOT_SNS_ENDPOINT } from './notifier.js';
 import type { SlackChannelConfiguration } from '../services/chatbot/records.js';
+import type { OnBehalfOf } from '../server/pipeline.js';
+import { isReadOnly } from '../trail/record.js';
+import { normalizeSlackText } from './command.js';
 
 function toChannelConfig(c: SlackChannelConfiguration): ChannelConfig {
   const level = c.LoggingLevel === 'INFO' || c.LoggingLevel === 'NONE' ? c.LoggingLevel : 'ERROR';
@@ -70,9 +73,27 @@ export function chatDirectory(store: ChatbotStore, clock: { now(): Date }): Chat
   };
 }
 
-/** The console's test panel runs a command as the channel would, without posting to Slack. */
+/** A command the console's test panel runs as a channel would, for the signed-in user, without posting to Slack. */
+export interface ChatTestRun {
+  configurationArn: string;
+  command: string;
+  /** The signed-in user: the command has the channel's role and guardrails, and only what this user may do too. */
+  user: OnBehalfOf;
+  /** The user confirmed a command that changes resources (the channel's Run button). */
+  confirmed: boolean;
+  /** The Slack user whose linked role a user-authorization configuration uses. */
+  slackUserId?: string;
+}
+
+export interface ChatTestOutcome {
+  ok: boolean;
+  text: string;
+  /** The command changes resources and was not confirmed: nothing ran; ask, as the channel does. */
+  confirmationRequired?: boolean;
+}
+
 export interface ChatTester {
-  runTestCommand(configurationArn: string, command: string, slackUserId?: string): Promise<{ ok: boolean; text: string }>;
+  runTestCommand(run: ChatTestRun): Promise<ChatTestOutcome>;
 }
 
 const testers = new WeakMap<object, ChatTester>();
@@ -82,6 +103,18 @@ export function chatTesterFor(deps: Pick<ModuleDeps, 'stores'>): ChatTester | un
   return testers.get(deps.stores.documents);
 }
 
+/** The channel's confirmation question, for the test panel. */
+function confirmationText(command: string): string {
+  const shown = normalizeSlackText(command).replace(/^@?aws\s+/i, '').replace(/`/g, "'");
+  return `This command changes resources:\n\`${shown}\`\nRun it? It runs with the channel's IAM role and guardrails, and only as far as you are allowed yourself.`;
+}
+
+/** A refusal naming the signed-in user came from their own policies, not the channel's: say so. */
+function explainUserDenial(text: string, userArn: string): string {
+  if (!text.includes(`User: ${userArn} is not authorized`)) return text;
+  return `${text.replace(/\n_[^\n]*_$/, '')}\n_You are not allowed this yourself: the test panel runs a channel's commands only as far as the signed-in user may go._`;
+}
+
 export function chatModule(deps: ModuleDeps, poster: SlackPoster = new WebApiSlackPoster(deps.config.slack.apiUrl, deps.logger)): Module {
   const store = chatbotStoreFor(deps);
   const directory = chatDirectory(store, deps.clock);
@@ -89,10 +122,11 @@ export function chatModule(deps: ModuleDeps, poster: SlackPoster = new WebApiSla
     pipeline: deps.pipeline, registry: deps.registry, credentials: deps.credentials, authorizer: deps.authorizer,
     ids: deps.ids, homeRegion: deps.config.region,
   });
-  const conversation = new Conversation({
+  const conversationDeps = {
     directory, poster, executor, services: deps.registry, documents: deps.stores.documents,
     clock: deps.clock, ids: deps.ids, logger: deps.logger,
-  });
+  };
+  const conversation = new Conversation(conversationDeps);
   const notifier = new ChatNotifier({ directory, poster, documents: deps.stores.documents, logger: deps.logger });
   // Messages SNS publishes to topics AWS Chatbot subscribed (see services/chatbot/topic-subscriptions.ts).
   // Registered now, so no message can ever be sent towards AWS's real endpoint instead.
@@ -100,12 +134,21 @@ export function chatModule(deps: ModuleDeps, poster: SlackPoster = new WebApiSla
   registerEndpoint();
   const receiver = new SlackReceiver({ signingSecret: deps.config.slack.signingSecret, conversation, clock: deps.clock, logger: deps.logger });
   testers.set(deps.stores.documents, {
-    async runTestCommand(configurationArn, command, slackUserId = 'console') {
-      const config = await directory.channelConfigurationByArn(configurationArn);
-      if (!config) return { ok: false, text: `No Slack channel configuration ${configurationArn}.` };
-      const roleArn = config.userAuthorizationRequired ? await directory.userRoleArn(configurationArn, slackUserId) : config.iamRoleArn;
+    async runTestCommand(run) {
+      const config = await directory.channelConfigurationByArn(run.configurationArn);
+      if (!config) return { ok: false, text: `No Slack channel configuration ${run.configurationArn}.` };
+      const slackUserId = run.slackUserId ?? 'console';
+      const roleArn = config.userAuthorizationRequired ? await directory.userRoleArn(run.configurationArn, slackUserId) : config.iamRoleArn;
       if (!roleArn) return { ok: false, text: 'This configuration requires user authorization and the user has no linked role.' };
-      return conversation.run(undefined, config, roleArn, conversation.parse(command), config.channelId, undefined, slackUserId);
+      const parsed = conversation.parse(run.command);
+      // As in the channel, nothing that changes resources runs before the person asking says so.
+      if (parsed.kind === 'call' && !isReadOnly(parsed.opName, parsed.service.recording) && !run.confirmed) {
+        return { ok: false, confirmationRequired: true, text: confirmationText(run.command) };
+      }
+      // A conversation whose every call must also be allowed for the signed-in user.
+      const asUser = new Conversation({ ...conversationDeps, executor: executor.actingFor(run.user) });
+      const answer = await asUser.run(undefined, config, roleArn, parsed, config.channelId, undefined, slackUserId);
+      return { ok: answer.ok, text: explainUserDenial(answer.text, run.user.principal.arn) };
     },
   });
   return {

@@ -1,5 +1,5 @@
 // Slack's Events API and interactivity endpoints. Verification is done once, first, with Bolt's
-// verifySlackRequest (v0 HMAC, five-minute window, constant-time compare); then the request is
+// verifySlackRequest (v0 HMAC, five minutes either way, constant-time compare); then the request is
 // acknowledged at once and the work continues in the background, as Slack's 3-second rule requires.
 import { verifySlackRequest } from '@slack/bolt/dist/receivers/verify-request.js';
 import type { RawRequest, RawResponse } from '../protocol/http.js';
@@ -16,6 +16,8 @@ export interface ReceiverDeps {
 }
 
 const SEEN_TTL_MS = 60 * 60 * 1000;
+/** Slack's replay window, which Bolt applies to stale timestamps only: future ones get it here. */
+const MAX_SKEW_SECONDS = 5 * 60;
 
 function json(status: number, body: unknown): RawResponse {
   return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
@@ -51,6 +53,11 @@ export class SlackReceiver {
     const signature = req.headers['x-slack-signature'];
     const timestamp = Number(req.headers['x-slack-request-timestamp']);
     if (!signature || !Number.isFinite(timestamp)) return json(401, { error: 'missing Slack signature headers' });
+    // A request signed for the future could be replayed until that time plus the window.
+    if (timestamp > Math.floor(this.deps.clock.now().getTime() / 1000) + MAX_SKEW_SECONDS) {
+      this.deps.logger.warn('rejected a Slack request', { reason: 'x-slack-request-timestamp is more than 5 minutes in the future' });
+      return json(401, { error: 'invalid Slack signature' });
+    }
     try {
       verifySlackRequest({
         signingSecret: this.deps.signingSecret, body: req.body.toString('utf8'),

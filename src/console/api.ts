@@ -177,7 +177,10 @@ export class ConsoleApi {
     const body = readBody(req);
     const arn = stringField(body, 'channelConfigurationArn', 1224)!;
     const command = stringField(body, 'command', 4000)!;
-    const answer = await this.chat({ principal: s.principal, channelConfigurationArn: arn, command, sourceIp, userAgent: req.headers['user-agent'] ?? '' });
+    if (body.confirm !== undefined && typeof body.confirm !== 'boolean') throw new ApiProblem(400, 'BadRequest', 'confirm must be true or false.');
+    const answer = await this.chat({
+      principal: s.principal, channelConfigurationArn: arn, command, sourceIp, userAgent: req.headers['user-agent'] ?? '', confirm: body.confirm === true,
+    });
     return json(answer.status ?? 200, answer);
   }
 }

@@ -1,7 +1,10 @@
 // The chat test panel: runs an `@aws ...` command as a channel configuration would, and answers
 // with the text the channel would show. The configuration is read through the pipeline as the
 // signed-in user (so the user must be allowed to see it, and the read is recorded), then the
-// command runs the way the chat module runs it for Slack (without posting to Slack).
+// command runs the way the chat module runs it for Slack (without posting to Slack), with two
+// limits a channel's role must not lift: a command that changes resources first asks, as the
+// channel does, and every call must be allowed for the signed-in user too (their rights ∩ the
+// channel's), so the panel is never a way around one's own policies.
 import type { ModuleDeps } from '../server/module.js';
 import type { Principal } from '../auth/principal.js';
 import { chatTesterFor } from '../chat/module.js';
@@ -12,6 +15,8 @@ export interface ChatTestRequest {
   command: string;
   sourceIp: string;
   userAgent: string;
+  /** The user confirmed a command that changes resources (after an answer with confirmationRequired). */
+  confirm: boolean;
 }
 
 export interface ChatTestAnswer {
@@ -19,6 +24,8 @@ export interface ChatTestAnswer {
   /** What the channel would show. */
   text?: string;
   error?: { code: string; message: string };
+  /** Nothing ran: the command changes resources; send it again with `confirm` to run it. */
+  confirmationRequired?: boolean;
   /** HTTP status for the console API's answer (200 unless the test could not run at all). */
   status?: number;
 }
@@ -42,7 +49,10 @@ export function chatTestRunner(deps: ModuleDeps): ChatTestRunner {
     // Looked up per request: the chat module registers its tester when it is constructed.
     const tester = chatTesterFor(deps);
     if (!tester) return { ok: false, status: 501, error: { code: 'NotAvailable', message: 'Running chat commands is not available on this server.' } };
-    const answer = await tester.runTestCommand(r.channelConfigurationArn, r.command);
-    return { ok: answer.ok, text: answer.text };
+    const answer = await tester.runTestCommand({
+      configurationArn: r.channelConfigurationArn, command: r.command, confirmed: r.confirm,
+      user: { principal: r.principal, sourceIp: r.sourceIp, userAgent: r.userAgent },
+    });
+    return { ok: answer.ok, text: answer.text, confirmationRequired: answer.confirmationRequired };
   };
 }

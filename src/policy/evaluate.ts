@@ -6,7 +6,7 @@ import type { PolicyDocument, Statement } from './document.js';
 import { conditionHolds } from './conditions.js';
 import { actionMatches, arnMatches } from './match.js';
 import { principalMatches } from './principal.js';
-import { hasVariables, substituteVariables, type AuthorizationRequest } from './request.js';
+import { contextValue, hasVariables, substituteVariables, type AuthorizationRequest } from './request.js';
 
 export type { AuthorizationRequest, ContextValue, PrincipalType, RequestPrincipal } from './request.js';
 export { actionMatches, resourceMatches } from './match.js';
@@ -72,9 +72,47 @@ export function evaluateLayers<K extends string>(req: AuthorizationRequest, laye
   return results[0] ?? IMPLICIT_DENY;
 }
 
-/** For sts:AssumeRole* : whether the role's trust policy lets this caller in. */
+/**
+ * For sts:AssumeRole* : whether the role's trust policy lets this caller in.
+ *
+ * A service principal acting for another account than the role's (aws:SourceAccount, else the
+ * account it acts in) is the confused deputy's case: `{"Service": "chatbot.amazonaws.com"}` alone
+ * admits every account's use of that service, so across accounts it is not enough. The policy must
+ * let this source in *and* keep an unrelated one out: the same request is evaluated again as if it
+ * came from another account (SourceAccount, SourceArn's account and the principal's account all
+ * swapped), and must then be refused. A trust policy that names the source account or ARN in a
+ * condition (StringEquals aws:SourceAccount, ArnLike aws:SourceArn) passes; one that names only the
+ * service, or matches any source with wildcards, does not.
+ */
 export function evaluateTrustPolicy(req: AuthorizationRequest, trust: PolicyDocument): Decision {
-  return evaluateDocuments(req, [trust], true).decision;
+  const decision = evaluateDocuments(req, [trust], true).decision;
+  if (decision !== 'Allow' || !serviceActsForAnotherAccount(req)) return decision;
+  return evaluateDocuments(asUnrelatedSource(req), [trust], true).decision === 'Allow' ? 'ImplicitDeny' : 'Allow';
+}
+
+/** An account id no tenant has (chattrail's ids never start with 0): the unrelated source of the probe. */
+const UNRELATED_ACCOUNT = '000000000000';
+
+function serviceActsForAnotherAccount(req: AuthorizationRequest): boolean {
+  if (req.principal?.type !== 'AWSService') return false;
+  const source = contextValue(req, 'aws:SourceAccount') ?? req.principal.accountId;
+  return source !== req.resource.split(':')[4];
+}
+
+function asUnrelatedSource(req: AuthorizationRequest): AuthorizationRequest {
+  const sourceArn = contextValue(req, 'aws:SourceArn');
+  const swapped = typeof sourceArn === 'string' ? sourceArn.split(':').map((part, i) => (i === 4 ? UNRELATED_ACCOUNT : part)).join(':') : undefined;
+  return {
+    ...req,
+    principal: req.principal && { ...req.principal, accountId: UNRELATED_ACCOUNT },
+    context: { ...withoutKeys(req.context, ['aws:SourceAccount', 'aws:SourceArn']), 'aws:SourceAccount': UNRELATED_ACCOUNT, 'aws:SourceArn': swapped },
+  };
+}
+
+/** Drops keys whatever their case, as condition keys are matched. */
+function withoutKeys(context: AuthorizationRequest['context'], keys: readonly string[]): AuthorizationRequest['context'] {
+  const lower = new Set(keys.map((k) => k.toLowerCase()));
+  return Object.fromEntries(Object.entries(context).filter(([k]) => !lower.has(k.toLowerCase())));
 }
 
 /** For bucket, topic and function policies. */

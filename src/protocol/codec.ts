@@ -1,236 +1,91 @@
-// The four AWS protocols behind one interface: parse a RawRequest into (operation, input) and
-// serialize outputs and errors back, all driven by the service model. Handlers never see HTTP.
-import type { Operation, ServiceModel } from './model.js';
-import type { RawRequest, RawResponse } from './http.js';
+// The server side of every AWS protocol behind one interface: pick the protocol a request speaks
+// (among those its service's model lists), parse it into (operation, input), and serialize outputs
+// and errors back in the same protocol. Handlers never see HTTP. One file per wire format below.
+import type { Operation, Protocol, ServiceModel } from './model.js';
+import type { RawRequest, RawResponse, RequestHead } from './http.js';
 import { AwsError, statusOf } from './errors.js';
-import { readJsonValue, writeJsonValue } from './json-shapes.js';
-import { readQueryValue, serializeQueryError, serializeQueryResponse } from './query.js';
-import { matchRestOperation, readHttpBoundMembers, writeHttpBoundMembers } from './rest.js';
-import { escapeXml, parseXmlDocument, readXmlValue, writeXmlMembers } from './xml.js';
-import { s3HostId } from './request-ids.js';
+import { jsonCodec } from './json.js';
+import { queryCodec } from './query.js';
+import { ec2Codec } from './ec2.js';
+import { restJsonCodec } from './rest-json.js';
+import { restXmlCodec } from './rest-xml.js';
+import { cborCodec } from './cbor.js';
+import type { ParsedCall, WireCodec } from './wire.js';
 
-export interface ParsedCall {
-  op: Operation;
-  input: Record<string, unknown>;
+export type { ParsedCall } from './wire.js';
+export { targetPrefixMatches } from './json.js';
+export { queryForm } from './query.js';
+
+const CODECS: Record<Protocol, WireCodec> = {
+  json: jsonCodec,
+  query: queryCodec,
+  ec2: ec2Codec,
+  'rest-json': restJsonCodec,
+  'rest-xml': restXmlCodec,
+  'smithy-rpc-v2-cbor': cborCodec,
+};
+
+/** The codec of a protocol (both directions). */
+export function codecFor(protocol: Protocol): WireCodec {
+  const codec = CODECS[protocol];
+  if (!codec) throw new AwsError('InternalFailure', `protocol ${protocol} is not served`, 500);
+  return codec;
+}
+
+/**
+ * The protocol a request speaks, chosen as AWS chooses among those the model lists: the
+ * `smithy-protocol` header, then `X-Amz-Target` (json), then a form (query or ec2), then the
+ * content type. A model that lists one protocol answers in it without looking at the request.
+ */
+export function protocolOf(model: ServiceModel, req: RequestHead): Protocol {
+  const listed = model.metadata.protocols;
+  if (!listed || listed.length < 2) return model.metadata.protocol;
+  const h = req.headers;
+  const ctype = h['content-type'] ?? '';
+  const wanted: Protocol | undefined =
+    h['smithy-protocol'] === 'rpc-v2-cbor' ? 'smithy-rpc-v2-cbor'
+    : h['x-amz-target'] !== undefined ? 'json'
+    : ctype.startsWith('application/x-www-form-urlencoded') || req.query.has('Action') ? (listed.includes('ec2') ? 'ec2' : 'query')
+    : ctype.startsWith('application/cbor') ? 'smithy-rpc-v2-cbor'
+    : ctype.startsWith('application/x-amz-json') ? 'json'
+    : undefined;
+  return wanted && listed.includes(wanted) ? wanted : model.metadata.protocol;
 }
 
 /** The code a service answers when an input breaks its shape's constraints. */
-export function validationErrorCode(model: ServiceModel): string {
-  switch (model.metadata.protocol) {
+export function validationErrorCode(model: ServiceModel, protocol: Protocol = model.metadata.protocol): string {
+  switch (protocol) {
     case 'query': return 'ValidationError';
     case 'rest-xml': return 'InvalidArgument';
     default: return 'ValidationException';
   }
 }
 
-/**
- * botocore sends the model's whole targetPrefix (`com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101`);
- * SDK v3 sends only its last segment (`CloudTrail_20131101`). AWS accepts both.
- */
-export function targetPrefixMatches(model: ServiceModel, prefix: string): boolean {
-  const full = model.metadata.targetPrefix;
-  return !full || prefix === full || prefix === full.slice(full.lastIndexOf('.') + 1);
-}
-
 /** Finds the operation a request names, or throws the protocol's "unknown operation" error. */
-export function resolveOperation(model: ServiceModel, req: RawRequest, form?: URLSearchParams): { op: Operation; labels: Record<string, string> } {
-  switch (model.metadata.protocol) {
-    case 'json': {
-      const target = req.headers['x-amz-target'];
-      if (!target) throw new AwsError('UnknownOperationException', 'Missing X-Amz-Target header');
-      const dot = target.lastIndexOf('.');
-      const prefix = target.slice(0, dot);
-      const op = model.operation(target.slice(dot + 1));
-      if (!op || !targetPrefixMatches(model, prefix)) {
-        throw new AwsError('UnknownOperationException', `Unknown operation ${target}`);
-      }
-      return { op, labels: {} };
-    }
-    case 'query': {
-      const action = form?.get('Action') ?? req.query.get('Action');
-      if (!action) throw new AwsError('MissingAction', 'Could not find operation: the request has no Action parameter', 400);
-      const op = model.operation(action);
-      if (!op) throw new AwsError('InvalidAction', `Could not find operation ${action} for version ${model.metadata.apiVersion}`, 400);
-      return { op, labels: {} };
-    }
-    default: {
-      const found = matchRestOperation(model, req.method, req.rawPath, req.query);
-      if (!found) {
-        throw model.metadata.protocol === 'rest-xml'
-          ? new AwsError('MethodNotAllowed', 'The specified method is not allowed against this resource.', 405)
-          : new AwsError('UnknownOperationException', `No operation matches ${req.method} ${req.rawPath}`, 404);
-      }
-      return found;
-    }
-  }
+export function resolveOperation(model: ServiceModel, req: RawRequest, _form?: URLSearchParams, protocol: Protocol = model.metadata.protocol): { op: Operation; labels: Record<string, string> } {
+  const { op, labels } = codecFor(protocol).route(model, req);
+  return { op, labels };
 }
 
-/** The form parameters of a query-protocol request (body for POST, query string for GET). */
-export function queryForm(req: RawRequest): URLSearchParams {
-  const ctype = req.headers['content-type'] ?? '';
-  if (req.method === 'POST' && req.body.length) {
-    if (!ctype.startsWith('application/x-www-form-urlencoded')) {
-      throw new AwsError('UnsupportedMediaType', `Unsupported content type: ${ctype || '(none)'}`, 415);
-    }
-    return new URLSearchParams(req.body.toString('utf8'));
-  }
-  return req.query;
-}
-
-function parseJsonBody(req: RawRequest): unknown {
-  if (!req.body.length) return {};
+export function parseRequest(model: ServiceModel, req: RawRequest, protocol: Protocol = model.metadata.protocol): ParsedCall {
+  const codec = codecFor(protocol);
+  const route = codec.route(model, req);
   try {
-    return JSON.parse(req.body.toString('utf8'));
-  } catch {
-    throw new AwsError('SerializationException', 'The request body is not valid JSON');
-  }
-}
-
-export function parseRequest(model: ServiceModel, req: RawRequest): ParsedCall {
-  const protocol = model.metadata.protocol;
-  const form = protocol === 'query' ? queryForm(req) : undefined;
-  const { op, labels } = resolveOperation(model, req, form);
-  const inputShape = op.input ? model.shape(op.input.shape) : undefined;
-  if (!inputShape) return { op, input: {} };
-  try {
-    switch (protocol) {
-      case 'json': {
-        const ctype = req.headers['content-type'] ?? '';
-        if (req.body.length && !/^application\/(x-amz-json-1\.[01]|json)/.test(ctype)) {
-          throw new AwsError('UnsupportedMediaType', `Unsupported content type: ${ctype || '(none)'}`, 415);
-        }
-        return { op, input: readJsonValue(model, inputShape, parseJsonBody(req), '') as Record<string, unknown> };
-      }
-      case 'query': {
-        const params = new Map<string, string>();
-        for (const [k, v] of form!) params.set(k, v);
-        return { op, input: readQueryValue(model, inputShape, params, '') as Record<string, unknown> };
-      }
-      case 'rest-json': {
-        const input = readHttpBoundMembers(model, inputShape, req, labels);
-        if (inputShape.payload) {
-          const ref = inputShape.members![inputShape.payload];
-          const pshape = model.shape(ref.shape);
-          if (pshape.type === 'blob' || pshape.type === 'string') input[inputShape.payload] = pshape.type === 'blob' ? req.body : req.body.toString('utf8');
-          else if (req.body.length) input[inputShape.payload] = readJsonValue(model, pshape, parseJsonBody(req), inputShape.payload);
-        } else {
-          Object.assign(input, readJsonValue(model, inputShape, parseJsonBody(req), '') as object);
-        }
-        return { op, input };
-      }
-      case 'rest-xml': {
-        const input = readHttpBoundMembers(model, inputShape, req, labels);
-        if (inputShape.payload) {
-          const ref = inputShape.members![inputShape.payload];
-          const pshape = model.shape(ref.shape);
-          if (pshape.type === 'blob' || pshape.type === 'string') {
-            input[inputShape.payload] = pshape.type === 'blob' ? req.body : req.body.toString('utf8');
-          } else if (req.body.length) {
-            const doc = parseXmlDocument(req.body.toString('utf8'));
-            const rootName = ref.locationName ?? pshape.locationName ?? inputShape.payload;
-            input[inputShape.payload] = readXmlValue(model, pshape, doc[rootName] ?? Object.values(doc).at(-1));
-          }
-        }
-        return { op, input };
-      }
-      default:
-        throw new AwsError('InternalFailure', `protocol ${protocol} is not served`, 500);
-    }
+    return { op: route.op, input: codec.parseInput(model, route, req) };
   } catch (e) {
     // Scalar conversion errors are raised with the query code; other protocols name them their way.
-    if (e instanceof AwsError && e.code === 'ValidationError' && protocol !== 'query') {
-      throw new AwsError(validationErrorCode(model), e.message);
+    if (e instanceof AwsError && e.code === 'ValidationError' && protocol !== 'query' && protocol !== 'ec2') {
+      throw new AwsError(validationErrorCode(model, protocol), e.message);
     }
     throw e;
   }
 }
 
-function requestIdHeaders(model: ServiceModel, requestId: string): Record<string, string> {
-  return model.metadata.protocol === 'rest-xml'
-    ? { 'x-amz-request-id': requestId, 'x-amz-id-2': s3HostId(requestId) }
-    : { 'x-amzn-requestid': requestId };
+export function serializeResponse(model: ServiceModel, op: Operation, output: Record<string, unknown> | undefined, requestId: string, method = 'POST', protocol: Protocol = model.metadata.protocol): RawResponse {
+  return codecFor(protocol).serializeOutput(model, op, output ?? {}, requestId, method);
 }
 
-export function serializeResponse(model: ServiceModel, op: Operation, output: Record<string, unknown> | undefined, requestId: string, method = 'POST'): RawResponse {
-  const headers = requestIdHeaders(model, requestId);
-  const outShape = op.output ? model.shape(op.output.shape) : undefined;
-  const out = output ?? {};
-  switch (model.metadata.protocol) {
-    case 'json':
-      headers['content-type'] = `application/x-amz-json-${model.metadata.jsonVersion ?? '1.1'}`;
-      return { status: 200, headers, body: JSON.stringify(outShape ? writeJsonValue(model, outShape, out) : {}) };
-    case 'query':
-      headers['content-type'] = 'text/xml';
-      return { status: 200, headers, body: serializeQueryResponse(model, op.name, op.output?.resultWrapper, op.output?.shape, out, requestId) };
-    case 'rest-json': {
-      let status = op.http.responseCode ?? 200;
-      let body: string | Buffer = '';
-      if (outShape) {
-        status = writeHttpBoundMembers(model, outShape, out, headers) ?? status;
-        if (outShape.payload) {
-          const pshape = model.shape(outShape.members![outShape.payload].shape);
-          const v = out[outShape.payload];
-          body = v === undefined ? '' : pshape.type === 'blob' ? (v as Buffer) : pshape.type === 'string' ? String(v) : JSON.stringify(writeJsonValue(model, pshape, v));
-        } else {
-          body = JSON.stringify(writeJsonValue(model, outShape, out));
-        }
-      }
-      headers['content-type'] = 'application/json';
-      return { status, headers, body: method === 'HEAD' ? '' : body };
-    }
-    case 'rest-xml': {
-      let status = op.http.responseCode ?? 200;
-      let body: string | Buffer = '';
-      if (outShape) {
-        status = writeHttpBoundMembers(model, outShape, out, headers) ?? status;
-        const ns = model.metadata.xmlNamespace ?? 'http://s3.amazonaws.com/doc/2006-03-01/';
-        if (outShape.payload) {
-          const ref = outShape.members![outShape.payload];
-          const pshape = model.shape(ref.shape);
-          const v = out[outShape.payload];
-          if (v !== undefined) {
-            if (pshape.type === 'blob' || pshape.type === 'string') body = Buffer.isBuffer(v) ? v : String(v);
-            else {
-              const root = ref.locationName ?? pshape.locationName ?? outShape.payload;
-              body = `<?xml version="1.0" encoding="UTF-8"?>\n<${root} xmlns="${ns}">${writeXmlMembers(model, pshape, v as Record<string, unknown>)}</${root}>`;
-              headers['content-type'] = 'application/xml';
-            }
-          }
-        } else if (Object.values(outShape.members ?? {}).some((r) => !r.location)) {
-          const root = outShape.locationName ?? `${op.name}Result`;
-          body = `<?xml version="1.0" encoding="UTF-8"?>\n<${root} xmlns="${ns}">${writeXmlMembers(model, outShape, out)}</${root}>`;
-          headers['content-type'] = 'application/xml';
-        }
-      }
-      return { status, headers, body: method === 'HEAD' ? '' : body };
-    }
-    default:
-      throw new Error(`protocol ${model.metadata.protocol} is not served`);
-  }
-}
-
-export function serializeError(model: ServiceModel, err: AwsError, requestId: string, method = 'POST'): RawResponse {
+export function serializeError(model: ServiceModel, err: AwsError, requestId: string, method = 'POST', protocol: Protocol = model.metadata.protocol): RawResponse {
   const status = statusOf(err, (c) => model.statusOfError(c));
-  const headers = requestIdHeaders(model, requestId);
-  switch (model.metadata.protocol) {
-    case 'query':
-      headers['content-type'] = 'text/xml';
-      return { status, headers, body: serializeQueryError(model, err.code, err.message, status < 500, requestId) };
-    case 'rest-xml': {
-      // 304 Not Modified: no body and no content type; the error's fields are the ETag and
-      // Last-Modified validators, sent as headers like S3 does.
-      if (status === 304) {
-        for (const [k, v] of Object.entries(err.fields ?? {})) headers[k.toLowerCase()] = v;
-        return { status, headers, body: '' };
-      }
-      headers['content-type'] = 'application/xml';
-      const extra = Object.entries(err.fields ?? {}).map(([k, v]) => `<${k}>${escapeXml(v)}</${k}>`).join('');
-      const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${escapeXml(err.code)}</Code><Message>${escapeXml(err.message)}</Message>${extra}<RequestId>${requestId}</RequestId><HostId>${headers['x-amz-id-2']}</HostId></Error>`;
-      return { status, headers, body: method === 'HEAD' ? '' : body };
-    }
-    default:
-      headers['content-type'] = model.metadata.protocol === 'json' ? `application/x-amz-json-${model.metadata.jsonVersion ?? '1.1'}` : 'application/json';
-      headers['x-amzn-errortype'] = err.code;
-      return { status, headers, body: JSON.stringify({ __type: err.code, message: err.message, ...err.fields }) };
-  }
+  return codecFor(protocol).serializeError(model, err, status, requestId, method);
 }

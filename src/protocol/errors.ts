@@ -48,6 +48,11 @@ export class AwsError extends Error {
     readonly status?: number,
     /** Extra members the error shape declares, serialized beside `message` (e.g. S3's `BucketName`). */
     readonly fields?: Record<string, string>,
+    /**
+     * The error shape's members as values (Dates, nested structures), written by the shape's
+     * model; a client parsing an error answer fills them in.
+     */
+    readonly members?: Record<string, unknown>,
   ) {
     super(message);
     this.name = code;

@@ -3,12 +3,16 @@
 // SerializationException, exactly as the services answer.
 import type { MemberRef, ServiceModel, Shape, TimestampFormat } from './model.js';
 import { AwsError } from './errors.js';
+import { floatText } from './wire.js';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 function typeError(path: string, expected: string): AwsError {
   return new AwsError('SerializationException', `Unexpected value at '${path || '$'}': expected ${expected}`);
 }
+
+/** JSON has no NaN or infinities: AWS sends them as strings. */
+const SPECIAL_FLOATS: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
 
 function wireName(name: string, ref: MemberRef): string {
   return ref.locationName ?? name;
@@ -36,8 +40,8 @@ export function readJsonValue(model: ServiceModel, shape: Shape, v: unknown, pat
   if (v === null || v === undefined) return undefined;
   switch (shape.type) {
     case 'structure': {
-      if (typeof v !== 'object' || Array.isArray(v)) throw typeError(path, 'an object');
       if (shape.document) return v;
+      if (typeof v !== 'object' || Array.isArray(v)) throw typeError(path, 'an object');
       const src = v as Record<string, unknown>;
       const out: Record<string, unknown> = {};
       for (const [name, ref] of Object.entries(shape.members ?? {})) {
@@ -50,13 +54,17 @@ export function readJsonValue(model: ServiceModel, shape: Shape, v: unknown, pat
     case 'list': {
       if (!Array.isArray(v)) throw typeError(path, 'a list');
       const item = model.shape(shape.member!.shape);
-      return v.map((x, i) => readJsonValue(model, item, x, `${path}[${i}]`));
+      // A null item stays null (sparse lists); a dense list never carries one.
+      return v.map((x, i) => readJsonValue(model, item, x, `${path}[${i}]`) ?? null);
     }
     case 'map': {
       if (typeof v !== 'object' || Array.isArray(v)) throw typeError(path, 'a map');
       const item = model.shape(shape.value!.shape);
       const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = readJsonValue(model, item, x, `${path}.${k}`);
+      for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+        const value = readJsonValue(model, item, x, `${path}.${k}`);
+        if (value !== undefined) out[k] = value;
+      }
       return out;
     }
     case 'string':
@@ -69,6 +77,7 @@ export function readJsonValue(model: ServiceModel, shape: Shape, v: unknown, pat
       if (typeof v !== 'number' || !Number.isInteger(v)) throw typeError(path, 'an integer');
       return v;
     case 'float': case 'double':
+      if (typeof v === 'string' && Object.hasOwn(SPECIAL_FLOATS, v)) return SPECIAL_FLOATS[v];
       if (typeof v !== 'number') throw typeError(path, 'a number');
       return v;
     case 'timestamp':
@@ -81,8 +90,11 @@ export function readJsonValue(model: ServiceModel, shape: Shape, v: unknown, pat
   }
 }
 
-/** Values → wire JSON, following the shape; members left undefined are omitted. */
-export function writeJsonValue(model: ServiceModel, shape: Shape, v: unknown, tsFormat: TimestampFormat = 'unixTimestamp'): Json | undefined {
+/**
+ * Values → wire JSON, following the shape; members left undefined are omitted. `tsFormat` is a
+ * member's own timestamp format, which wins over its shape's; JSON's default is epoch seconds.
+ */
+export function writeJsonValue(model: ServiceModel, shape: Shape, v: unknown, tsFormat?: TimestampFormat): Json | undefined {
   if (v === null || v === undefined) return undefined;
   switch (shape.type) {
     case 'structure': {
@@ -91,26 +103,28 @@ export function writeJsonValue(model: ServiceModel, shape: Shape, v: unknown, ts
       const out: Record<string, Json> = {};
       for (const [name, ref] of Object.entries(shape.members ?? {})) {
         if (ref.location) continue;
-        const w = writeJsonValue(model, model.shape(ref.shape), src[name], ref.timestampFormat ?? tsFormat);
+        const w = writeJsonValue(model, model.shape(ref.shape), src[name], ref.timestampFormat);
         if (w !== undefined) out[wireName(name, ref)] = w;
       }
       return out;
     }
     case 'list': {
       const item = model.shape(shape.member!.shape);
-      return (v as unknown[]).map((x) => writeJsonValue(model, item, x, tsFormat) ?? null);
+      return (v as unknown[]).map((x) => writeJsonValue(model, item, x, shape.member!.timestampFormat) ?? null);
     }
     case 'map': {
       const item = model.shape(shape.value!.shape);
       const out: Record<string, Json> = {};
       for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-        const w = writeJsonValue(model, item, x, tsFormat);
+        const w = writeJsonValue(model, item, x, shape.value!.timestampFormat);
         if (w !== undefined) out[k] = w;
       }
       return out;
     }
+    case 'float': case 'double':
+      return typeof v === 'number' && !Number.isFinite(v) ? floatText(v) : v as Json;
     case 'timestamp':
-      return formatTimestamp(v instanceof Date ? v : new Date(v as string), shape.timestampFormat ?? tsFormat);
+      return formatTimestamp(v instanceof Date ? v : new Date(v as string), tsFormat ?? shape.timestampFormat ?? 'unixTimestamp');
     case 'blob':
       return Buffer.isBuffer(v) ? v.toString('base64') : Buffer.from(String(v)).toString('base64');
     default:

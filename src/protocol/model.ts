@@ -5,7 +5,10 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { modelsDir } from '../paths.js';
 
-export type Protocol = 'json' | 'query' | 'rest-json' | 'rest-xml' | 'ec2';
+export type Protocol = 'json' | 'query' | 'rest-json' | 'rest-xml' | 'ec2' | 'smithy-rpc-v2-cbor';
+
+/** A model's xmlNamespace: a bare URI, or a URI with the prefix it is declared under. */
+export type XmlNamespace = string | { uri: string; prefix?: string };
 
 export interface MemberRef {
   shape: string;
@@ -13,7 +16,7 @@ export interface MemberRef {
   locationName?: string;
   flattened?: boolean;
   xmlAttribute?: boolean;
-  xmlNamespace?: { uri: string; prefix?: string };
+  xmlNamespace?: XmlNamespace;
   timestampFormat?: TimestampFormat;
   queryName?: string;
   jsonvalue?: boolean;
@@ -43,7 +46,7 @@ export interface Shape {
   timestampFormat?: TimestampFormat;
   flattened?: boolean;
   locationName?: string;
-  xmlNamespace?: { uri: string; prefix?: string };
+  xmlNamespace?: XmlNamespace;
   payload?: string;
   document?: boolean;
   union?: boolean;
@@ -54,10 +57,15 @@ export interface Shape {
 export interface Operation {
   name: string;
   http: { method: string; requestUri: string; responseCode?: number };
-  input?: { shape: string; locationName?: string; xmlNamespace?: { uri: string } };
+  input?: { shape: string; locationName?: string; xmlNamespace?: XmlNamespace };
   output?: { shape: string; resultWrapper?: string };
   errors?: { shape: string }[];
   deprecated?: boolean;
+  /** A host prefix the client prepends to the endpoint (`foo.{label}.`), labels from hostLabel members. */
+  endpoint?: { hostPrefix?: string };
+  /** The request must carry a checksum of its body (a client sends Content-MD5). */
+  httpChecksumRequired?: boolean;
+  httpChecksum?: { requestChecksumRequired?: boolean };
 }
 
 export interface ServiceMetadata {
@@ -71,9 +79,12 @@ export interface ServiceMetadata {
   jsonVersion?: string;
   xmlNamespace?: string;
   globalEndpoint?: string;
+  /** A former query service now on json or CBOR: errors also carry their query code (x-amzn-query-error). */
+  awsQueryCompatible?: Record<string, unknown>;
 }
 
-interface RawModel {
+/** A botocore service description as JSON: what `loadModel` reads from disk, or a test builds in memory. */
+export interface RawModel {
   metadata: ServiceMetadata;
   operations: Record<string, Operation>;
   shapes: Record<string, Shape>;
@@ -169,6 +180,11 @@ function buildUriTemplates(ops: Operation[]): UriTemplate[] {
     t.segments.filter((s) => s.literal !== undefined && s.literal !== '').length * 100 +
     Object.keys(t.query).length * 10 - (t.segments.some((s) => s.greedy) ? 1 : 0) + t.segments.length;
   return templates.sort((a, b) => score(b) - score(a));
+}
+
+/** A model from a description held in memory (the protocol compliance suites carry their own). */
+export function modelFromDescription(name: string, raw: RawModel): ServiceModel {
+  return new ServiceModel(name, raw);
 }
 
 const cache = new Map<string, ServiceModel>();

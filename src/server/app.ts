@@ -2,7 +2,6 @@
 // HTTP front door. `startChattrail` is what `chattrail start`, the tests and the benchmarks call.
 import type http from 'node:http';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import type { Config } from '../config.js';
 import { openStores, type Stores } from '../storage/stores.js';
 import { SecretBox, loadMasterKey } from '../storage/secrets.js';
@@ -12,6 +11,8 @@ import { Authorizer } from '../auth/authorize.js';
 import { ServiceRegistry } from './registry.js';
 import { Pipeline } from './pipeline.js';
 import { createHttpServer, type Route } from './http.js';
+import { TrustedProxies } from './client-address.js';
+import { secureDataDir } from '../storage/file-modes.js';
 import { createLogger, randomIds, systemClock, type Logger } from './runtime.js';
 import type { Clock, Ids, ServiceDefinition } from '../services/types.js';
 import { ensureDefaultAccount } from './bootstrap.js';
@@ -61,7 +62,8 @@ export async function startChattrail(config: Config, opts: StartOptions = {}): P
   const ids = opts.ids ?? randomIds;
   const logger = opts.logger ?? createLogger(config.logLevel);
   // The folder holds the database, keys and credentials: only its owner may look inside.
-  fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const modes = secureDataDir(config.dataDir);
+  if (modes.failed.length) logger.warn('could not make data folder entries owner-only', { entries: modes.failed.slice(0, 20), count: modes.failed.length });
   const stores = await openStores(config, { onError: (e) => logger.error('database connection failed', { error: String(e) }) });
   const masterKey = loadMasterKey(config.dataDir, config.masterKey);
   const box = new SecretBox(masterKey);
@@ -94,6 +96,9 @@ export async function startChattrail(config: Config, opts: StartOptions = {}): P
   pipeline = new Pipeline({
     registry, credentials, authorizer, stores, clock, ids, logger, homeRegion: config.region,
     onRecorded: recordedHooks.length ? (e) => { for (const m of recordedHooks) m.onRecorded!(e); } : undefined,
+    // A signature over the body's own hash (no x-amz-content-sha256 signed, as the AWS CLI sends
+    // outside S3) needs the body first: at most an API body, or a CreateFunction zip.
+    maxUnverifiedBodyBytes: Math.max(config.maxBodyBytes, LAMBDA_CREATE_BYTES),
   });
   const firstAdmin = await ensureDefaultAccount(identity, ids, clock, config.dataDir, config.region);
 
@@ -105,7 +110,7 @@ export async function startChattrail(config: Config, opts: StartOptions = {}): P
     },
   }, ...modules.flatMap((m) => m.routes ?? [])];
   const server = createHttpServer({
-    routes, logger,
+    routes, logger, trustedProxies: new TrustedProxies(config.trustedProxies),
     aws: (req, ip) => pipeline!.handle(req, ip),
     // PUT carries S3 objects (and Lambda code); CreateFunction carries a zip of up to 50 MB as
     // base64 in JSON (about 70 MB), as AWS accepts; every other API body has the smaller limit.
@@ -146,7 +151,7 @@ function mergeCloudTrail(core: ServiceDefinition, trails: ServiceDefinition): Se
     handlers: { ...trails.handlers, ...core.handlers },
     recording: { ...trails.recording, ...core.recording },
     precheck: (op, input) => { core.precheck?.(op, input); trails.precheck?.(op, input); },
-    resourceOf: (op, input, ctx) => trails.resourceOf?.(op, input, ctx) ?? core.resourceOf?.(op, input, ctx) ?? '*',
+    resolveResources: (op, input, ctx) => (op in core.handlers ? core : trails).resolveResources(op, input, ctx),
   };
 }
 

@@ -1,10 +1,13 @@
-// node:http front door: reads each request (bounded), hands it to the right receiver (AWS APIs,
-// Slack, console, chattrail's own endpoints) and writes the answer. Nothing here knows AWS but the
-// shape of the one error answered before any receiver runs: a body over the limit.
+// node:http front door: reads each request's head, hands it to the right receiver (AWS APIs,
+// Slack, console, chattrail's own endpoints) and writes the answer. Receivers other than the AWS
+// pipeline get the body read (bounded); the pipeline reads it itself, once the head is
+// authenticated. Nothing here knows AWS but the shape of a body over the limit.
 import crypto from 'node:crypto';
 import http from 'node:http';
-import type { RawRequest, RawResponse } from '../protocol/http.js';
+import { BodyTooLarge, type PendingRequest, type RawRequest, type RawResponse, type RequestHead } from '../protocol/http.js';
 import type { Logger } from './runtime.js';
+import { clientAddress, type TrustedProxies } from './client-address.js';
+import { IncomingBody } from './incoming-body.js';
 
 export interface Route {
   /** Path prefix this receiver owns, e.g. `/slack/`; the AWS pipeline takes everything else. */
@@ -14,9 +17,12 @@ export interface Route {
 
 export interface FrontDoor {
   routes: Route[];
-  aws(req: RawRequest, sourceIp: string): Promise<RawResponse>;
+  /** The AWS pipeline: the body is still to be read, under `maxBodyBytes`. */
+  aws(req: PendingRequest, sourceIp: string): Promise<RawResponse>;
   maxBodyBytes(req: { method: string; path: string }): number;
   logger: Logger;
+  /** CHATTRAIL_TRUSTED_PROXIES: peers whose X-Forwarded-For names the client. */
+  trustedProxies?: TrustedProxies;
 }
 
 function headersOf(req: http.IncomingMessage): Record<string, string> {
@@ -30,8 +36,8 @@ function headersOf(req: http.IncomingMessage): Record<string, string> {
 }
 
 /**
- * The one error answered before any receiver sees the request, so it is shaped here: AWS-style, in
- * JSON for callers that speak it (X-Amz-Target or a JSON content type), in query/XML form otherwise.
+ * The one error answered outside any receiver, so it is shaped here: AWS-style, in JSON for
+ * callers that speak it (X-Amz-Target or a JSON content type), in query/XML form otherwise.
  */
 function tooLarge(limit: number, headers: http.IncomingHttpHeaders): RawResponse {
   const message = `Request body exceeds the limit of ${limit} bytes`;
@@ -39,69 +45,62 @@ function tooLarge(limit: number, headers: http.IncomingHttpHeaders): RawResponse
   if (headers['x-amz-target'] || /json/.test(String(headers['content-type'] ?? ''))) {
     return {
       status: 413,
-      headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId, 'x-amzn-errortype': 'RequestEntityTooLargeException', connection: 'close' },
+      headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId, 'x-amzn-errortype': 'RequestEntityTooLargeException' },
       body: JSON.stringify({ __type: 'RequestEntityTooLargeException', message }),
     };
   }
   return {
     status: 413,
-    headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId, connection: 'close' },
+    headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
     body: `<ErrorResponse><Error><Type>Sender</Type><Code>RequestEntityTooLarge</Code><Message>${message}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
   };
 }
 
 export function createHttpServer(door: FrontDoor): http.Server {
-  const server = http.createServer((req, res) => {
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const rawPath = q < 0 ? url : url.slice(0, q);
-    const limit = door.maxBodyBytes({ method: req.method ?? 'GET', path: rawPath });
-    const declared = Number(req.headers['content-length'] ?? '0');
-    if (declared > limit) {
-      send(res, tooLarge(limit, req.headers));
-      req.resume();
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let aborted = false;
-    req.on('data', (c: Buffer) => {
-      if (aborted) return;
-      size += c.length;
-      if (size > limit) {
-        aborted = true;
-        chunks.length = 0;
-        // Close only once the answer is out, or the caller sees a reset instead of the 413.
-        res.once('finish', () => req.destroy());
-        send(res, tooLarge(limit, req.headers));
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('error', () => { aborted = true; });
-    req.on('end', () => {
-      if (aborted) return;
-      const raw: RawRequest = {
-        method: req.method ?? 'GET', rawPath, query: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)),
-        headers: headersOf(req), body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks),
-      };
-      const sourceIp = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
-      const route = matchRoute(door.routes, rawPath);
-      const handling = route ? route.handle(raw, sourceIp) : door.aws(raw, sourceIp);
-      const started = door.logger.debugEnabled ? performance.now() : 0;
-      handling.then((out) => {
-        send(res, out);
-        if (started) door.logger.debug('request', { method: raw.method, path: rawPath, status: out.status, ms: Math.round((performance.now() - started) * 10) / 10, sourceIp });
-      }, (e: unknown) => {
-        door.logger.error('unhandled error in receiver', { path: rawPath, error: e instanceof Error ? e.stack : String(e) });
-        send(res, { status: 500, headers: { 'content-type': 'text/plain' }, body: 'Internal error\n' });
-      });
-    });
-  });
+  const server = http.createServer((req, res) => serve(door, req, res, false));
+  // Node would answer `100 Continue` at once; the body is asked for only when a receiver reads it,
+  // so an S3 upload (the CLI and SDKs send Expect: 100-continue) is refused before it is sent.
+  server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => serve(door, req, res, true));
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.requestTimeout = 300_000;
   return server;
+}
+
+function serve(door: FrontDoor, req: http.IncomingMessage, res: http.ServerResponse, expectsContinue: boolean): void {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const rawPath = q < 0 ? url : url.slice(0, q);
+  const limit = door.maxBodyBytes({ method: req.method ?? 'GET', path: rawPath });
+  const body = new IncomingBody(req, res, limit, expectsContinue);
+  if (body.declaredLength !== undefined && body.declaredLength > limit) {
+    answer(res, body, tooLarge(limit, req.headers));
+    return;
+  }
+  const head: RequestHead = { method: req.method ?? 'GET', rawPath, query: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)), headers: headersOf(req) };
+  const sourceIp = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], door.trustedProxies);
+  const route = matchRoute(door.routes, rawPath);
+  const handling = route
+    ? body.readAll().then((b) => route.handle({ ...head, body: b } satisfies RawRequest, sourceIp))
+    : door.aws({ ...head, body }, sourceIp);
+  const started = door.logger.debugEnabled ? performance.now() : 0;
+  handling.then((out) => {
+    answer(res, body, out);
+    if (started) door.logger.debug('request', { method: head.method, path: rawPath, status: out.status, ms: Math.round((performance.now() - started) * 10) / 10, sourceIp });
+  }, (e: unknown) => {
+    if (e instanceof BodyTooLarge) { answer(res, body, tooLarge(e.limit, req.headers)); return; }
+    // The client went away mid-body: there is no one to answer.
+    if (req.destroyed && !req.complete) return;
+    door.logger.error('unhandled error in receiver', { path: rawPath, error: e instanceof Error ? e.stack : String(e) });
+    answer(res, body, { status: 500, headers: { 'content-type': 'text/plain' }, body: 'Internal error\n' });
+  });
+}
+
+/** Writes the answer; a body nobody read is drained (bounded) or the connection closes after it. */
+function answer(res: http.ServerResponse, body: IncomingBody, out: RawResponse): void {
+  if (res.headersSent || res.destroyed) return;
+  const close = body.settle();
+  send(res, close ? { ...out, headers: { ...out.headers, connection: 'close' } } : out);
 }
 
 /** The route with the longest prefix that matches, so `/_chattrail/lambda/` beats `/_chattrail/`. */

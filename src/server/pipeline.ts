@@ -1,12 +1,14 @@
 // The one path every AWS API call takes: find the service → verify the signature → parse and
 // validate by the model → authorize by IAM policy → run the handler → record the CloudTrail event
 // durably → answer. Chat commands and the console enter at `execute`, after authentication.
-import type { RawRequest, RawResponse } from '../protocol/http.js';
+import { BodyTooLarge, type PendingRequest, type RawRequest, type RawResponse } from '../protocol/http.js';
 import { AwsError, isAwsError } from '../protocol/errors.js';
-import { parseRequest, resolveOperation, queryForm, serializeError, serializeResponse, targetPrefixMatches, validationErrorCode } from '../protocol/codec.js';
+import { parseRequest, resolveOperation, queryForm, serializeError, serializeResponse, targetPrefixMatches, validationErrorCode, type ParsedCall } from '../protocol/codec.js';
 import { validateInput } from '../protocol/validate.js';
-import { checkTime, readScope, signatureMatches, type SignatureScope } from '../auth/sigv4.js';
-import { authError } from '../auth/auth-errors.js';
+import { checkTime, declaredPayloadHash, isHexSha256, readScope, scopeProblem, signatureMatches, type SignatureProblem, type SignatureScope } from '../auth/sigv4.js';
+import { authError, payloadMismatchError, scopeError } from '../auth/auth-errors.js';
+import { chunkVerifier } from '../auth/streaming.js';
+import { DEFAULT_UNVERIFIED_BODY_BYTES, expectedLength, readBody, smallBody, tooLargeError } from './request-body.js';
 import { hashToken } from '../services/iam/store.js';
 import type { Principal } from '../auth/principal.js';
 import type { CredentialResolver } from '../auth/credentials.js';
@@ -14,11 +16,11 @@ import type { Authorizer } from '../auth/authorize.js';
 import { accessDeniedMessage } from '../auth/authorize.js';
 import type { PolicyDocument } from '../policy/document.js';
 import type { ContextValue } from '../policy/request.js';
-import type { CallContext, Clock, Ids, ServiceDefinition } from '../services/types.js';
+import { AUTHORIZED_PER_ITEM, type CallContext, type Clock, type Ids, type ServiceDefinition } from '../services/types.js';
 import type { Stores } from '../storage/stores.js';
 import type { ServiceRegistry } from './registry.js';
 import { timeOrderedUuid, type Logger } from './runtime.js';
-import { buildEvent } from '../trail/record.js';
+import { buildEvents } from '../trail/record.js';
 import type { StoredEvent } from '../trail/event-store.js';
 
 export interface PipelineDeps {
@@ -32,7 +34,20 @@ export interface PipelineDeps {
   homeRegion: string;
   /** Called after an event is durably stored (live console, delivery wake-up). */
   onRecorded?: (event: StoredEvent) => void;
+  /** Largest body read before its signature is verified (when the signature covers the body's hash). */
+  maxUnverifiedBodyBytes?: number;
 }
+
+/** An authenticated request, its body read and held to what was signed. */
+interface Authenticated {
+  principal: Principal;
+  request: RawRequest;
+  /** S3's answer for a body that is not the one signed: the caller is known, so the call is recorded. */
+  bodyError?: AwsError;
+}
+
+/** Unsigned requests are told apart by a body this small at most (query forms name their Action there). */
+const GUESS_BODY_BYTES = 64 * 1024;
 
 /** A call that has been authenticated and parsed, ready to be authorized and run. */
 export interface Call {
@@ -47,6 +62,15 @@ export interface Call {
   via?: { console?: boolean; chatbot?: boolean };
   /** Chatbot channel guardrails, intersected with the principal's own permissions. */
   guardrails?: PolicyDocument[];
+  /** A signed-in user the call runs for (the console's chat test): every action must be allowed for them too. */
+  onBehalfOf?: OnBehalfOf;
+}
+
+/** Who a call made with other credentials (a channel's role) runs for, and from where. */
+export interface OnBehalfOf {
+  principal: Principal;
+  sourceIp: string;
+  userAgent: string;
 }
 
 export type CallResult = { ok: true; output: Record<string, unknown> } | { ok: false; error: AwsError };
@@ -54,40 +78,51 @@ export type CallResult = { ok: true; output: Record<string, unknown> } | { ok: f
 export class Pipeline {
   constructor(private readonly deps: PipelineDeps) {}
 
-  /** Serves one HTTP request addressed to an AWS API. Never throws. */
-  async handle(req: RawRequest, sourceIp: string): Promise<RawResponse> {
-    const scope = readScope(req);
-    const service = 'kind' in scope ? this.guessService(req) : this.deps.registry.forScope(scope.service);
-    if (!service) return unknownServiceResponse(this.deps.ids.uuid(), 'kind' in scope ? undefined : scope.service);
+  /**
+   * Serves one HTTP request addressed to an AWS API. Never throws. The body is still on the wire:
+   * `authenticate` reads it only once the head has passed every check it can pass without it.
+   */
+  async handle(pending: PendingRequest, sourceIp: string): Promise<RawResponse> {
+    const scope = readScope(pending);
+    if ('kind' in scope) return this.refuseUnsigned(pending, scope);
+    const service = this.deps.registry.forScope(scope.service);
+    if (!service) return unknownServiceResponse(this.deps.ids.uuid(), scope.service);
     const requestId = service.newRequestId?.(this.deps.ids) ?? this.deps.ids.uuid();
     const protocol = service.model.metadata.protocol;
     try {
+      const { principal, request, bodyError } = await this.authenticate(pending, scope, service);
       // The signature covers the request as sent; a service's rewrite (S3 virtual hosts) comes after.
-      const asSent = req;
-      if (service.rewrite) req = service.rewrite(req);
-      if ('kind' in scope) throw authError(protocol, scope.kind === 'missing' ? 'missing' : 'incomplete', 'message' in scope ? scope.message : undefined);
-      const principal = await this.authenticate(asSent, scope, service);
-      let parsed;
+      const req = service.rewrite ? service.rewrite(request) : request;
+      const region = scope.region || this.deps.homeRegion;
+      let parsed: ParsedCall | undefined;
       try {
         parsed = parseRequest(service.model, req);
+        if (bodyError) throw bodyError;
       } catch (e) {
         // An authenticated call to a known operation with a bad body is still an API call: record it.
-        const op = safeResolve(service, req);
-        if (op && isAwsError(e)) {
-          const call = this.callOf(service, op, {}, principal, scope.region || this.deps.homeRegion, req, sourceIp, requestId);
-          await this.record(call, undefined, e);
-        }
+        const op = parsed?.op.name ?? safeResolve(service, req);
+        if (op && isAwsError(e)) await this.record(this.callOf(service, op, parsed?.input ?? {}, principal, region, req, sourceIp, requestId), undefined, e);
         throw e;
       }
-      const call = this.callOf(service, parsed.op.name, parsed.input, principal, scope.region || this.deps.homeRegion, req, sourceIp, requestId);
+      const call = this.callOf(service, parsed.op.name, parsed.input, principal, region, req, sourceIp, requestId);
       const result = await this.execute(call);
       if (!result.ok) throw result.error;
       const raw = service.rawResponse?.(call.opName, result.output, requestId);
       return raw ?? serializeResponse(service.model, parsed.op, result.output, requestId, req.method);
     } catch (e) {
-      const err = isAwsError(e) ? e : this.internalFailure(e, requestId);
-      return serializeError(service.model, err, requestId, req.method);
+      const err = e instanceof BodyTooLarge ? tooLargeError(protocol, e.limit) : isAwsError(e) ? e : this.internalFailure(e, requestId);
+      return serializeError(service.model, err, requestId, pending.method);
     }
+  }
+
+  /** No signature, or one that cannot be read: answered in the shape of the service the request looks meant for. */
+  private async refuseUnsigned(pending: PendingRequest, problem: SignatureProblem): Promise<RawResponse> {
+    const req = await smallBody(pending, GUESS_BODY_BYTES);
+    const service = this.guessService(req);
+    if (!service) return unknownServiceResponse(this.deps.ids.uuid(), undefined);
+    const requestId = service.newRequestId?.(this.deps.ids) ?? this.deps.ids.uuid();
+    const err = authError(service.model.metadata.protocol, problem.kind === 'missing' ? 'missing' : 'incomplete', 'message' in problem ? problem.message : undefined);
+    return serializeError(service.model, err, requestId, req.method);
   }
 
   private callOf(service: ServiceDefinition, opName: string, input: Record<string, unknown>, principal: Principal, region: string, req: RawRequest, sourceIp: string, requestId: string): Call {
@@ -128,11 +163,29 @@ export class Pipeline {
     return error ? { ok: false, error } : { ok: true, output: output! };
   }
 
+  /**
+   * Resolves what the call acts on through the service's resolver (which reads its store: the
+   * stored ARN, with its path and case, of an entity the caller may have named loosely), and
+   * authorizes the action on every resource. The handler finds them in `ctx.resolved`.
+   */
   private async authorize(call: Call, ctx: CallContext): Promise<void> {
     const { service, opName, input } = call;
     const action = service.actionOf?.(opName, input) ?? `${service.actionPrefix ?? service.model.signingName}:${opName}`;
-    const resource = service.resourceOf?.(opName, input, ctx) ?? '*';
-    await this.authorizeAction(call, action, resource);
+    const resolution = await service.resolveResources(opName, input, ctx);
+    if (resolution === AUTHORIZED_PER_ITEM) {
+      ctx.resolved = [];
+      return;
+    }
+    // A resolver that finds nothing would authorize nothing: a bug, never an open door.
+    if (resolution.length === 0) throw new Error(`${service.model.name} ${opName}: the resolver named no resource`);
+    for (const r of resolution) {
+      // Only the aws partition exists here: an ARN of another one must not reach an aws resource.
+      if (r.arn !== '*' && !r.arn.startsWith('arn:aws:')) {
+        throw new AwsError(service.validationErrorCode ?? validationErrorCode(service.model), `${r.arn} is not an ARN of the aws partition`);
+      }
+      await this.authorizeAction(call, action, r.arn);
+    }
+    ctx.resolved = resolution;
   }
 
   /**
@@ -159,18 +212,42 @@ export class Pipeline {
       const message = protocol === 'rest-xml' ? 'Access Denied' : accessDeniedMessage(principal, action, resource, result);
       throw new AwsError(code, message, protocol === 'json' ? 400 : 403);
     }
+    if (call.onBehalfOf) await this.authorizeOnBehalf(call, call.onBehalfOf, action, resource, extra);
+  }
+
+  /**
+   * The user a call runs for must be allowed the same action on the same resource, by their own
+   * policies, from where they are: a channel's role never lends them more than they have.
+   */
+  private async authorizeOnBehalf(call: Call, user: OnBehalfOf, action: string, resource: string, extra?: Record<string, ContextValue>): Promise<void> {
+    const now = this.deps.clock.now();
+    const result = await this.deps.authorizer.authorize(user.principal, action, resource, {
+      'aws:SourceIp': user.sourceIp,
+      'aws:CurrentTime': now.toISOString(),
+      'aws:EpochTime': String(Math.floor(now.getTime() / 1000)),
+      'aws:SecureTransport': 'false',
+      'aws:RequestedRegion': call.region,
+      'aws:UserAgent': user.userAgent,
+      'aws:ViaAWSService': 'false',
+      ...extra,
+    });
+    if (result.allowed) return;
+    const protocol = call.service.model.metadata.protocol;
+    const code = call.service.accessDeniedCode ?? (protocol === 'query' || protocol === 'rest-xml' ? 'AccessDenied' : 'AccessDeniedException');
+    throw new AwsError(code, accessDeniedMessage(user.principal, action, resource, result), protocol === 'json' ? 400 : 403);
   }
 
   private async record(call: Call, output: Record<string, unknown> | undefined, error: AwsError | undefined,
     resources: { type: string; arn: string; accountId?: string }[] = [], additionalEventData?: Record<string, unknown>): Promise<void> {
     const now = this.deps.clock.now();
-    const event = buildEvent({
+    // A call on another account's resource is recorded in that account too (same sharedEventID).
+    const events = buildEvents({
       model: call.service.model, rules: call.service.recording, opName: call.opName, input: call.input, output, error,
       principal: call.principal, recipientAccountId: call.principal.accountId, signedRegion: call.region,
       eventTime: now, requestId: call.requestId, eventId: timeOrderedUuid(now.getTime()),
       sourceIp: call.sourceIp, userAgent: call.userAgent, resources, additionalEventData, fromConsole: call.via?.console,
-    });
-    await this.appendRecord(event);
+    }, { sharedEventId: () => this.deps.ids.uuid(), eventId: () => timeOrderedUuid(now.getTime()) });
+    for (const event of events) await this.appendRecord(event);
   }
 
   /**
@@ -187,8 +264,17 @@ export class Pipeline {
     }
   }
 
-  private async authenticate(req: RawRequest, scope: SignatureScope, service: ServiceDefinition): Promise<Principal> {
+  /**
+   * Authenticates the head before the body is read: what the signature must cover (host, region,
+   * payload hash form), time, key, token, and the signature over the declared payload hash. Only
+   * then is the body read, under the route's limit, and held to the declared hash or signed chunks.
+   * A signature over the body's own hash (no hash declared) needs the body first: that read is
+   * bounded by the smaller limit for unverified bodies.
+   */
+  private async authenticate(pending: PendingRequest, scope: SignatureScope, service: ServiceDefinition): Promise<Authenticated> {
     const protocol = service.model.metadata.protocol;
+    const problem = scopeProblem(pending, scope, this.deps.homeRegion);
+    if (problem) throw scopeError(protocol, problem, this.deps.homeRegion, scope.presigned);
     const timeProblem = checkTime(scope, this.deps.clock.now());
     if (timeProblem) throw authError(protocol, timeProblem.kind === 'skewed' ? 'skewed' : timeProblem.kind === 'expired' ? 'expired' : 'incomplete', 'message' in timeProblem ? timeProblem.message : undefined);
     const cred = await this.deps.credentials.resolve(scope.accessKeyId);
@@ -199,8 +285,28 @@ export class Pipeline {
     } else if (scope.securityToken) {
       throw authError(protocol, 'badToken');
     }
-    if (!(await signatureMatches(req, scope, cred.secretAccessKey, scope.securityToken))) throw authError(protocol, 'badSignature');
-    return cred.principal;
+    const declared = declaredPayloadHash(pending, scope);
+    const md5 = pending.method === 'PUT';
+    const unverified = declared === undefined
+      ? await readBody(pending, Math.min(pending.body.limit, this.deps.maxUnverifiedBodyBytes ?? DEFAULT_UNVERIFIED_BODY_BYTES), { sha256: true, md5 })
+      : undefined;
+    const payloadHash = declared ?? unverified!.sha256!;
+    if (!(await signatureMatches(pending, scope, cred.secretAccessKey, scope.securityToken, payloadHash))) throw authError(protocol, 'badSignature');
+    const chunked = payloadHash.startsWith('STREAMING-');
+    const payload = unverified ?? await readBody(pending, pending.body.limit, {
+      sha256: isHexSha256(payloadHash), chunked, md5, verifier: chunkVerifier(scope, cred.secretAccessKey, payloadHash),
+      expectedLength: expectedLength(pending, chunked, pending.body.limit),
+    });
+    if (!payload.signaturesValid) throw authError(protocol, 'badSignature');
+    const request: RawRequest = { method: pending.method, rawPath: pending.rawPath, query: pending.query, headers: pending.headers, body: payload.body, payload };
+    if (declared !== undefined && isHexSha256(declared) && payload.sha256 !== declared.toLowerCase()) {
+      const err = payloadMismatchError(protocol, declared, payload.sha256 ?? '');
+      // S3 checks the body after the signature over the headers: the caller is known, the call is
+      // recorded. For the other services the body is part of the signature: an auth failure.
+      if (protocol !== 'rest-xml') throw err;
+      return { principal: cred.principal, request, bodyError: err };
+    }
+    return { principal: cred.principal, request };
   }
 
   /** Unsigned requests carry no scope: pick the service their shape points to, for the error format. */

@@ -34,6 +34,11 @@ export interface CallContext {
   homeRegion: string;
   /** Calls made by chattrail itself on behalf of a user: Chatbot commands, console. */
   via?: { console?: boolean; chatbot?: boolean };
+  /**
+   * What the pipeline authorized the call's action on, as the service resolved it (the stored
+   * entity's canonical ARN and owner); set before the handler runs, empty for per-item operations.
+   */
+  resolved?: readonly ResolvedResource[];
   /** Lets a handler name the resources it touched, for the record's `resources` field. */
   addResource(type: string, arn: string, accountId?: string): void;
   /**
@@ -45,6 +50,33 @@ export interface CallContext {
   /** Extra CloudTrail fields a handler knows only while running (e.g. additionalEventData). */
   annotate(fields: { additionalEventData?: Record<string, unknown>; serviceEventDetails?: Record<string, unknown> }): void;
 }
+
+/** One resource a call acts on, as the pipeline authorizes it. */
+export interface ResolvedResource {
+  /**
+   * The stored entity's own ARN (its path, case and partition as stored) when it exists, else the
+   * ARN AWS would give it, normalised; `*` for an operation that acts on no single resource.
+   */
+  arn: string;
+  /** The account owning it (a role or trail of another account, a bucket's owner); else the caller's. */
+  accountId?: string;
+}
+
+/** A resolver's answer for operations whose handler authorizes every item through ctx.authorize (S3 DeleteObjects). */
+export const AUTHORIZED_PER_ITEM: unique symbol = Symbol('authorized per item');
+
+/** What an operation acts on: one or more resources the action is authorized on each, or per item. */
+export type ResourceResolution = readonly ResolvedResource[] | typeof AUTHORIZED_PER_ITEM;
+
+/** The answer for operations that act on no single resource (ListUsers' siblings, LookupEvents). */
+export const UNSCOPED: readonly ResolvedResource[] = Object.freeze([Object.freeze({ arn: '*' })]);
+
+/**
+ * Resolves the resources an operation acts on, reading the service's store: runs after input
+ * validation and before authorization. Never falls back to `*` for input it cannot read: it throws
+ * the service's validation error, or answers the ARN the input names so the handler finds nothing.
+ */
+export type ResourceResolver = (opName: string, input: Record<string, unknown>, ctx: CallContext) => Promise<ResourceResolution>;
 
 export type Handler = (input: any, ctx: CallContext) => Promise<object | void>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -84,8 +116,12 @@ export interface ServiceDefinition {
   actionPrefix?: string;
   /** The IAM action an operation needs when it is not `<prefix>:<Operation>` (S3: ListObjects → s3:ListBucket). */
   actionOf?(opName: string, input: Record<string, unknown>): string;
-  /** The resource ARN an operation acts on, for policy evaluation; `*` when it has none. */
-  resourceOf?(opName: string, input: Record<string, unknown>, ctx: CallContext): string;
+  /**
+   * What each operation acts on, for policy evaluation: the canonical stored resource, never the
+   * name as typed (IAM names are case-insensitive, paths and partitions are not the caller's to pick).
+   * Required, so no service is authorized against `*` by omission.
+   */
+  resolveResources: ResourceResolver;
   /** Services that rewrite a request before routing (S3 virtual-host buckets). */
   rewrite?(req: RawRequest): RawRequest;
   /** Operations answered with a raw HTTP response (S3 GetBucketLocation quirks, streaming). */

@@ -93,6 +93,20 @@ interface IndexDoc extends ObjectMeta {
   file: string;
 }
 
+/**
+ * MD5s computed while a body arrived (the request pipeline hashes as it reads), by the very buffer,
+ * so a large object is not hashed again here in one blocking call.
+ */
+const arrivedMd5 = new WeakMap<Buffer, string>();
+
+export function rememberMd5(body: Buffer, md5Hex: string): void {
+  arrivedMd5.set(body, md5Hex);
+}
+
+function md5Of(body: Buffer): string {
+  return arrivedMd5.get(body) ?? crypto.createHash('md5').update(body).digest('hex');
+}
+
 const KIND = 's3-object';
 const UPLOAD_KIND = 's3-upload';
 const UPLOAD_ID = /^[0-9a-f]{32}$/;
@@ -129,7 +143,7 @@ export class FolderObjectStore implements ObjectStore {
     const file = this.newFileName(key);
     await this.writeAtomically(this.bucketDir(bucket), file, [body]);
     return this.commit(bucket, {
-      ...meta, key, size: body.length, etag: meta.etag ?? crypto.createHash('md5').update(body).digest('hex'), file,
+      ...meta, key, size: body.length, etag: meta.etag ?? md5Of(body), file,
     });
   }
 
@@ -237,7 +251,7 @@ export class FolderObjectStore implements ObjectStore {
     if (!(await this.getUpload(bucket, uploadId))) return undefined;
     const file = `.uploads/${uploadId}/${partNumber}.${crypto.randomBytes(8).toString('hex')}`;
     await this.writeAtomically(dir, file, [body]);
-    const part = { partNumber, etag: crypto.createHash('md5').update(body).digest('hex'), size: body.length, lastModified: at, file };
+    const part = { partNumber, etag: md5Of(body), size: body.length, lastModified: at, file };
     let replaced: string | undefined;
     const updated = await this.docs.update<Upload>(this.uploadKey(bucket, uploadId), (u) => {
       if (!u) return undefined;

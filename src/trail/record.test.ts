@@ -9,7 +9,7 @@ import type { RecordingRules } from '../services/types.js';
 import { s3Model } from '../services/s3/model.js';
 import { S3_PREFIX_RESOURCES, s3Recording } from '../services/s3/recording.js';
 import { snsRecording } from '../services/sns/recording.js';
-import { buildEvent, isRefusal, type FinishedCall } from './record.js';
+import { buildEvent, buildEvents, isRefusal, type FinishedCall } from './record.js';
 
 const ACCOUNT = '111111111111';
 const user: Principal = {
@@ -82,4 +82,58 @@ test('top-level keys come in CloudTrail order, errors before requestParameters',
   assert.deepEqual(Object.keys(r), ['eventVersion', 'userIdentity', 'eventTime', 'eventSource', 'eventName', 'awsRegion', 'sourceIPAddress', 'userAgent',
     'errorCode', 'errorMessage', 'requestParameters', 'responseElements', 'requestID', 'eventID', 'readOnly', 'eventType', 'managementEvent',
     'recipientAccountId', 'eventCategory']);
+});
+
+function callOf(c: Partial<FinishedCall> & Pick<FinishedCall, 'model' | 'rules' | 'opName'>): FinishedCall {
+  return {
+    input: {}, principal: user, recipientAccountId: ACCOUNT, signedRegion: 'us-east-1', eventTime: new Date('2024-08-01T13:33:28Z'),
+    requestId: 'req-1', eventId: 'caller-event', sourceIp: '0.0.0.0', userAgent: 'aws-cli', resources: [], ...c,
+  };
+}
+
+function countingIds(): { sharedEventId(): string; eventId(): string } {
+  let n = 0;
+  return { sharedEventId: () => `shared-${++n}`, eventId: () => `copy-${++n}` };
+}
+
+test('a call on another account\'s resource is recorded in both accounts: same sharedEventID, own eventID and recipient', () => {
+  const OWNER = '222222222222';
+  const role = `arn:aws:iam::${OWNER}:role/chatops`;
+  const events = buildEvents(callOf({
+    model: loadModel('sts'), rules: { eventSource: 'sts.amazonaws.com', readOnly: ['AssumeRole'] }, opName: 'AssumeRole',
+    input: { RoleArn: role, RoleSessionName: 's' }, output: {}, resources: [{ type: 'AWS::IAM::Role', arn: role, accountId: OWNER }],
+  }), countingIds());
+  assert.deepEqual(events.map((e) => e.accountId), [ACCOUNT, OWNER]);
+  const [mine, theirs] = events.map((e) => JSON.parse(e.record) as Record<string, unknown>);
+  assert.equal(mine.recipientAccountId, ACCOUNT);
+  assert.equal(theirs.recipientAccountId, OWNER);
+  assert.equal(mine.sharedEventID, 'shared-1');
+  assert.equal(theirs.sharedEventID, 'shared-1');
+  assert.deepEqual([mine.eventID, theirs.eventID, events[1].eventId], ['caller-event', 'copy-2', 'copy-2']);
+  // The rest is the same record: who called, what, on what.
+  for (const k of ['userIdentity', 'eventName', 'requestParameters', 'resources', 'requestID', 'eventTime']) assert.deepEqual(theirs[k], mine[k], k);
+  // sharedEventID sits where CloudTrail puts it.
+  const keys = Object.keys(theirs);
+  assert.equal(keys.indexOf('sharedEventID'), keys.indexOf('recipientAccountId') + 1);
+});
+
+test('a call within one account, or on AWS-owned and account-less resources, has one record and no sharedEventID', () => {
+  const own = buildEvents(callOf({ model: loadModel('sns'), rules: snsRecording, opName: 'GetTopicAttributes', output: {},
+    resources: [{ type: 'AWS::SNS::Topic', arn: `arn:aws:sns:us-east-1:${ACCOUNT}:t` }] }), countingIds());
+  assert.equal(own.length, 1);
+  assert.equal((JSON.parse(own[0].record) as Record<string, unknown>).sharedEventID, undefined);
+  const awsOwned = buildEvents(callOf({ model: s3Model(), rules: s3Recording(s3Model()), opName: 'GetObject', output: {},
+    resources: [{ type: 'AWS::S3::Object', arn: 'arn:aws:s3:::b/k' }, { type: 'AWS::IAM::Policy', arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }] }), countingIds());
+  assert.equal(awsOwned.length, 1);
+});
+
+test('each other owner account gets one record, however many of its resources the call touched', () => {
+  const events = buildEvents(callOf({ model: s3Model(), rules: s3Recording(s3Model()), opName: 'CopyObject', output: {}, resources: [
+    { type: 'AWS::S3::Bucket', arn: 'arn:aws:s3:::src', accountId: '333333333333' },
+    { type: 'AWS::S3::Bucket', arn: 'arn:aws:s3:::src2', accountId: '333333333333' },
+    { type: 'AWS::S3::Bucket', arn: 'arn:aws:s3:::dst', accountId: '444444444444' },
+    { type: 'AWS::S3::Bucket', arn: 'arn:aws:s3:::mine', accountId: ACCOUNT },
+  ] }), countingIds());
+  assert.deepEqual(events.map((e) => e.accountId), [ACCOUNT, '333333333333', '444444444444']);
+  assert.equal(new Set(events.map((e) => e.eventId)).size, 3);
 });

@@ -1,5 +1,6 @@
-// Builds the CloudTrail record of one finished call. This is the only place records are made:
-// services contribute rules (recording.ts), never records. Field order follows real CloudTrail.
+// Builds the CloudTrail records of one finished call: the caller's, plus one for each other account
+// whose resources it touched (sharedEventID). This is the only place records are made: services
+// contribute rules (recording.ts), never records. Field order follows real CloudTrail.
 import type { Principal } from '../auth/principal.js';
 import { principalId, lookupUserName } from '../auth/principal.js';
 import type { AwsError } from '../protocol/errors.js';
@@ -39,7 +40,8 @@ export interface FinishedCall {
   resources: { type: string; arn: string; accountId?: string }[];
   additionalEventData?: Record<string, unknown>;
   fromConsole?: boolean;
-  /** Wall-clock of the credentials' session start, for sessionContext.attributes. */
+  /** Set on each record of a call delivered to several accounts (see buildEvents). */
+  sharedEventId?: string;
 }
 
 export function isReadOnly(opName: string, rules: RecordingRules): boolean {
@@ -221,6 +223,7 @@ export function buildEvent(c: FinishedCall): StoredEvent {
   record.eventType = 'AwsApiCall';
   record.managementEvent = management;
   record.recipientAccountId = c.recipientAccountId;
+  if (c.sharedEventId) record.sharedEventID = c.sharedEventId;
   record.eventCategory = management ? 'Management' : 'Data';
   if (c.fromConsole) record.sessionCredentialFromConsole = 'true';
   return {
@@ -237,6 +240,43 @@ export function buildEvent(c: FinishedCall): StoredEvent {
     resources: c.resources.map((r) => ({ type: r.type, name: r.arn })),
     record: JSON.stringify(record),
   };
+}
+
+/** Fresh ids for the further records of a call that reaches into other accounts. */
+export interface RecipientIds {
+  /** The sharedEventID all the call's records carry. */
+  sharedEventId(): string;
+  /** The eventID of one more account's record. */
+  eventId(): string;
+}
+
+/**
+ * Every record of one call, as CloudTrail delivers them: the caller's account gets one, and when
+ * the call acted on a resource another account owns (a role assumed across accounts, another
+ * account's bucket), that account gets its own, so a tenant cannot act on another's resources
+ * unseen by it. The records differ only in recipientAccountId and eventID, and share a
+ * sharedEventID; a call within one account has one record and no sharedEventID.
+ */
+export function buildEvents(c: FinishedCall, ids: RecipientIds): StoredEvent[] {
+  const owners = ownerAccountsOf(c);
+  if (owners.length === 0) return [buildEvent(c)];
+  const sharedEventId = ids.sharedEventId();
+  return [
+    buildEvent({ ...c, sharedEventId }),
+    ...owners.map((accountId) => buildEvent({ ...c, recipientAccountId: accountId, eventId: ids.eventId(), sharedEventId })),
+  ];
+}
+
+const ACCOUNT_ID = /^\d{12}$/;
+
+/** The accounts, other than the recipient's, owning a resource the call touched (AWS-owned ones have none). */
+export function ownerAccountsOf(c: FinishedCall): string[] {
+  const owners = new Set<string>();
+  for (const r of c.resources) {
+    const accountId = r.accountId ?? (r.arn.startsWith('arn:') ? r.arn.split(':')[4] : undefined);
+    if (accountId && ACCOUNT_ID.test(accountId) && accountId !== c.recipientAccountId) owners.add(accountId);
+  }
+  return [...owners];
 }
 
 /** Who tried to sign in to the console: a known principal, or an unknown key in some account. */

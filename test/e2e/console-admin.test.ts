@@ -167,6 +167,10 @@ describe('console: chat clients', () => {
     const { page } = w;
     await page.fill('#test-command', '@aws iam create-user --user-name mallory');
     await page.click('#test-run');
+    // A write asks first, as in the channel; confirmed, it runs and the channel's role refuses it.
+    await page.locator('#test-output .answer', { hasText: 'This command changes resources' }).waitFor();
+    await w.shot('chat-test-confirm');
+    await page.click('#test-confirm');
     await page.locator('#test-output .answer-failed', { hasText: /AccessDenied|not authorized/ }).waitFor();
   });
 

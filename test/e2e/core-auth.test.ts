@@ -207,7 +207,8 @@ describe('core: authentication and input errors', () => {
       req.end();
     });
     statuses.push(streamed.status);
-    expectError(streamed, 413, 'RequestEntityTooLarge');
+    // Unsigned: refused from its head, the body never read (security-sigv4 streams a signed one into a 413).
+    expectError(streamed, 403, 'MissingAuthenticationToken');
   });
 
   test('model validation: required, length, range, pattern and enum, in each protocol\'s format', async () => {

@@ -54,7 +54,11 @@ export interface ReuseOptions {
 
 export async function startTestServer(env: Record<string, string> = {}, opts: StartOptions = {}, reuse?: ReuseOptions): Promise<TestServer> {
   const dataDir = reuse?.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'chattrail-test-'));
-  const config: Config = loadConfig([], { CHATTRAIL_PORT: '0', CHATTRAIL_DATA_DIR: dataDir, CHATTRAIL_LOG_LEVEL: 'error', ...env });
+  // The tests' SNS endpoints listen on loopback, which chattrail refuses by default: allowed here
+  // explicitly (security-outbound.test.ts passes '' to test the default).
+  const config: Config = loadConfig([], {
+    CHATTRAIL_PORT: '0', CHATTRAIL_DATA_DIR: dataDir, CHATTRAIL_LOG_LEVEL: 'error', CHATTRAIL_ALLOW_PRIVATE_ENDPOINTS: '127.0.0.0/8', ...env,
+  });
   const app = await startChattrail(config, { logger: createLogger('error'), ...opts });
   const admin = app.firstAdmin ?? reuse?.admin;
   if (!admin) throw new Error('test server did not create an administrator');

@@ -246,9 +246,14 @@ export interface ChatTestAnswer {
   ok: boolean;
   text?: string;
   error?: { code: string; message: string };
+  /** The command changes resources: nothing ran; run it again with `confirm` once the user says so. */
+  confirmationRequired?: boolean;
 }
 
-/** Runs an `@aws ...` command as the channel configuration would; a failed command is an answer, not an error. */
-export async function chatTest(channelConfigurationArn: string, command: string): Promise<ChatTestAnswer> {
-  return request<ChatTestAnswer>('POST', 'chat/test', { channelConfigurationArn, command });
+/**
+ * Runs an `@aws ...` command as the channel configuration would, within the signed-in user's own
+ * rights; a failed command is an answer, not an error. Commands that change resources run only confirmed.
+ */
+export async function chatTest(channelConfigurationArn: string, command: string, confirm = false): Promise<ChatTestAnswer> {
+  return request<ChatTestAnswer>('POST', 'chat/test', { channelConfigurationArn, command, confirm });
 }

@@ -3,6 +3,7 @@ import type { Config } from '../../config.js';
 import type { OAuthStates } from '../../chat/slack/oauth-state.js';
 import type { ChatbotStore } from './store.js';
 import type { TopicSubscriber } from './topic-subscriptions.js';
+import type { RoleLookup } from '../../auth/pass-role.js';
 
 export interface ChatbotDeps {
   store: ChatbotStore;
@@ -12,6 +13,8 @@ export interface ChatbotDeps {
   baseUrl(): string;
   /** Subscribes AWS Chatbot's SNS endpoint to the topics a configuration lists (as AWS Chatbot does). */
   subscribeTopics: TopicSubscriber;
+  /** IAM roles as stored, so iam:PassRole is authorized on a role's own ARN. */
+  roles: RoleLookup;
 }
 
 /** Most Chatbot resources may carry at most this many tags (AWS's limit). */

@@ -8,6 +8,7 @@ import type { ChimeWebhookConfiguration, Tag } from './records.js';
 import { configurationArn, configurationName } from './arns.js';
 import { pageOf } from './pagination.js';
 import { checkConfigurationMembers } from './handlers-slack.js';
+import { passConfigurationRole } from './roles.js';
 
 export const CHIME_CONFIG_TYPE = 'AWS::Chatbot::ChimeWebhookConfiguration';
 
@@ -31,6 +32,7 @@ export function chimeHandlers(deps: ChatbotDeps): Record<string, Handler> {
   return {
     async CreateChimeWebhookConfiguration(i: CreateInput, ctx: CallContext) {
       const tags = checkConfigurationMembers(i);
+      await passConfigurationRole(ctx, deps.roles, i.IamRoleArn);
       const all = await store.chimeConfigs.list(ctx.accountId);
       if (all.length >= MAX_CONFIGURATIONS) throw new AwsError('LimitExceededException', `Account ${ctx.accountId} already has ${MAX_CONFIGURATIONS} Chime webhook configurations.`);
       const arn = configurationArn(ctx.accountId, 'chime-webhook', i.ConfigurationName);
@@ -49,6 +51,7 @@ export function chimeHandlers(deps: ChatbotDeps): Record<string, Handler> {
 
     async UpdateChimeWebhookConfiguration(i: UpdateInput, ctx: CallContext) {
       checkConfigurationMembers(i);
+      await passConfigurationRole(ctx, deps.roles, i.IamRoleArn);
       const cfg = await findConfig(ctx, i.ChatConfigurationArn);
       const next: ChimeWebhookConfiguration = {
         ...cfg, WebhookDescription: i.WebhookDescription ?? cfg.WebhookDescription, IamRoleArn: i.IamRoleArn ?? cfg.IamRoleArn,

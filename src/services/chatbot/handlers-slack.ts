@@ -13,6 +13,7 @@ import { slackFailure } from './slack-errors.js';
 import { SlackCallError } from '../../chat/slack/client.js';
 import { slackUserIdentityId } from './store.js';
 import { tagsForCreate } from './tags.js';
+import { passConfigurationRole } from './roles.js';
 
 export const SLACK_CONFIG_TYPE = 'AWS::Chatbot::SlackChannelConfiguration';
 
@@ -87,6 +88,7 @@ export function slackHandlers(deps: ChatbotDeps): Record<string, Handler> {
   return {
     async CreateSlackChannelConfiguration(i: CreateInput, ctx: CallContext) {
       const tags = checkConfigurationMembers(i);
+      await passConfigurationRole(ctx, deps.roles, i.IamRoleArn);
       const ws = await requireWorkspace(ctx, i.SlackTeamId);
       const arn = configurationArn(ctx.accountId, 'slack-channel', i.ConfigurationName);
       if (await store.slackConfigs.get(ctx.accountId, i.ConfigurationName)) {
@@ -117,6 +119,7 @@ export function slackHandlers(deps: ChatbotDeps): Record<string, Handler> {
 
     async UpdateSlackChannelConfiguration(i: UpdateInput, ctx: CallContext) {
       checkConfigurationMembers(i);
+      await passConfigurationRole(ctx, deps.roles, i.IamRoleArn);
       const cfg = await findConfig(ctx, i.ChatConfigurationArn);
       let channelName = i.SlackChannelName;
       if (i.SlackChannelId !== cfg.SlackChannelId) {

@@ -10,6 +10,7 @@ import type { Tag, TeamsChannelConfiguration } from './records.js';
 import { configurationArn, configurationName } from './arns.js';
 import { pageOf } from './pagination.js';
 import { checkConfigurationMembers, guardrailsOf } from './handlers-slack.js';
+import { passConfigurationRole } from './roles.js';
 
 export const TEAMS_CONFIG_TYPE = 'AWS::Chatbot::MicrosoftTeamsChannelConfiguration';
 
@@ -41,6 +42,7 @@ export function teamsHandlers(deps: ChatbotDeps): Record<string, Handler> {
   return {
     async CreateMicrosoftTeamsChannelConfiguration(i: CreateInput, ctx: CallContext) {
       const tags = checkConfigurationMembers(i);
+      await passConfigurationRole(ctx, deps.roles, i.IamRoleArn);
       const all = await store.teamsConfigs.list(ctx.accountId);
       if (all.some((r) => r.id === i.ConfigurationName)) {
         throw new AwsError('ConflictException', `A Microsoft Teams channel configuration named ${i.ConfigurationName} already exists.`);
@@ -76,6 +78,7 @@ export function teamsHandlers(deps: ChatbotDeps): Record<string, Handler> {
 
     async UpdateMicrosoftTeamsChannelConfiguration(i: UpdateInput, ctx: CallContext) {
       checkConfigurationMembers(i);
+      await passConfigurationRole(ctx, deps.roles, i.IamRoleArn);
       const cfg = await findConfig(ctx, i.ChatConfigurationArn);
       const taken = i.ChannelId !== cfg.ChannelId ? await channelTaken(ctx.accountId, cfg.TeamId, i.ChannelId, cfg.ConfigurationName) : undefined;
       if (taken) throw new AwsError('ConflictException', `Microsoft Teams channel ${i.ChannelId} is already configured by ${taken.ChatConfigurationArn}.`);

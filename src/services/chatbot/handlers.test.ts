@@ -21,6 +21,8 @@ import { chatbotService } from './index.js';
 
 const ACCOUNT = '123456789012';
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/chatbot`;
+const STORED_ROLE = `arn:aws:iam::${ACCOUNT}:role/chat/chatbot`;
+const FOREIGN_ROLE = 'arn:aws:iam::999988887777:role/chatops';
 const TOPIC = `arn:aws:sns:us-west-2:${ACCOUNT}:alerts`;
 const TEAM = 'T0UNIT';
 const MS_TEAM = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
@@ -66,6 +68,8 @@ before(async () => {
   handlers = chatbotService({
     store, config, states: new OAuthStates(stores.documents, box, systemClock, randomIds), baseUrl: () => 'http://ct.test',
     subscribeTopics: async (accountId, topics) => { subscribed.push({ accountId, topics }); },
+    // The stored role's ARN carries a path the caller may leave out.
+    roles: async (accountId, roleName) => (accountId === ACCOUNT && roleName.toLowerCase() === 'chatbot' ? { arn: STORED_ROLE } : undefined),
   }).handlers;
   await store.saveInstallation(ACCOUNT, user.arn, { teamId: TEAM, teamName: 'Unit', botToken: 'xoxb-unit', botUserId: 'U0BOT', scopes: [], installedAt: new Date() });
 });
@@ -171,5 +175,80 @@ describe('resources in the records', () => {
     const c = ctx();
     await call('DeleteSlackUserIdentity', { ChatConfigurationArn: slack, SlackTeamId: TEAM, SlackUserId: 'U0ANN' }, c);
     assert.deepEqual(c.resources, [{ type: SLACK, arn: slack }]);
+  });
+});
+
+describe('the role a configuration names is passed to AWS Chatbot (iam:PassRole)', () => {
+  type Check = { action: string; resource: string; context?: Record<string, string | string[] | undefined> };
+  /** A context whose further checks are collected, and refused when `refuse` says so. */
+  function checking(checks: Check[], refuse = false): TestContext {
+    const c = ctx();
+    c.authorize = async (action, resource, context) => {
+      checks.push({ action, resource, context });
+      if (refuse) throw Object.assign(new Error('denied'), { code: 'AccessDeniedException' });
+    };
+    return c;
+  }
+  const passRole = { action: 'iam:PassRole', resource: STORED_ROLE, context: { 'iam:PassedToService': 'chatbot.amazonaws.com' } };
+  const creates: [string, Record<string, unknown>][] = [
+    ['CreateSlackChannelConfiguration', { SlackTeamId: TEAM, SlackChannelId: 'C0PASS', ConfigurationName: 'pass' }],
+    ['CreateMicrosoftTeamsChannelConfiguration', { ChannelId: '19%3apass%40thread.tacv2', TeamId: MS_TEAM, TenantId: TENANT, ConfigurationName: 'teams-pass' }],
+    ['CreateChimeWebhookConfiguration', { WebhookDescription: 'room', WebhookUrl: 'https://hooks.chime.aws/incomingwebhooks/p?token=q', SnsTopicArns: [], ConfigurationName: 'chime-pass' }],
+  ];
+
+  it('every create refuses another account\'s role, before any policy is read, and stores nothing', async () => {
+    for (const [op, input] of creates) {
+      const checks: Check[] = [];
+      await assert.rejects(call(op, { ...input, IamRoleArn: FOREIGN_ROLE }, checking(checks)), (e: unknown) => {
+        assert.ok(isAwsError(e), String(e));
+        assert.equal(e.code, 'AccessDeniedException', op);
+        assert.equal(e.message, 'Cross-account pass role is not allowed.');
+        assert.equal(e.status, 403);
+        return true;
+      });
+      assert.deepEqual(checks, [], op);
+    }
+    assert.equal(await store.slackConfigs.get(ACCOUNT, 'pass'), undefined);
+    assert.equal(await store.teamsConfigs.get(ACCOUNT, 'teams-pass'), undefined);
+    assert.equal(await store.chimeConfigs.get(ACCOUNT, 'chime-pass'), undefined);
+  });
+
+  it('every create authorizes iam:PassRole to chatbot.amazonaws.com on the stored role, and a refusal stores nothing', async () => {
+    for (const [op, input] of creates) {
+      const refused: Check[] = [];
+      await assert.rejects(call(op, { ...input, IamRoleArn: ROLE }, checking(refused, true)), /denied/);
+      assert.deepEqual(refused, [passRole], op);
+    }
+    assert.equal(await store.slackConfigs.get(ACCOUNT, 'pass'), undefined);
+    for (const [op, input] of creates) {
+      const checks: Check[] = [];
+      await call(op, { ...input, IamRoleArn: ROLE }, checking(checks));
+      assert.deepEqual(checks, [passRole], op);
+    }
+  });
+
+  it('every update naming a role passes it again; one that names none passes nothing', async () => {
+    const updates: [string, Record<string, unknown>][] = [
+      ['UpdateSlackChannelConfiguration', { ChatConfigurationArn: arnOf('slack-channel', 'pass'), SlackChannelId: 'C0PASS' }],
+      ['UpdateMicrosoftTeamsChannelConfiguration', { ChatConfigurationArn: arnOf('microsoft-teams-channel', 'teams-pass'), ChannelId: '19%3apass%40thread.tacv2' }],
+      ['UpdateChimeWebhookConfiguration', { ChatConfigurationArn: arnOf('chime-webhook', 'chime-pass') }],
+    ];
+    for (const [op, input] of updates) {
+      const none: Check[] = [];
+      await call(op, { ...input, LoggingLevel: 'INFO' }, checking(none));
+      assert.deepEqual(none, [], op);
+      const checks: Check[] = [];
+      await call(op, { ...input, IamRoleArn: ROLE }, checking(checks));
+      assert.deepEqual(checks, [passRole], op);
+      await assert.rejects(call(op, { ...input, IamRoleArn: FOREIGN_ROLE }, checking([])), (e: unknown) => isAwsError(e) && e.message === 'Cross-account pass role is not allowed.', op);
+    }
+    assert.equal((await store.slackConfigs.get(ACCOUNT, 'pass'))?.IamRoleArn, ROLE, 'the refused update changed nothing');
+  });
+
+  it('a user identity may only name a role of its configuration\'s account', async () => {
+    const slack = arnOf('slack-channel', 'pass');
+    await assert.rejects(store.putSlackUserIdentity({ IamRoleArn: FOREIGN_ROLE, ChatConfigurationArn: slack, SlackTeamId: TEAM, SlackUserId: 'U0EVE' }), /Cross-account pass role/);
+    await assert.rejects(store.putTeamsUserIdentity({ IamRoleArn: FOREIGN_ROLE, ChatConfigurationArn: arnOf('microsoft-teams-channel', 'teams-pass'), TeamId: MS_TEAM, UserId: 'u-eve' }), /Cross-account pass role/);
+    assert.equal(await store.getSlackUserIdentity(slack, 'U0EVE'), undefined);
   });
 });

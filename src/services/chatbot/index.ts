@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadModel, ServiceModel, type Operation, type Shape } from '../../protocol/model.js';
 import { modelsDir } from '../../paths.js';
-import type { CallContext, ServiceDefinition } from '../types.js';
+import { UNSCOPED, type ResolvedResource, type ResourceResolver, type ServiceDefinition } from '../types.js';
 import type { ChatbotDeps } from './deps.js';
 import { chatbotRecording } from './recording.js';
 import { slackHandlers } from './handlers-slack.js';
@@ -13,7 +13,7 @@ import { consoleHandlers } from './handlers-console.js';
 import { teamsHandlers } from './handlers-teams.js';
 import { chimeHandlers } from './handlers-chime.js';
 import { actionHandlers } from './handlers-actions.js';
-import { configurationArn, customActionArn } from './arns.js';
+import { configurationArn, customActionArn, parseChatbotArn } from './arns.js';
 
 let extended: ServiceModel | undefined;
 
@@ -28,19 +28,31 @@ export function chatbotModel(): ServiceModel {
   return extended;
 }
 
-/** The ARN an operation acts on: named in the input, or the one a create will make; `*` otherwise. */
-function resourceOf(op: string, input: Record<string, unknown>, ctx: CallContext): string {
+/** Members naming the resource an operation acts on, in the order it acts on them (the configuration first). */
+const ARN_MEMBERS = ['ChatConfigurationArn', 'CustomActionArn', 'ResourceARN', 'ChatConfiguration'];
+
+/**
+ * The ARN an operation acts on: the configuration or custom action named in the input (its owner
+ * is the account in the ARN: Chatbot's ARNs are exact, so a stored one is the ARN that names it),
+ * or the one a create will make; `*` for account-wide operations. The model admits only ARNs of
+ * the aws partition; anything else is refused before this runs.
+ */
+export const chatbotResolver: ResourceResolver = async (op, input, ctx) => {
   const s = (k: string) => (typeof input[k] === 'string' ? (input[k] as string) : undefined);
+  const own = (arn: string): ResolvedResource[] => [{ arn, accountId: ctx.accountId }];
   const name = s('ConfigurationName');
   switch (op) {
-    case 'CreateSlackChannelConfiguration': return name ? configurationArn(ctx.accountId, 'slack-channel', name) : '*';
-    case 'CreateMicrosoftTeamsChannelConfiguration': return name ? configurationArn(ctx.accountId, 'microsoft-teams-channel', name) : '*';
-    case 'CreateChimeWebhookConfiguration': return name ? configurationArn(ctx.accountId, 'chime-webhook', name) : '*';
-    case 'CreateCustomAction': return s('ActionName') ? customActionArn(ctx.accountId, s('ActionName')!) : '*';
-    default:
-      return s('ChatConfigurationArn') ?? s('CustomActionArn') ?? s('ResourceARN') ?? s('ChatConfiguration') ?? '*';
+    case 'CreateSlackChannelConfiguration': if (name) return own(configurationArn(ctx.accountId, 'slack-channel', name)); break;
+    case 'CreateMicrosoftTeamsChannelConfiguration': if (name) return own(configurationArn(ctx.accountId, 'microsoft-teams-channel', name)); break;
+    case 'CreateChimeWebhookConfiguration': if (name) return own(configurationArn(ctx.accountId, 'chime-webhook', name)); break;
+    case 'CreateCustomAction': if (s('ActionName')) return own(customActionArn(ctx.accountId, s('ActionName')!)); break;
+    default: {
+      const arn = ARN_MEMBERS.map(s).find((v) => v !== undefined);
+      if (arn !== undefined) return [{ arn, accountId: parseChatbotArn(arn)?.accountId ?? (arn.split(':')[4] || ctx.accountId) }];
+    }
   }
-}
+  return UNSCOPED;
+};
 
 export function chatbotService(deps: ChatbotDeps): ServiceDefinition {
   return {
@@ -49,7 +61,7 @@ export function chatbotService(deps: ChatbotDeps): ServiceDefinition {
       ...slackHandlers(deps), ...consoleHandlers(deps), ...teamsHandlers(deps), ...chimeHandlers(deps), ...actionHandlers(deps),
     },
     recording: chatbotRecording,
-    resourceOf,
+    resolveResources: chatbotResolver,
     // The model declares no ValidationException; Chatbot reports bad input as InvalidParameterException.
     validationErrorCode: 'InvalidParameterException',
   };

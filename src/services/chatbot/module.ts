@@ -28,6 +28,7 @@ export function chatbotModule(deps: ModuleDeps): Module {
   const states = new OAuthStates(deps.stores.documents, deps.box, deps.clock, deps.ids);
   const service: ServiceDefinition = chatbotService({
     store, states, config: deps.config, baseUrl: deps.baseUrl, subscribeTopics: chatbotTopicSubscriber(deps),
+    roles: (accountId, roleName) => deps.identity.getRole(accountId, roleName),
   });
   return {
     name: 'chatbot',

@@ -11,6 +11,7 @@ import type {
   SlackInstallation, SlackUserIdentity, SlackWorkspaceAuthorization, TeamsChannelConfiguration, TeamsUserIdentity,
 } from './records.js';
 import { parseChatbotArn } from './arns.js';
+import { CROSS_ACCOUNT_PASS_ROLE, parseRoleArn } from '../../auth/pass-role.js';
 
 export const GLOBAL = 'global';
 const ANY_ACCOUNT = '*';
@@ -121,6 +122,7 @@ export class ChatbotStore {
   async putSlackUserIdentity(identity: SlackUserIdentity): Promise<void> {
     const r = parseChatbotArn(identity.ChatConfigurationArn);
     if (r?.kind !== 'configuration' || r.type !== 'slack-channel') throw new Error(`not a Slack channel configuration ARN: ${identity.ChatConfigurationArn}`);
+    requireOwnRole(identity.IamRoleArn, r.accountId);
     await this.slackUsers.put(r.accountId, slackUserIdentityId(r.name, identity.SlackUserId), identity);
   }
 
@@ -128,6 +130,7 @@ export class ChatbotStore {
   async putTeamsUserIdentity(identity: TeamsUserIdentity & { UserId: string }): Promise<void> {
     const r = parseChatbotArn(identity.ChatConfigurationArn);
     if (r?.kind !== 'configuration' || r.type !== 'microsoft-teams-channel') throw new Error(`not a Microsoft Teams channel configuration ARN: ${identity.ChatConfigurationArn}`);
+    requireOwnRole(identity.IamRoleArn, r.accountId);
     await this.teamsUsers.put(r.accountId, `${r.name}/${identity.UserId}`, identity);
   }
 
@@ -190,6 +193,15 @@ export class ChatbotStore {
   async accountPreferences(accountId: string): Promise<AccountPreferences> {
     return (await this.preferences.get(accountId, 'preferences')) ?? { UserAuthorizationRequired: false, TrainingDataCollectionEnabled: false };
   }
+}
+
+/**
+ * A user identity's role is passed to AWS Chatbot like a configuration's, but no API call creates
+ * identities, so there is no caller whose iam:PassRole to check: only the configuration's own
+ * account's roles are accepted (the chat executor refuses any other at AssumeRole as well).
+ */
+function requireOwnRole(roleArn: string, accountId: string): void {
+  if (parseRoleArn(roleArn)?.accountId !== accountId) throw new Error(`a user identity of account ${accountId} cannot name role ${roleArn}: ${CROSS_ACCOUNT_PASS_ROLE}`);
 }
 
 export function slackUserIdentityId(configName: string, slackUserId: string): string {

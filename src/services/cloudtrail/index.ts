@@ -1,6 +1,6 @@
 // CloudTrail as a ServiceDefinition. Event history lives in lookup.ts; trails in trails.ts.
 import { loadModel } from '../../protocol/model.js';
-import type { Handler, RecordingRules, ServiceDefinition } from '../types.js';
+import { UNSCOPED, type RecordingRules, type ServiceDefinition } from '../types.js';
 import { EventHistory, precheckLookup, type LookupEventsInput } from './lookup.js';
 
 /**
@@ -14,9 +14,8 @@ export const cloudtrailRecording: RecordingRules = {
 
 export interface CloudTrailDeps {
   history: EventHistory;
-  /** Trail management handlers, added by the trails module. */
-  trailHandlers?: Record<string, Handler>;
-  trailResourceOf?: (op: string, input: Record<string, unknown>, accountId: string, region: string) => string | undefined;
+  /** Trail management handlers with the resolver of the trails they act on, added by the trails module. */
+  trails?: Pick<ServiceDefinition, 'handlers' | 'resolveResources'>;
 }
 
 export function cloudtrailService(deps: CloudTrailDeps): ServiceDefinition {
@@ -24,10 +23,11 @@ export function cloudtrailService(deps: CloudTrailDeps): ServiceDefinition {
     model: loadModel('cloudtrail'),
     handlers: {
       LookupEvents: (input: LookupEventsInput, ctx) => deps.history.lookup(input, ctx),
-      ...deps.trailHandlers,
+      ...deps.trails?.handlers,
     },
     recording: cloudtrailRecording,
     precheck: (op, input) => { if (op === 'LookupEvents') precheckLookup(input as LookupEventsInput); },
-    resourceOf: (op, input, ctx) => deps.trailResourceOf?.(op, input, ctx.accountId, ctx.region) ?? '*',
+    // Event history reads no one resource; trail operations act on the trails they name.
+    resolveResources: async (op, input, ctx) => (op === 'LookupEvents' || !deps.trails ? UNSCOPED : deps.trails.resolveResources(op, input, ctx)),
   };
 }

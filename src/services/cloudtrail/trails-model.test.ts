@@ -2,7 +2,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AwsError } from '../../protocol/errors.js';
 import { parseTrailArn, validateTrailName } from './trails-model.js';
-import { trailResourceOf } from './trails-service.js';
 
 const code = (fn: () => unknown) => { try { fn(); return 'ok'; } catch (e) { return (e as AwsError).code; } };
 
@@ -17,11 +16,8 @@ test('trail ARNs parse; malformed ones are CloudTrailARNInvalidException', () =>
   assert.deepEqual(parseTrailArn('arn:aws:cloudtrail:eu-west-1:123456789012:trail/audit'), { region: 'eu-west-1', accountId: '123456789012', name: 'audit' });
   assert.equal(code(() => parseTrailArn('arn:aws:cloudtrail:eu-west-1:1234:trail/audit')), 'CloudTrailARNInvalidException');
   assert.equal(code(() => parseTrailArn('arn:aws:s3:::bucket')), 'CloudTrailARNInvalidException');
-});
-
-test('calls are authorized against the trail ARN, names resolved in the caller region', () => {
-  const ctx = { accountId: '123456789012', region: 'us-west-2' };
-  assert.equal(trailResourceOf('StartLogging', { Name: 'audit' }, ctx), 'arn:aws:cloudtrail:us-west-2:123456789012:trail/audit');
-  assert.equal(trailResourceOf('AddTags', { ResourceId: 'arn:aws:cloudtrail:us-east-1:123456789012:trail/x' }, ctx), 'arn:aws:cloudtrail:us-east-1:123456789012:trail/x');
-  assert.equal(trailResourceOf('ListTrails', {}, ctx), undefined);
+  // Only the aws partition: another one must not address (and stop) the aws trail of that name.
+  for (const p of ['aws-x', 'aws-cn', 'aws-us-gov', 'AWS']) {
+    assert.equal(code(() => parseTrailArn(`arn:${p}:cloudtrail:eu-west-1:123456789012:trail/audit`)), 'CloudTrailARNInvalidException', p);
+  }
 });

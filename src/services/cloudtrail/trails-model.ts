@@ -62,7 +62,8 @@ export function trailArn(t: { accountId: string; homeRegion: string; name: strin
 
 export interface ParsedTrailArn { region: string; accountId: string; name: string }
 
-const ARN_RE = /^arn:aws[a-z-]*:cloudtrail:([a-z0-9-]+):(\d{12}):trail\/(.+)$/;
+// The aws partition only: `arn:aws-x:…:trail/audit` must not reach (and stop) `arn:aws:…:trail/audit`.
+const ARN_RE = /^arn:aws:cloudtrail:([a-z0-9-]+):(\d{12}):trail\/(.+)$/;
 
 export function parseTrailArn(arn: string): ParsedTrailArn {
   const m = ARN_RE.exec(arn);

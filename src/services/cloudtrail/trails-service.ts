@@ -1,9 +1,11 @@
 // The trail half of the CloudTrail API as a ServiceDefinition: handlers, the resource each call is
 // authorized against (the trail's ARN), and how CloudTrail records its own trail calls.
 import { loadModel } from '../../protocol/model.js';
-import type { CallContext, RecordingRules, ServiceDefinition } from '../types.js';
+import { AwsError } from '../../protocol/errors.js';
+import { UNSCOPED, type RecordingRules, type ResolvedResource, type ResourceResolver, type ServiceDefinition } from '../types.js';
 import type { SigningKeys } from '../../trail/delivery/signing-keys.js';
-import { isArn, trailArn } from './trails-model.js';
+import { isArn, parseTrailArn, trailArn, validateTrailName } from './trails-model.js';
+import type { TrailStore } from './trails-store.js';
 import { trailHandlers, type TrailHandlerDeps } from './trails-handlers.js';
 import { precheckInsightSelectors, selectorHandlers } from './trails-selectors.js';
 import { precheckTags, tagHandlers } from './trails-tags.js';
@@ -22,13 +24,43 @@ export interface TrailsServiceDeps extends TrailHandlerDeps {
   keys: SigningKeys;
 }
 
-/** The trail an operation acts on, named the way IAM policies name it. */
-export function trailResourceOf(op: string, input: Record<string, unknown>, ctx: Pick<CallContext, 'accountId' | 'region'>): string | undefined {
-  const ref = op === 'AddTags' || op === 'RemoveTags' ? input.ResourceId
-    : op === 'ListTags' ? (input.ResourceIdList as unknown[] | undefined)?.[0]
-      : input.Name ?? input.TrailName;
-  if (typeof ref !== 'string' || !ref) return undefined;
-  return isArn(ref) ? ref : trailArn({ accountId: ctx.accountId, homeRegion: ctx.region, name: ref });
+/** The trail names or ARNs an operation addresses; undefined when it addresses none. */
+function trailRefs(op: string, input: Record<string, unknown>): unknown[] | undefined {
+  if (op === 'AddTags' || op === 'RemoveTags') return [input.ResourceId];
+  if (op === 'ListTags') return Array.isArray(input.ResourceIdList) ? input.ResourceIdList : [];
+  const ref = input.Name ?? input.TrailName;
+  return ref === undefined ? undefined : [ref];
+}
+
+/** The tag operations address trails by ARN only, as CloudTrail requires. */
+const BY_ARN = new Set(['AddTags', 'RemoveTags', 'ListTags']);
+
+/**
+ * What a trail operation acts on: each trail it names, as stored (a name finds the trail of the
+ * caller's region or a multi-region trail homed elsewhere, whose ARN is its home region's), else
+ * the ARN a trail of that name would have here. Malformed names and ARNs of another partition
+ * are CloudTrail's own errors, before any policy is evaluated against them.
+ */
+export function trailsResolver(store: TrailStore): ResourceResolver {
+  return async (op, input, ctx) => {
+    const refs = trailRefs(op, input);
+    if (refs === undefined || refs.length === 0) return UNSCOPED;
+    const out: ResolvedResource[] = [];
+    for (const ref of refs) {
+      const text = typeof ref === 'string' ? ref : '';
+      if (BY_ARN.has(op) && !isArn(text)) throw new AwsError('CloudTrailARNInvalidException', `ARN ${text} is invalid.`);
+      const found = op === 'CreateTrail' ? undefined : await store.find(ctx, text);
+      if (found) out.push({ arn: trailArn(found), accountId: found.accountId });
+      else if (isArn(text)) {
+        const p = parseTrailArn(text);
+        out.push({ arn: trailArn({ accountId: p.accountId, homeRegion: p.region, name: p.name }), accountId: p.accountId });
+      } else {
+        validateTrailName(text);
+        out.push({ arn: trailArn({ accountId: ctx.accountId, homeRegion: ctx.region, name: text }), accountId: ctx.accountId });
+      }
+    }
+    return out;
+  };
 }
 
 /**
@@ -51,6 +83,6 @@ export function trailsService(deps: TrailsServiceDeps): ServiceDefinition {
     },
     recording: trailsRecording,
     precheck: precheckTrails,
-    resourceOf: (op, input, ctx) => trailResourceOf(op, input, ctx) ?? '*',
+    resolveResources: trailsResolver(deps.store),
   };
 }

@@ -41,10 +41,18 @@ export class TrailStore {
     return all.filter((t) => (shadows || !isShadow(t, ctx)) && (t.homeRegion === ctx.region || t.isMultiRegionTrail));
   }
 
+  /**
+   * The trail a `Name`/`TrailName` parameter (name or ARN) names as the caller sees it, if any;
+   * throws only for a missing or malformed name or ARN.
+   */
+  async find(ctx: Pick<CallContext, 'accountId' | 'region'>, nameOrArn: string): Promise<TrailDoc | undefined> {
+    if (!nameOrArn) throw new AwsError('TrailNotProvidedException', 'Trail name or ARN not provided.');
+    return isArn(nameOrArn) ? this.byArn(ctx, nameOrArn) : this.byName(ctx, nameOrArn);
+  }
+
   /** Resolves a `Name`/`TrailName` parameter (name or ARN) as the caller sees it. */
   async resolve(ctx: CallContext, nameOrArn: string, access: Access): Promise<TrailDoc> {
-    if (!nameOrArn) throw new AwsError('TrailNotProvidedException', 'Trail name or ARN not provided.');
-    const found = isArn(nameOrArn) ? await this.byArn(ctx, nameOrArn) : await this.byName(ctx, nameOrArn);
+    const found = await this.find(ctx, nameOrArn);
     if (!found) {
       const arn = isArn(nameOrArn) ? nameOrArn : trailArn({ accountId: ctx.accountId, homeRegion: ctx.region, name: nameOrArn });
       throw new AwsError('TrailNotFoundException', `Unknown trail: ${arn} for the user: ${ctx.accountId}`);
@@ -60,7 +68,7 @@ export class TrailStore {
     return found;
   }
 
-  private async byArn(ctx: CallContext, arn: string): Promise<TrailDoc | undefined> {
+  private async byArn(ctx: Pick<CallContext, 'accountId' | 'region'>, arn: string): Promise<TrailDoc | undefined> {
     const p = parseTrailArn(arn);
     const t = await this.get(p.accountId, p.region, p.name);
     if (!t) return undefined;
@@ -69,7 +77,7 @@ export class TrailStore {
     return t.isOrganizationTrail && (await this.organizationTrails(ctx.accountId)).some((o) => o.trailId === t.trailId) ? t : undefined;
   }
 
-  private async byName(ctx: CallContext, name: string): Promise<TrailDoc | undefined> {
+  private async byName(ctx: Pick<CallContext, 'accountId' | 'region'>, name: string): Promise<TrailDoc | undefined> {
     validateTrailName(name);
     const home = await this.get(ctx.accountId, ctx.region, name);
     if (home) return home;

@@ -41,7 +41,8 @@ function attach(h: HolderKind, deps: IamDeps) {
 function detach(h: HolderKind, deps: IamDeps) {
   return async (input: HolderInput & { PolicyArn: string }, ctx: CallContext) => {
     const holder = await holderFor(h, deps, input, ctx);
-    const attached = holder.attachedPolicies.find((a) => a.toLowerCase() === input.PolicyArn.toLowerCase());
+    // Exact, as everywhere a policy ARN is matched: a variant names no attached policy.
+    const attached = holder.attachedPolicies.find((a) => a === input.PolicyArn);
     if (!attached) throw iamErrors.policyNotFound(input.PolicyArn);
     ctx.addResource('AWS::IAM::Policy', attached);
     await holder.save({ attachedPolicies: holder.attachedPolicies.filter((a) => a !== attached) });

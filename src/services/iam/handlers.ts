@@ -1,7 +1,8 @@
 // Every IAM operation chattrail serves, gathered from the files that own them, with writes
-// serialized per account (see AccountLocks for why) and GetSessionToken credentials refused.
+// serialized per account (see AccountLocks for why) and re-checked against the entities they were
+// authorized on, and GetSessionToken credentials refused.
 import { AwsError } from '../../protocol/errors.js';
-import type { CallContext, Handler } from '../types.js';
+import { AUTHORIZED_PER_ITEM, type CallContext, type Handler, type ResourceResolver } from '../types.js';
 import { isReadOnly } from '../../trail/record.js';
 import type { IamDeps } from './index.js';
 import { AccountLocks } from './common.js';
@@ -17,6 +18,7 @@ import { loginProfileHandlers } from './login-profiles.js';
 import { instanceProfileHandlers } from './instance-profiles.js';
 import { authorizationDetailHandlers } from './authorization-details.js';
 import { iamRecording } from './recording.js';
+import { iamResolver } from './resources.js';
 
 export function iamHandlers(deps: IamDeps): Record<string, Handler> {
   const all: Record<string, Handler> = {
@@ -33,18 +35,36 @@ export function iamHandlers(deps: IamDeps): Record<string, Handler> {
     ...authorizationDetailHandlers(deps),
   };
   const locks = new AccountLocks();
+  const resolve = iamResolver(deps.identity);
   const out: Record<string, Handler> = {};
   for (const [op, handler] of Object.entries(all)) {
     // Reads run freely; writes of one account wait for each other.
     const run: Handler = isReadOnly(op, iamRecording)
       ? handler
-      : (input: Record<string, unknown>, ctx: CallContext) => locks.run(ctx.accountId, () => handler(input, ctx));
+      : (input: Record<string, unknown>, ctx: CallContext) => locks.run(ctx.accountId, async () => {
+        await stillAsAuthorized(resolve, op, input, ctx);
+        return handler(input, ctx);
+      });
     out[op] = async (input: Record<string, unknown>, ctx: CallContext) => {
       refuseTokenSessions(ctx);
       return run(input, ctx);
     };
   }
   return out;
+}
+
+/**
+ * Under the account's write lock, the entities must still be the ones the call was authorized on:
+ * a delete and re-create at another path between authorization and the write would otherwise
+ * change an entity no policy was evaluated against.
+ */
+async function stillAsAuthorized(resolve: ResourceResolver, op: string, input: Record<string, unknown>, ctx: CallContext): Promise<void> {
+  const authorized = ctx.resolved;
+  if (!authorized?.length) return;
+  const now = await resolve(op, input, ctx);
+  if (now === AUTHORIZED_PER_ITEM || now.length !== authorized.length || now.some((r, i) => r.arn !== authorized[i].arn)) {
+    throw new AwsError('ConcurrentModification', 'The entity changed while this request was being authorized. Retry the request.', 409);
+  }
 }
 
 /**

@@ -1,8 +1,8 @@
-// The IAM ServiceDefinition: every operation of the brief is served and exists in the model,
-// resources for policy evaluation are built from the request, and writes are serialized.
+// The IAM ServiceDefinition: every operation of the brief is served and exists in the model, and
+// writes are serialized. (Resources for policy evaluation: resources.test.ts.)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { iamResourceOf, iamService } from './index.js';
+import { iamService } from './index.js';
 import { iamTestbed, rejectsWith, type IamTestbed } from './testing.js';
 
 let tb: IamTestbed;
@@ -27,36 +27,6 @@ test('every operation is served, and every served operation is in the model', ()
   for (const op of Object.keys(svc.handlers)) assert.ok(svc.model.operation(op), op);
   assert.equal(svc.recording.eventSource, 'iam.amazonaws.com');
   assert.equal(svc.recording.globalRegion, 'us-east-1');
-});
-
-test('resourceOf builds user, role and policy ARNs from the request', () => {
-  const ctx = tb.ctx();
-  const acct = tb.accountId;
-  assert.equal(iamResourceOf('CreateUser', { UserName: 'a', Path: '/p/' }, ctx), `arn:aws:iam::${acct}:user/p/a`);
-  assert.equal(iamResourceOf('DeleteUser', { UserName: 'a' }, ctx), `arn:aws:iam::${acct}:user/a`);
-  assert.equal(iamResourceOf('AttachUserPolicy', { UserName: 'a', PolicyArn: 'arn:aws:iam::aws:policy/X' }, ctx), `arn:aws:iam::${acct}:user/a`);
-  assert.equal(iamResourceOf('CreateRole', { RoleName: 'r', Path: '/svc/' }, ctx), `arn:aws:iam::${acct}:role/svc/r`);
-  assert.equal(iamResourceOf('PutRolePolicy', { RoleName: 'r', PolicyName: 'p' }, ctx), `arn:aws:iam::${acct}:role/r`);
-  assert.equal(iamResourceOf('CreatePolicy', { PolicyName: 'p', Path: '/t/' }, ctx), `arn:aws:iam::${acct}:policy/t/p`);
-  assert.equal(iamResourceOf('DeletePolicy', { PolicyArn: `arn:aws:iam::${acct}:policy/p` }, ctx), `arn:aws:iam::${acct}:policy/p`);
-  assert.equal(iamResourceOf('GetUser', {}, ctx), tb.admin.arn);
-  assert.equal(iamResourceOf('CreateAccessKey', {}, ctx), tb.admin.arn);
-  assert.equal(iamResourceOf('ListUsers', {}, ctx), `arn:aws:iam::${acct}:user/`);
-  assert.equal(iamResourceOf('ListRoles', { PathPrefix: '/svc/' }, ctx), `arn:aws:iam::${acct}:role/svc/`);
-  assert.equal(iamResourceOf('GetAccountSummary', {}, ctx), '*');
-  assert.equal(iamResourceOf('ListPolicies', {}, ctx), '*');
-});
-
-test('resourceOf: group operations act on the group, instance profile ones on the profile', () => {
-  const ctx = tb.ctx();
-  const acct = tb.accountId;
-  assert.equal(iamResourceOf('CreateGroup', { GroupName: 'g', Path: '/t/' }, ctx), `arn:aws:iam::${acct}:group/t/g`);
-  assert.equal(iamResourceOf('AddUserToGroup', { GroupName: 'g', UserName: 'u' }, ctx), `arn:aws:iam::${acct}:group/g`);
-  assert.equal(iamResourceOf('ListGroupsForUser', { UserName: 'u' }, ctx), `arn:aws:iam::${acct}:user/u`);
-  assert.equal(iamResourceOf('ListGroups', {}, ctx), `arn:aws:iam::${acct}:group/`);
-  assert.equal(iamResourceOf('AddRoleToInstanceProfile', { InstanceProfileName: 'ip', RoleName: 'r' }, ctx), `arn:aws:iam::${acct}:instance-profile/ip`);
-  assert.equal(iamResourceOf('CreateLoginProfile', {}, ctx), tb.admin.arn);
-  assert.equal(iamResourceOf('GetAccountAuthorizationDetails', {}, ctx), '*');
 });
 
 test('concurrent writes are serialized: of three simultaneous keys for one user, one is refused', async () => {

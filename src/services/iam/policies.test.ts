@@ -135,11 +135,21 @@ test('ListPolicies: scopes, OnlyAttached, PathPrefix and paging', async () => {
   assert.ok(local.Policies.length > 0);
   assert.ok(local.Policies.every((p) => p.Arn.startsWith(`arn:aws:iam::${tb.accountId}:`)));
   assert.ok(local.Policies.every((p) => p.Description === undefined));
-  const aws = (await tb.call('ListPolicies', { Scope: 'AWS' })) as ListOut;
-  assert.ok(aws.Policies.some((p) => p.Arn === READ_ONLY));
-  assert.ok(aws.Policies.every((p) => p.Arn.startsWith('arn:aws:iam::aws:policy/')));
-  const all = (await tb.call('ListPolicies', { MaxItems: 1000 })) as ListOut;
-  assert.equal(all.Policies.length, local.Policies.length + aws.Policies.length);
+  // Every AWS managed policy is shipped: page through them all, as the CLI does.
+  const aws: ListOut['Policies'] = [];
+  let marker: string | undefined;
+  do {
+    const page = (await tb.call('ListPolicies', { Scope: 'AWS', MaxItems: 1000, Marker: marker })) as ListOut;
+    aws.push(...page.Policies);
+    marker = page.IsTruncated ? page.Marker : undefined;
+  } while (marker);
+  assert.ok(aws.length > 1000);
+  assert.ok(aws.some((p) => p.Arn === READ_ONLY));
+  assert.ok(aws.some((p) => p.Arn === 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'));
+  assert.ok(aws.every((p) => p.Arn.startsWith('arn:aws:iam::aws:policy/')));
+  const firstAll = (await tb.call('ListPolicies', { MaxItems: 1000 })) as ListOut;
+  assert.equal(firstAll.Policies.length, 1000);
+  assert.equal(firstAll.IsTruncated, true);
   const attached = (await tb.call('ListPolicies', { Scope: 'AWS', OnlyAttached: true })) as ListOut;
   assert.deepEqual(attached.Policies.map((p) => p.PolicyName).sort(), ['AdministratorAccess', 'ReadOnlyAccess']);
   const team = (await tb.call('ListPolicies', { Scope: 'Local', PathPrefix: '/team/' })) as ListOut;

@@ -2,7 +2,7 @@
 // customer policy of the caller's account, as one view; and counting who uses each policy.
 import crypto from 'node:crypto';
 import { AwsError } from '../../protocol/errors.js';
-import { MANAGED_POLICIES } from '../../policy/managed.js';
+import { MANAGED_POLICIES, type ManagedPolicy as AwsManagedPolicy } from '../../policy/managed.js';
 import type { CallContext } from '../types.js';
 import type { IdentityStore, ManagedPolicy } from './store.js';
 import { iamErrors, type Tag } from './common.js';
@@ -25,8 +25,6 @@ export interface PolicyView {
   stored?: StoredPolicy;
 }
 
-/** AWS managed policies have no creation record here; one fixed date stands in for all of them. */
-const AWS_POLICY_DATE = new Date('2015-02-06T18:39:46Z');
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
 /** A stable ANPA… id for an AWS managed policy, so repeated GetPolicy calls agree. */
@@ -51,26 +49,34 @@ export function viewOfStored(p: StoredPolicy): PolicyView {
 }
 
 export function awsPolicyViews(): PolicyView[] {
-  return [...MANAGED_POLICIES.values()].map((m) => ({
-    arn: m.arn, name: m.name, path: m.path, policyId: awsPolicyId(m.arn), description: m.description,
-    defaultVersionId: 'v1',
-    // AWS returns its own documents pretty-printed with four spaces.
-    versions: [{ versionId: 'v1', document: JSON.stringify(m.document, null, 4), createDate: AWS_POLICY_DATE }],
-    createDate: AWS_POLICY_DATE, updateDate: AWS_POLICY_DATE, tags: [],
-  }));
+  return [...MANAGED_POLICIES.values()].map(awsPolicyView);
 }
 
-/** The policy an ARN names, if the caller's account can see it; customer names match case-insensitively. */
+/** One AWS managed policy as a view; each version's document is read only when asked for. */
+function awsPolicyView(m: AwsManagedPolicy): PolicyView {
+  const versions = m.versions.map((v) => {
+    const version = { versionId: v.versionId, createDate: new Date(v.createDate) } as PolicyView['versions'][number];
+    Object.defineProperty(version, 'document', { enumerable: true, get: () => m.versionText(v.versionId) ?? '' });
+    return version;
+  });
+  return {
+    arn: m.arn, name: m.name, path: m.path, policyId: awsPolicyId(m.arn), description: m.description || undefined,
+    defaultVersionId: m.defaultVersionId, versions, createDate: new Date(m.createDate), updateDate: new Date(m.updateDate), tags: [],
+  };
+}
+
+/**
+ * The policy an ARN names, if the caller's account can see it. The ARN must be the policy's own,
+ * path and case included: policies are authorized by their ARN, so `policy/S3ONLY` reaching
+ * `policy/s3only` would act on a policy that a Deny naming it does not cover.
+ */
 export async function findPolicy(identity: IdentityStore, accountId: string, arn: string): Promise<PolicyView | undefined> {
-  if (MANAGED_POLICIES.has(arn)) return awsPolicyViews().find((v) => v.arn === arn);
+  const aws = MANAGED_POLICIES.get(arn);
+  if (aws) return awsPolicyView(aws);
   const parts = parsePolicyArn(arn);
   if (!parts || parts.accountId !== accountId) return undefined;
-  let stored = (await identity.getPolicy(accountId, parts.name)) as StoredPolicy | undefined;
-  if (!stored) {
-    const lower = parts.name.toLowerCase();
-    stored = (await identity.listPolicies(accountId)).find((p) => p.policyName.toLowerCase() === lower);
-  }
-  return stored && stored.arn.toLowerCase() === arn.toLowerCase() ? viewOfStored(stored) : undefined;
+  const stored = (await identity.getPolicy(accountId, parts.name)) as StoredPolicy | undefined;
+  return stored && stored.arn === arn ? viewOfStored(stored) : undefined;
 }
 
 /** A policy the caller may change: customer policies of its account only. */

@@ -2,8 +2,7 @@
 // role (exists in the account, trusts lambda.amazonaws.com, and the caller may pass it), runtimes
 // no longer accepted, environment variable limits, and the defaults Lambda fills in.
 import crypto from 'node:crypto';
-import type { Authorizer } from '../../auth/authorize.js';
-import { accessDeniedMessage } from '../../auth/authorize.js';
+import { authorizePassRole, parseRoleArn } from '../../auth/pass-role.js';
 import { parsePolicyDocument, PolicyParseError } from '../../policy/document.js';
 import { evaluateTrustPolicy } from '../../policy/evaluate.js';
 import type { IdentityStore } from '../iam/store.js';
@@ -79,30 +78,20 @@ export function checkLimits(input: ConfigurationInput): void {
 
 export interface RoleCheckDeps {
   identity: IdentityStore;
-  authorizer: Authorizer;
 }
 
-const ROLE_ARN = /^arn:aws:iam::(\d{12}):role\/(?:[\x21-\x7e]*\/)?([\w+=,.@-]+)$/;
-
 /**
- * Lambda assumes the execution role for the function: the caller must be allowed iam:PassRole on
- * it, it must live in the caller's account, and its trust policy must admit lambda.amazonaws.com.
+ * Lambda assumes the execution role for the function: the caller must be allowed to pass it
+ * (iam:PassRole to lambda.amazonaws.com, in the caller's account: src/auth/pass-role.ts), it must
+ * exist under exactly that ARN, and its trust policy must admit lambda.amazonaws.com.
  */
 export async function checkExecutionRole(deps: RoleCheckDeps, roleArn: string, ctx: CallContext): Promise<void> {
   const cannotAssume = () => invalidParameter('The role defined for the function cannot be assumed by Lambda.');
-  const m = ROLE_ARN.exec(roleArn);
-  if (!m) throw cannotAssume();
-  if (m[1] !== ctx.accountId) throw userError('AccessDeniedException', 'Cross-account pass role is not allowed.', 403);
-  const now = ctx.clock.now();
-  const decision = await deps.authorizer.authorize(ctx.principal, 'iam:PassRole', roleArn, {
-    'iam:PassedToService': 'lambda.amazonaws.com',
-    'aws:CurrentTime': now.toISOString(),
-    'aws:EpochTime': String(Math.floor(now.getTime() / 1000)),
-    'aws:RequestedRegion': ctx.region,
-    'aws:SourceIp': ctx.via?.chatbot ? undefined : ctx.sourceIp,
+  if (!parseRoleArn(roleArn)) throw cannotAssume();
+  const role = await authorizePassRole(ctx, {
+    roleArn, service: 'lambda.amazonaws.com', lookupRole: (accountId, name) => deps.identity.getRole(accountId, name),
+    refuse: (message) => userError('AccessDeniedException', message, 403),
   });
-  if (!decision.allowed) throw userError('AccessDeniedException', accessDeniedMessage(ctx.principal, 'iam:PassRole', roleArn, decision), 403);
-  const role = await deps.identity.getRole(m[1], m[2]);
   if (!role || role.arn !== roleArn) throw cannotAssume();
   let trust;
   try {

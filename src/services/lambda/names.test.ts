@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isAwsError } from '../../protocol/errors.js';
-import { decodeMarker, encodeMarker, lambdaTimestamp, parseFunctionName, policyResourceOf, resolveFunction } from './names.js';
+import { decodeMarker, encodeMarker, lambdaTimestamp, parseFunctionName, resolveFunction } from './names.js';
 
 const ctx = { accountId: '123456789012', region: 'us-west-2' };
 
@@ -26,12 +26,6 @@ test('resolveFunction refuses other regions and conflicting qualifiers the way L
     (e) => isAwsError(e) && e.code === 'ResourceNotFoundException' && e.message === "Functions from 'us-east-1' are not reachable in this region ('us-west-2')");
   assert.throws(() => resolveFunction('f:1', ctx, '2'), (e) => isAwsError(e) && e.code === 'InvalidParameterValueException');
   assert.throws(() => resolveFunction('bad name', ctx), (e) => isAwsError(e) && e.code === 'InvalidParameterValueException');
-});
-
-test('policyResourceOf gives the unqualified function ARN, or * when there is none', () => {
-  assert.equal(policyResourceOf('f:3', ctx), 'arn:aws:lambda:us-west-2:123456789012:function:f');
-  assert.equal(policyResourceOf('arn:aws:lambda:us-east-1:111111111111:function:g', ctx), 'arn:aws:lambda:us-east-1:111111111111:function:g');
-  assert.equal(policyResourceOf(undefined, ctx), '*');
 });
 
 test('lambdaTimestamp prints milliseconds and +0000', () => {

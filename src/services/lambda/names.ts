@@ -51,14 +51,6 @@ export function resolveFunction(text: string, ctx: { accountId: string; region: 
   return { name: parts.name, accountId, region: ctx.region, qualifier: parts.qualifier ?? qualifier, arn: functionArn(ctx.region, accountId, parts.name) };
 }
 
-/** The ARN an IAM policy sees for a FunctionName input; `*` when the input cannot name a function. */
-export function policyResourceOf(text: unknown, ctx: { accountId: string; region: string }): string {
-  if (typeof text !== 'string') return '*';
-  const parts = parseFunctionName(text);
-  if (!parts) return '*';
-  return functionArn(parts.region ?? ctx.region, parts.accountId ?? ctx.accountId, parts.name);
-}
-
 /** Lambda prints times as `2024-07-30T21:57:15.000+0000` (ISO-8601, milliseconds, `+0000`). */
 export function lambdaTimestamp(d: Date): string {
   return d.toISOString().replace(/Z$/, '+0000');

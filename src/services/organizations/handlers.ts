@@ -8,6 +8,7 @@ import { newAccountId } from '../iam/accounts.js';
 import type { Authorizer } from '../../auth/authorize.js';
 import type { CreateAccountStatusDoc, OrganizationDoc, OrganizationStore } from './store.js';
 import { ouHandlers } from './ous.js';
+import { policyHandlers } from './policies.js';
 
 export interface OrganizationsDeps {
   orgs: OrganizationStore;
@@ -29,7 +30,8 @@ function organizationShape(o: OrganizationDoc) {
     Id: o.id, Arn: `${orgBase(o)}:organization/${o.id}`, FeatureSet: o.featureSet,
     MasterAccountArn: `${orgBase(o)}:account/${o.id}/${o.managementAccountId}`, MasterAccountId: o.managementAccountId,
     MasterAccountEmail: o.managementAccountEmail,
-    AvailablePolicyTypes: o.featureSet === 'ALL' ? [{ Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' }] : [],
+    // Only policy types chattrail enforces may be reported, and it enforces none (see policies.ts).
+    AvailablePolicyTypes: [],
   };
 }
 
@@ -176,6 +178,7 @@ export function organizationsHandlers(deps: OrganizationsDeps): Record<string, H
     },
 
     ...ouHandlers({ orgs, identity, managed: managedOrganization, page, accountShape }),
+    ...policyHandlers({ managed: managedOrganization }),
 
     async RemoveAccountFromOrganization(input: { AccountId: string }, ctx: CallContext) {
       const org = await managedOrganization(ctx);

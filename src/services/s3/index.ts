@@ -1,10 +1,10 @@
 // S3 as a ServiceDefinition: the disambiguated model, handlers wrapped to carry S3's
-// additionalEventData, recording rules, resources for IAM, and the request rewrite.
+// additionalEventData, recording rules, the resources IAM authorizes, and the request rewrite.
 import path from 'node:path';
 import { AwsError } from '../../protocol/errors.js';
 import { FolderObjectStore } from '../../storage/objects.js';
 import type { DocumentStore } from '../../storage/documents.js';
-import type { Handler, Ids, ServiceDefinition } from '../types.js';
+import { AUTHORIZED_PER_ITEM, UNSCOPED, type Handler, type Ids, type ResourceResolver, type ServiceDefinition } from '../types.js';
 import { s3Model } from './model.js';
 import { rewriteS3Request } from './rewrite.js';
 import { s3Recording } from './recording.js';
@@ -27,6 +27,22 @@ export function s3Deps(docs: DocumentStore, dataDir: string, maxObjectBytes: num
     buckets: new BucketStore(docs),
     objects: new FolderObjectStore(path.join(dataDir, 'objects'), docs),
     maxObjectBytes,
+  };
+}
+
+/**
+ * The bucket or object a call acts on, owned by the bucket's owner. DeleteObjects is authorized
+ * key by key in its handler (a refused key is reported in Errors, as S3 does); the copy source of
+ * CopyObject and UploadPartCopy is authorized there too, as a further s3:GetObject.
+ */
+export function s3Resolver(buckets: BucketStore): ResourceResolver {
+  return async (op, input, ctx) => {
+    if (op === 'DeleteObjects') return AUTHORIZED_PER_ITEM;
+    if (typeof input.Bucket !== 'string') return UNSCOPED;
+    const bucket = await buckets.get(input.Bucket);
+    const name = bucket?.name ?? input.Bucket;
+    const accountId = bucket?.owner ?? (op === 'CreateBucket' ? ctx.accountId : undefined);
+    return [{ arn: typeof input.Key === 'string' ? objectArn(name, input.Key) : bucketArn(name), accountId }];
   };
 }
 
@@ -57,10 +73,7 @@ export function s3Service(deps: S3Deps): ServiceDefinition {
     },
     // S3's IAM actions are not its operation names (ListObjects needs s3:ListBucket).
     actionOf: (op) => iamActionOf(op),
-    resourceOf(_op, input) {
-      if (typeof input.Bucket !== 'string') return '*';
-      return typeof input.Key === 'string' ? objectArn(input.Bucket, input.Key) : bucketArn(input.Bucket);
-    },
+    resolveResources: s3Resolver(deps.buckets),
   } satisfies ServiceDefinition & { newRequestId(ids: Ids): string };
   return definition;
 }

@@ -28,6 +28,8 @@ export function multipartHandlers(deps: S3Deps): Record<string, Handler> {
     const n = partNumberOf(input);
     const source = parseCopySource(String(input.CopySource));
     const from = await requireBucket(deps, source.bucket);
+    // The source is read: s3:GetObject on it, beyond the s3:PutObject the pipeline authorized.
+    await ctx.authorize('s3:GetObject', objectArn(from.name, source.key));
     assertBucketAccess(ctx, from, 's3:GetObject', objectArn(from.name, source.key), {});
     const head = await deps.objects.head(from.name, source.key);
     if (!head) throw noSuchKey(source.key);

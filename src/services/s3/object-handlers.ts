@@ -33,6 +33,8 @@ export function objectHandlers(deps: S3Deps): Record<string, Handler> {
     const key = objectKey(input.Key);
     const source = parseCopySource(String(input.CopySource));
     const from = await reach(ctx, source.bucket, source.key, 's3:GetObject', {});
+    // Reading the source is a permission of its own: the pipeline authorized only the destination.
+    await ctx.authorize('s3:GetObject', objectArn(from.name, source.key));
     const to = await reach(ctx, input.Bucket, key, 's3:PutObject', input, aclContext(input));
     const found = await deps.objects.get(from.name, source.key);
     if (!found) throw noSuchKey(source.key);
@@ -100,6 +102,9 @@ export function objectHandlers(deps: S3Deps): Record<string, Handler> {
       for (const { Key } of items) {
         const key = String(Key ?? '');
         try {
+          // Each key is authorized on its own (the resolver left it to here): a refused key is an
+          // AccessDenied in Errors, and the others are still deleted, as S3 does.
+          await ctx.authorize('s3:DeleteObject', objectArn(bucket.name, key));
           assertBucketAccess(ctx, bucket, 's3:DeleteObject', objectArn(bucket.name, key), {}, input.ExpectedBucketOwner);
           await deps.objects.delete(bucket.name, key);
           if (!del.Quiet) Deleted.push({ Key: key });

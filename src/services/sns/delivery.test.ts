@@ -4,8 +4,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HttpDeliverer, retryDelaySeconds } from './delivery.js';
 import { createLogger } from '../../server/runtime.js';
+import { OutboundGuard } from '../../net/outbound.js';
 
 const quiet = createLogger('error', () => undefined);
+/** These endpoints listen on loopback, which the operator must allow explicitly. */
+const loopback = new OutboundGuard(['127.0.0.0/8']);
 
 test('retry delays follow the backoff function and stay bounded', () => {
   assert.equal(retryDelaySeconds({ numRetries: 3, minDelayTarget: 20, maxDelayTarget: 20, backoffFunction: 'linear' }, 2), 20);
@@ -36,7 +39,7 @@ const until = async (cond: () => boolean, ms = 3000) => {
 
 test('a failing endpoint is retried until it answers 2xx, then left alone', async () => {
   const ep = await endpoint([500, 503, 200]);
-  const d = new HttpDeliverer({ logger: quiet, secondMs: 5 });
+  const d = new HttpDeliverer({ logger: quiet, secondMs: 5, outbound: loopback });
   try {
     d.deliver({ url: ep.url, headers: { 'x-amz-sns-message-type': 'Notification' }, body: 'hello' }, { numRetries: 5, minDelayTarget: 1, maxDelayTarget: 1, backoffFunction: 'linear' });
     await until(() => ep.hits.length >= 3);
@@ -52,7 +55,7 @@ test('a failing endpoint is retried until it answers 2xx, then left alone', asyn
 
 test('retries stop after numRetries, and when the subscription is gone', async () => {
   const ep = await endpoint([500]);
-  const d = new HttpDeliverer({ logger: quiet, secondMs: 5 });
+  const d = new HttpDeliverer({ logger: quiet, secondMs: 5, outbound: loopback });
   try {
     d.deliver({ url: ep.url, headers: {}, body: 'a' }, { numRetries: 2, minDelayTarget: 1, maxDelayTarget: 1, backoffFunction: 'linear' });
     await until(() => ep.hits.length >= 3);
@@ -70,10 +73,28 @@ test('retries stop after numRetries, and when the subscription is gone', async (
 });
 
 test('an unreachable endpoint does not throw, and stop() drops pending retries', async () => {
-  const d = new HttpDeliverer({ logger: quiet, secondMs: 60_000, timeoutMs: 500 });
+  const d = new HttpDeliverer({ logger: quiet, secondMs: 60_000, timeoutMs: 500, outbound: loopback });
   d.deliver({ url: 'http://127.0.0.1:1/nothing', headers: {}, body: 'x' });
   await new Promise((r) => setTimeout(r, 100));
   const started = Date.now();
   await d.stop();
   assert.ok(Date.now() - started < 1000);
+});
+
+test('by default a loopback endpoint gets nothing: refused once, logged, never retried', async () => {
+  const ep = await endpoint([200]);
+  const logged: string[] = [];
+  const d = new HttpDeliverer({ logger: createLogger('warn', (line) => { logged.push(line); }), secondMs: 5 });
+  try {
+    d.deliver({ url: ep.url, headers: { 'x-amz-sns-message-id': 'm-1' }, body: 'secret' }, { numRetries: 5, minDelayTarget: 1, maxDelayTarget: 1, backoffFunction: 'linear' });
+    await until(() => logged.length > 0);
+    await new Promise((r) => setTimeout(r, 60));
+    assert.equal(ep.hits.length, 0);
+    assert.equal(logged.length, 1, 'one refusal, no retries');
+    assert.match(logged[0], /sns delivery refused/);
+    assert.match(logged[0], /loopback/);
+  } finally {
+    await d.stop();
+    await ep.close();
+  }
 });

@@ -1,7 +1,9 @@
 // Delivers SNS messages to http(s) endpoints in the background: a POST per message, retried with
 // the topic's delivery policy (bounded) when the endpoint fails, never on the caller's path.
-// Pending retries live in memory: a restart drops them.
+// Pending retries live in memory: a restart drops them. Every POST goes through the OutboundGuard:
+// an endpoint whose address is not allowed is refused (and logged), never retried.
 import type { Logger } from '../../server/runtime.js';
+import { OutboundGuard, OutboundRefused } from '../../net/outbound.js';
 import type { OutgoingMessage } from './messages.js';
 
 export interface RetryPolicy {
@@ -34,7 +36,12 @@ export interface DelivererOptions {
   maxPending?: number;
   /** Length of one policy "second" (tests shrink it). */
   secondMs?: number;
+  /** Where deliveries may go; the default allows public addresses only. */
+  outbound?: OutboundGuard;
 }
+
+/** post()'s answer for a refused address: not an HTTP status, and never retried. */
+const REFUSED = -1;
 
 interface Job {
   msg: OutgoingMessage;
@@ -48,8 +55,11 @@ export class HttpDeliverer {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<void>>();
   private pending = 0;
+  private readonly outbound: OutboundGuard;
 
-  constructor(private readonly opts: DelivererOptions) {}
+  constructor(private readonly opts: DelivererOptions) {
+    this.outbound = opts.outbound ?? new OutboundGuard();
+  }
 
   /** Queues `msg`; `stillWanted` is asked before each retry (an unsubscribed endpoint gets no more). */
   deliver(msg: OutgoingMessage, policy: RetryPolicy = DEFAULT_RETRY, stillWanted?: () => Promise<boolean>): void {
@@ -73,7 +83,7 @@ export class HttpDeliverer {
       return;
     }
     const status = await this.post(job.msg);
-    if (status >= 200 && status < 300) {
+    if ((status >= 200 && status < 300) || status === REFUSED) {
       this.pending--;
       return;
     }
@@ -92,15 +102,20 @@ export class HttpDeliverer {
     this.timers.add(timer);
   }
 
-  /** The HTTP status, or 0 when the endpoint could not be reached in time. */
+  /**
+   * The HTTP status (a redirect is a failed attempt, as SNS does not follow one), 0 when the
+   * endpoint could not be reached in time, REFUSED when its address is not allowed.
+   */
   private async post(msg: OutgoingMessage): Promise<number> {
     try {
       const signal = AbortSignal.any([this.stopping.signal, AbortSignal.timeout(this.opts.timeoutMs ?? 15_000)]);
-      const res = await fetch(msg.url, { method: 'POST', headers: msg.headers, body: msg.body, redirect: 'manual', signal });
-      await res.arrayBuffer().catch(() => undefined);
-      return res.status;
-    } catch {
-      return 0;
+      return await this.outbound.post(msg.url, { headers: msg.headers, body: msg.body, signal });
+    } catch (e) {
+      if (!(e instanceof OutboundRefused)) return 0;
+      this.opts.logger.warn('sns delivery refused: endpoint address not allowed', {
+        endpoint: redact(msg.url), address: e.address, reason: e.reason, messageId: msg.headers['x-amz-sns-message-id'],
+      });
+      return REFUSED;
     }
   }
 

@@ -7,6 +7,7 @@ import type { Clock, Ids } from '../types.js';
 import type { SnsSigner } from './signing.js';
 import { confirmationMessage, notificationFor, signNotification, type MessageAttribute, type SignedNotification, type SigningContext } from './messages.js';
 import { DEFAULT_RETRY, type HttpDeliverer, type RetryPolicy } from './delivery.js';
+import { OutboundGuard } from '../../net/outbound.js';
 import { hashToken, parseSubscriptionArn, parseTopicArn, TOKEN_LIFETIME_MS, type SnsStore, type SubscriptionDoc, type TopicDoc, type TopicRef } from './store.js';
 
 export const ROUTE_PREFIX = '/_chattrail/sns/';
@@ -19,6 +20,8 @@ export interface EngineDeps {
   signer(): Promise<SnsSigner>;
   /** Where endpoints reach chattrail (SubscribeURL, UnsubscribeURL, SigningCertURL). */
   baseUrl(): string;
+  /** Where http(s) endpoints may point (the deliverer enforces it on every POST); default: public only. */
+  outbound?: Pick<OutboundGuard, 'urlRefusal'>;
 }
 
 export interface PublishRequest {
@@ -47,7 +50,19 @@ const asObject = (v: unknown): Json => (typeof v === 'object' && v !== null && !
 export class SnsEngine implements ServiceEndpoints {
   /** Endpoints served inside chattrail (AWS Chatbot's): confirmed at once, delivered in process. */
   private readonly serviceEndpoints = new Map<string, (n: ServiceNotification) => Promise<void>>();
-  constructor(private readonly deps: EngineDeps) {}
+  private readonly outbound: Pick<OutboundGuard, 'urlRefusal'>;
+  constructor(private readonly deps: EngineDeps) {
+    this.outbound = deps.outbound ?? new OutboundGuard();
+  }
+
+  /**
+   * Subscribe's early answer for an endpoint whose host is an IP literal chattrail may not reach
+   * (AWS says "Unreachable Endpoint" for endpoints it cannot reach). Names are only judged when
+   * dialled: resolving them here would hand tenants a probe of the operator's DNS.
+   */
+  endpointRefusal(endpoint: string): string | undefined {
+    return this.serviceEndpoints.has(endpoint) ? undefined : this.outbound.urlRefusal(endpoint);
+  }
 
   register(endpoint: string, deliver: (n: ServiceNotification) => Promise<void>): void {
     this.serviceEndpoints.set(endpoint, deliver);

@@ -5,15 +5,16 @@ import { loadModel } from '../../protocol/model.js';
 import { AwsError } from '../../protocol/errors.js';
 import type { Module, ModuleDeps } from '../../server/module.js';
 import type { DeliveryCheck, TopicSink } from '../../trail/sinks.js';
-import type { CallContext, ServiceDefinition } from '../types.js';
+import { UNSCOPED, type ResolvedResource, type ResourceResolver, type ServiceDefinition } from '../types.js';
 import { HttpDeliverer } from './delivery.js';
+import { OutboundGuard } from '../../net/outbound.js';
 import { SnsEngine } from './engine.js';
 import { topicPolicyDecision } from './policy.js';
 import { publishHandlers } from './publish.js';
 import { snsRecording } from './recording.js';
 import { snsRoute } from './routes.js';
 import { SnsSigner } from './signing.js';
-import { parseTopicArn, SnsStore } from './store.js';
+import { parseSubscriptionArn, parseTopicArn, SnsStore, topicArnOf } from './store.js';
 import { subscriptionHandlers } from './subscriptions.js';
 import { topicHandlers } from './topics.js';
 
@@ -22,13 +23,34 @@ const TOPIC_OPS = new Set(['DeleteTopic', 'GetTopicAttributes', 'SetTopicAttribu
 const SUBSCRIPTION_OPS = new Set(['Unsubscribe', 'GetSubscriptionAttributes', 'SetSubscriptionAttributes']);
 const TAG_OPS = new Set(['TagResource', 'UntagResource', 'ListTagsForResource']);
 
-/** The resource IAM policies are evaluated against (and AccessDenied messages name). */
-function resourceOf(op: string, input: Record<string, unknown>, ctx: CallContext): string {
-  const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
-  if (TOPIC_OPS.has(op)) return str(input.TopicArn) ?? str(input.TargetArn) ?? str(input.ResourceArn) ?? '*';
-  if (SUBSCRIPTION_OPS.has(op)) return str(input.SubscriptionArn) ?? '*';
-  if (TAG_OPS.has(op)) return str(input.ResourceArn) ?? '*';
-  return `arn:aws:sns:${ctx.region}:${ctx.accountId}:*`;
+/**
+ * The resource IAM policies are evaluated against (and AccessDenied messages name): the topic or
+ * subscription the call names, owned by the account in its ARN. An ARN SNS cannot read (another
+ * partition, another kind of resource) is SNS's InvalidParameter before any policy sees it.
+ */
+function snsResolver(store: SnsStore): ResourceResolver {
+  return async (op, input, ctx) => {
+    const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+    const invalid = (member: string) => new AwsError('InvalidParameter', `Invalid parameter: ${member}`);
+    const topic = async (arn: string, member: string): Promise<ResolvedResource[]> => {
+      const ref = parseTopicArn(arn);
+      if (!ref) throw invalid(member);
+      return [{ arn: (await store.getTopic(ref))?.arn ?? topicArnOf(ref), accountId: ref.accountId }];
+    };
+    if (op === 'CreateTopic' && str(input.Name)) return [{ arn: `arn:aws:sns:${ctx.region}:${ctx.accountId}:${String(input.Name)}`, accountId: ctx.accountId }];
+    if (TOPIC_OPS.has(op)) {
+      for (const member of ['TopicArn', 'TargetArn', 'ResourceArn']) if (str(input[member])) return topic(String(input[member]), member);
+      return UNSCOPED;
+    }
+    if (TAG_OPS.has(op)) return topic(str(input.ResourceArn) ?? '', 'ResourceArn');
+    if (SUBSCRIPTION_OPS.has(op)) {
+      const arn = str(input.SubscriptionArn) ?? '';
+      const ref = parseSubscriptionArn(arn);
+      if (!ref) throw invalid('SubscriptionArn');
+      return [{ arn, accountId: ref.accountId }];
+    }
+    return [{ arn: `arn:aws:sns:${ctx.region}:${ctx.accountId}:*`, accountId: ctx.accountId }];
+  };
 }
 
 const CLOUDTRAIL = 'cloudtrail.amazonaws.com';
@@ -58,7 +80,8 @@ function topicSink(store: SnsStore, engine: SnsEngine): TopicSink {
 export function snsModule(deps: ModuleDeps): Module {
   const model = loadModel('sns');
   const store = new SnsStore(deps.stores.documents);
-  const deliverer = new HttpDeliverer({ logger: deps.logger });
+  const outbound = new OutboundGuard(deps.config.allowPrivateEndpoints);
+  const deliverer = new HttpDeliverer({ logger: deps.logger, outbound });
   let signer: Promise<SnsSigner> | undefined;
   const loadSigner = (): Promise<SnsSigner> => {
     signer ??= SnsSigner.load(deps.config.dataDir, deps.clock.now()).catch((e: unknown) => {
@@ -69,7 +92,7 @@ export function snsModule(deps: ModuleDeps): Module {
   };
   // Endpoints must reach chattrail the way users do: the public URL when one is configured.
   const baseUrl = () => (deps.config.publicUrl ?? deps.baseUrl()).replace(/\/+$/, '');
-  const engine = new SnsEngine({ store, clock: deps.clock, ids: deps.ids, deliverer, signer: loadSigner, baseUrl });
+  const engine = new SnsEngine({ store, clock: deps.clock, ids: deps.ids, deliverer, signer: loadSigner, baseUrl, outbound });
   const handlerDeps = { store, engine };
   const service: ServiceDefinition = {
     model,
@@ -79,7 +102,7 @@ export function snsModule(deps: ModuleDeps): Module {
     actionPrefix: 'SNS',
     // SNS answers an IAM denial with its own code (the model's AuthorizationErrorException).
     accessDeniedCode: 'AuthorizationError',
-    resourceOf,
+    resolveResources: snsResolver(store),
   };
   return {
     name: 'sns',

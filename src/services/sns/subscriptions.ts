@@ -21,7 +21,7 @@ function checkSubscriptionAttribute(name: string, value: string, creating: boole
   throw new AwsError('InvalidParameter', creating ? `Invalid parameter: Attributes Reason: Unknown attribute ${name}` : 'Invalid parameter: AttributeName');
 }
 
-function checkEndpoint(protocol: string, endpoint: string | undefined): string {
+function checkEndpoint(protocol: string, endpoint: string | undefined, engine: SnsHandlerDeps['engine']): string {
   if (!KNOWN_PROTOCOLS.has(protocol)) throw new AwsError('InvalidParameter', `Invalid parameter: Amazon SNS does not support this protocol string: ${protocol}`);
   if (protocol !== 'http' && protocol !== 'https') {
     throw new AwsError('InvalidParameter', `Invalid parameter: Protocol Reason: chattrail delivers to http and https endpoints only, not ${protocol}`);
@@ -29,6 +29,8 @@ function checkEndpoint(protocol: string, endpoint: string | undefined): string {
   let url: URL | undefined;
   try { url = endpoint ? new URL(endpoint) : undefined; } catch { url = undefined; }
   if (!url || url.protocol !== `${protocol}:`) throw new AwsError('InvalidParameter', 'Invalid parameter: Endpoint must match the specified protocol');
+  // A literal address chattrail may not reach is refused now; deliveries are judged again anyway.
+  if (engine.endpointRefusal(endpoint!)) throw new AwsError('InvalidParameter', 'Invalid parameter: Unreachable Endpoint');
   return endpoint!;
 }
 
@@ -58,7 +60,7 @@ export function subscriptionHandlers(deps: SnsHandlerDeps): Record<string, Handl
   return {
     async Subscribe(input: { TopicArn: string; Protocol: string; Endpoint?: string; Attributes?: Record<string, string>; ReturnSubscriptionArn?: boolean }, ctx: CallContext) {
       const topic = await requireTopic(deps, input.TopicArn, ctx, 'SNS:Subscribe');
-      const endpoint = checkEndpoint(input.Protocol, input.Endpoint);
+      const endpoint = checkEndpoint(input.Protocol, input.Endpoint, engine);
       if (topic.fifo) throw new AwsError('InvalidParameter', `Invalid parameter: Invalid protocol type: ${input.Protocol}`);
       const attributes = { ...input.Attributes };
       for (const [k, v] of Object.entries(attributes)) checkSubscriptionAttribute(k, v, true);

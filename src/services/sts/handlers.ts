@@ -62,7 +62,7 @@ function packedPolicySize(input: SessionPolicyInput): number | undefined {
   return Math.min(100, Math.max(1, Math.ceil(chars / 20)));
 }
 
-function parseRoleArn(arn: string): { accountId: string; roleName: string } | undefined {
+export function parseRoleArn(arn: string): { accountId: string; roleName: string } | undefined {
   const m = /^arn:aws:iam::(\d{12}):role\/(?:[\x21-\x7e]*\/)?([\w+=,.@-]+)$/.exec(arn);
   return m ? { accountId: m[1], roleName: m[2] } : undefined;
 }
@@ -80,12 +80,19 @@ export function stsHandlers(deps: StsDeps): Record<string, Handler> {
       const target = parseRoleArn(input.RoleArn);
       if (!target) throw new AwsError('ValidationError', `${input.RoleArn} is invalid`);
       const role = await deps.identity.getRole(target.accountId, target.roleName);
-      if (!role) throw denied();
+      // Names are case-insensitive, ARNs are not: the RoleArn must be the role's own, path included,
+      // or policies scoped to a path (role/sandbox/*) would admit any role named like one in it.
+      if (!role || role.arn !== input.RoleArn) throw denied();
       const trust = parsePolicyDocument(role.assumeRolePolicyDocument, 'trust');
       const decision = evaluateTrustPolicy({
         action: 'sts:AssumeRole', resource: role.arn,
         principal: { arn: caller.arn, accountId: caller.accountId, type: caller.type, service: caller.type === 'AWSService' ? caller.service : undefined },
-        context: { 'sts:ExternalId': input.ExternalId, 'sts:RoleSessionName': input.RoleSessionName, 'sts:SourceIdentity': input.SourceIdentity },
+        context: {
+          'sts:ExternalId': input.ExternalId, 'sts:RoleSessionName': input.RoleSessionName, 'sts:SourceIdentity': input.SourceIdentity,
+          // A service assuming a role for a customer's resource (AWS Chatbot for a channel configuration)
+          // says whose: trust policies can require them, and another account's role needs them (evaluate.ts).
+          ...(caller.type === 'AWSService' ? { 'aws:SourceAccount': caller.accountId, 'aws:SourceArn': caller.sourceArn } : {}),
+        },
       }, trust);
       if (decision !== 'Allow') throw denied();
       const duration = input.DurationSeconds ?? 3600;

@@ -185,20 +185,35 @@ class ChatView {
         h('div', { class: 'field' }, h('label', { for: 'test-config' }, 'Channel configuration'), select),
         h('div', { class: 'field grow' }, h('label', { for: 'test-command' }, 'Command'), command),
         h('div', { class: 'field' }, h('span', { class: 'label-spacer', 'aria-hidden': 'true' }, '\u00a0'), run)),
-      h('p', { class: 'hint' }, 'Runs with the channel\u2019s IAM role and guardrails, exactly as in Slack. Both the role\u2019s AssumeRole and the command\u2019s call are recorded.'),
+      h('p', { class: 'hint' }, 'Runs with the channel\u2019s IAM role and guardrails, as in Slack, and only as far as you are allowed yourself. Commands that change resources ask first. Both the role\u2019s AssumeRole and the command\u2019s call are recorded.'),
       out);
+    // A question before a write is no failure: only a command that ran and failed is shown as one.
+    const answer = (a: api.ChatTestAnswer) => h('div', { class: `answer ${a.ok || a.confirmationRequired ? '' : 'answer-failed'}`, tabindex: 0, 'aria-label': 'Answer' }, slackText(a.text ?? ''));
+    const ask = (arn: string, text: string, confirm: boolean, button: HTMLButtonElement) => busy(button, 'Running\u2026', async () => {
+      try {
+        const a = await api.chatTest(arn, text, confirm);
+        replace(out, answer(a));
+        // As in the channel: the command that was shown is the one that runs, once confirmed.
+        if (a.confirmationRequired) out.append(this.confirmation(arn, text, ask));
+      } catch (err) {
+        replace(out, status('error', `The command could not run: ${errorText(err)}`));
+      }
+    });
     form.addEventListener('submit', (e) => {
       e.preventDefault();
-      void busy(run, 'Running\u2026', async () => {
-        try {
-          const a = await api.chatTest(select.value, command.value);
-          replace(out, h('div', { class: `answer ${a.ok ? '' : 'answer-failed'}`, tabindex: 0, 'aria-label': 'Answer' }, slackText(a.text ?? '')));
-        } catch (err) {
-          replace(out, status('error', `The command could not run: ${errorText(err)}`));
-        }
-      });
+      void ask(select.value, command.value, false, run);
     });
     replace(this.testSlot, form);
+  }
+
+  /** Run / Cancel under a command that changes resources. */
+  private confirmation(arn: string, text: string, ask: (arn: string, text: string, confirm: boolean, button: HTMLButtonElement) => Promise<void>): HTMLElement {
+    const yes = h('button', { type: 'button', class: 'btn btn-small btn-danger', id: 'test-confirm' }, 'Run');
+    const no = h('button', { type: 'button', class: 'btn btn-small', id: 'test-cancel' }, 'Cancel');
+    const row = h('div', { class: 'test-confirm' }, yes, ' ', no);
+    yes.addEventListener('click', () => void ask(arn, text, true, yes));
+    no.addEventListener('click', () => replace(row, status('info', 'Cancelled: nothing ran.')));
+    return row;
   }
 
   stop(): void {

@@ -1,0 +1,89 @@
+// The body of a node:http request, read only when a receiver asks for it (the AWS pipeline first
+// authenticates the head), and ended safely when the answer goes out without it: a client waiting
+// for `100 Continue` never sends it; one that sends anyway is drained to a bound, so it reads the
+// answer instead of a broken pipe, and nothing it sends is kept.
+import type http from 'node:http';
+import { BodyTooLarge, type BodySource } from '../protocol/http.js';
+
+/** How much of an unwanted body is read and dropped before the connection is cut. */
+export const DISCARD_BYTES = 128 * 1024 * 1024;
+
+export class IncomingBody implements BodySource {
+  readonly declaredLength: number | undefined;
+  private state: 'waiting' | 'reading' | 'done' | 'abandoned' = 'waiting';
+
+  constructor(private readonly req: http.IncomingMessage, private readonly res: http.ServerResponse,
+    readonly limit: number, private expectsContinue: boolean) {
+    const length = req.headers['content-length'];
+    // Neither Content-Length nor Transfer-Encoding: HTTP/1.1 says there is no body.
+    this.declaredLength = length !== undefined ? Number(length) : req.headers['transfer-encoding'] ? undefined : 0;
+  }
+
+  read(limit: number, onChunk: (chunk: Buffer) => void): Promise<void> {
+    if (this.state !== 'waiting') return Promise.reject(new Error('the request body was read already'));
+    const max = Math.min(limit, this.limit);
+    if (this.declaredLength !== undefined && this.declaredLength > max) {
+      this.state = 'abandoned';
+      return Promise.reject(new BodyTooLarge(max));
+    }
+    this.state = 'reading';
+    if (this.expectsContinue) {
+      this.expectsContinue = false;
+      this.res.writeContinue();
+    }
+    const { req } = this;
+    if (req.readableEnded) { this.state = 'done'; return Promise.resolve(); }
+    return new Promise((resolve, reject) => {
+      let size = 0;
+      const finish = (e?: Error) => {
+        req.off('data', onData); req.off('end', onEnd); req.off('error', onError); req.off('close', onClose);
+        if (!e) { this.state = 'done'; resolve(); return; }
+        this.state = 'abandoned';
+        req.pause();
+        reject(e);
+      };
+      const onData = (c: Buffer) => {
+        size += c.length;
+        if (size > max) { finish(new BodyTooLarge(max)); return; }
+        try { onChunk(c); } catch (e) { finish(e instanceof Error ? e : new Error(String(e))); }
+      };
+      const onEnd = () => finish();
+      const onError = (e: Error) => finish(e);
+      const onClose = () => { if (!req.complete) finish(new Error('the client closed the connection before the body ended')); };
+      req.on('data', onData);
+      req.once('end', onEnd);
+      req.once('error', onError);
+      req.once('close', onClose);
+    });
+  }
+
+  /** Reads the whole body into one buffer (receivers that need it before anything else). */
+  async readAll(): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    await this.read(this.limit, (c) => { chunks.push(c); size += c.length; });
+    return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+  }
+
+  /**
+   * Called as the answer goes out. A body nobody read is dropped as it arrives, up to a bound; true
+   * when the connection must close after the answer instead (the body will never come, or is
+   * too large to wait for).
+   */
+  settle(): boolean {
+    if (this.state === 'done') return false;
+    // Never told to continue: the client sends nothing more on this request.
+    if (this.expectsContinue || this.state === 'reading') return true;
+    if (this.declaredLength !== undefined && this.declaredLength > DISCARD_BYTES) return true;
+    this.state = 'done';
+    const { req } = this;
+    let dropped = 0;
+    req.on('data', (c: Buffer) => {
+      dropped += c.length;
+      if (dropped > DISCARD_BYTES) req.socket.destroy();
+    });
+    req.on('error', () => { /* the client went away while being drained: nothing to do */ });
+    req.resume();
+    return false;
+  }
+}
