@@ -42,46 +42,30 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-class ShippedPolicy implements ManagedPolicy {
-  readonly name: string;
-  readonly arn: string;
-  readonly path: string;
-  readonly description: string;
-  readonly defaultVersionId: string;
-  readonly createDate: string;
-  readonly updateDate: string;
-  readonly versions: readonly { versionId: string; createDate: string }[];
-  private parsed?: PolicyDocument;
-
-  constructor(e: ManagedPolicyEntry) {
-    this.name = e.name;
-    this.arn = e.arn;
-    this.path = e.path;
-    this.description = DESCRIPTIONS[e.name] ?? '';
-    this.defaultVersionId = e.defaultVersionId;
-    this.createDate = e.createDate;
-    this.updateDate = e.updateDate;
-    this.versions = deepFreeze(e.versions);
-  }
-
-  get document(): PolicyDocument {
-    // Through the same parser as customer policies, so evaluation sees one shape.
-    this.parsed ??= deepFreeze(parsePolicyDocument(JSON.stringify(readCurrentDocument(this.name)), 'identity'));
-    return this.parsed;
-  }
-
-  versionText(versionId: string): string | undefined {
-    if (!this.versions.some((v) => v.versionId === versionId)) return undefined;
-    const doc = versionId === this.defaultVersionId ? readCurrentDocument(this.name) : readVersionDocument(this.name, versionId);
-    // AWS returns its own documents pretty-printed with four spaces.
-    return doc === undefined ? undefined : JSON.stringify(doc, null, 4);
-  }
+/** One policy of the index; its documents are read from disk when first asked for. */
+function shipped(e: ManagedPolicyEntry): ManagedPolicy {
+  let parsed: PolicyDocument | undefined;
+  return {
+    name: e.name, arn: e.arn, path: e.path, description: DESCRIPTIONS[e.name] ?? '', defaultVersionId: e.defaultVersionId,
+    createDate: e.createDate, updateDate: e.updateDate, versions: deepFreeze(e.versions),
+    get document(): PolicyDocument {
+      // Through the same parser as customer policies, so evaluation sees one shape.
+      parsed ??= deepFreeze(parsePolicyDocument(JSON.stringify(readCurrentDocument(e.name)), 'identity'));
+      return parsed;
+    },
+    versionText(versionId: string): string | undefined {
+      if (!e.versions.some((v) => v.versionId === versionId)) return undefined;
+      const doc = versionId === e.defaultVersionId ? readCurrentDocument(e.name) : readVersionDocument(e.name, versionId);
+      // AWS returns its own documents pretty-printed with four spaces.
+      return doc === undefined ? undefined : JSON.stringify(doc, null, 4);
+    },
+  };
 }
 
 const INDEX = loadIndex();
 
 /** Every AWS managed policy by its exact ARN. */
-export const MANAGED_POLICIES: ReadonlyMap<string, ManagedPolicy> = new Map(INDEX.policies.map((e) => [e.arn, new ShippedPolicy(e)]));
+export const MANAGED_POLICIES: ReadonlyMap<string, ManagedPolicy> = new Map(INDEX.policies.map((e) => [e.arn, shipped(e)]));
 
 /** Where the policies came from, for `chattrail --version`. */
 export const MANAGED_POLICIES_SOURCE = INDEX.source;

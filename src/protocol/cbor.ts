@@ -4,8 +4,8 @@
 import { decode, encode } from 'cbor2';
 import type { Operation, ServiceModel, Shape } from './model.js';
 import { AwsError } from './errors.js';
-import { queryErrorHeader } from './json.js';
-import { bodyBuffer, clientError, errorMembers, errorShapeOf, headerOf, requestIdHeaders, sanitizeErrorCode, type ClientResponse, type Route, type WireCodec } from './wire.js';
+import { wireErrorType } from './json.js';
+import { bodyBuffer, clientError, errorMembers, errorShapeOf, headerOf, putEntry, requestIdHeaders, sanitizeErrorCode, type ClientResponse, type Route, type WireCodec } from './wire.js';
 
 const CBOR = 'application/cbor';
 
@@ -29,7 +29,7 @@ export function readCborValue(model: ServiceModel, shape: Shape, v: unknown): un
       const out: Record<string, unknown> = {};
       for (const [k, x] of Object.entries(asObject(v))) {
         const value = readCborValue(model, model.shape(shape.value!.shape), x);
-        if (value !== undefined) out[k] = value;
+        if (value !== undefined) putEntry(out, k, value);
       }
       return out;
     }
@@ -110,8 +110,8 @@ function decodeBody(body: Buffer): unknown {
 }
 
 function routeCbor(model: ServiceModel, req: { method: string; rawPath: string }): Route {
-  const m = /\/service\/([^/]+)\/operation\/([^/]+)$/.exec(req.rawPath);
-  const op = m && req.method === 'POST' ? model.operation(decodeURIComponent(m[2])) : undefined;
+  const m = /\/service\/([^/]+)\/operation\/([A-Za-z0-9_]+)$/.exec(req.rawPath);
+  const op = m && req.method === 'POST' ? model.operation(m[2]) : undefined;
   if (!op) throw new AwsError('UnknownOperationException', `No operation matches ${req.method} ${req.rawPath}`, 404);
   return { op, labels: {} };
 }
@@ -151,7 +151,7 @@ export const cborCodec: WireCodec = {
   },
   serializeError(model, err, status, requestId) {
     const headers = cborHeaders(requestId);
-    const type = queryErrorHeader(model, err, status, headers);
+    const type = wireErrorType(model, err, status, headers);
     const { shapeName, members } = errorMembers(model, err);
     const written = shapeName ? writeCborValue(model, model.shape(shapeName), members) as object : {};
     const bytes = encode({ __type: type, message: err.message, ...err.fields, ...written });

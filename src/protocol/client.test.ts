@@ -135,3 +135,20 @@ test('a CBOR error names its shape; a query-compatible service adds its query co
   assert.equal(res.headers['x-amzn-query-error'], 'LimitExceeded;Sender');
   assert.throws(() => parseResponse(compat, 'PutMetricData', res), (e: unknown) => e instanceof AwsError && e.code === 'LimitExceeded' && e.message === 'too many');
 });
+
+test('map keys from the wire stay keys: `__proto__` never becomes a prototype', () => {
+  const lambda = loadModel('lambda');
+  const req = { method: 'PUT', rawPath: '/2015-03-31/functions/f/configuration', query: new URLSearchParams(), headers: { 'content-type': 'application/json' }, body: Buffer.from('{"Environment":{"Variables":{"__proto__":"x","A":"b"}}}') };
+  const vars = (parseRequest(lambda, req).input.Environment as { Variables: Record<string, unknown> }).Variables;
+  assert.equal(Object.getPrototypeOf(vars), Object.prototype);
+  assert.deepEqual(Object.keys(vars), ['__proto__', 'A']);
+  assert.equal(Object.getOwnPropertyDescriptor(vars, '__proto__')?.value, 'x');
+  const form = { method: 'POST', rawPath: '/', query: new URLSearchParams(), headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: Buffer.from('Action=Publish&Version=2010-03-31&TopicArn=t&Message=m&MessageAttributes.entry.1.Name=__proto__&MessageAttributes.entry.1.Value.DataType=String&MessageAttributes.entry.1.Value.StringValue=v') };
+  const attrs = parseRequest(loadModel('sns'), form).input.MessageAttributes as Record<string, unknown>;
+  assert.equal(Object.getPrototypeOf(attrs), Object.prototype);
+  assert.deepEqual(Object.getOwnPropertyDescriptor(attrs, '__proto__')?.value, { DataType: 'String', StringValue: 'v' });
+  const tags = parseRequest(loadModel('s3'), { method: 'PUT', rawPath: '/b', query: new URLSearchParams('tagging'), headers: {},
+    body: Buffer.from('<Tagging><TagSet><Tag><Key>__proto__</Key><Value>x</Value></Tag></TagSet></Tagging>') }).input;
+  assert.deepEqual(tags.Tagging, { TagSet: [{ Key: '__proto__', Value: 'x' }] });
+});

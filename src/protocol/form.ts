@@ -3,7 +3,7 @@
 // form on the server and written as `Action=...&Version=...&...` by a client.
 import type { MemberRef, ServiceModel, Shape } from './model.js';
 import { plainText, readScalar } from './xml.js';
-import { percentEncode } from './wire.js';
+import { percentEncode, putEntry } from './wire.js';
 
 /** The two dialects differ in names and lists; everything else is shared. */
 export type FormDialect = 'query' | 'ec2';
@@ -88,7 +88,7 @@ export function readFormValue(model: ServiceModel, shape: Shape, form: Form, pre
       for (let i = 1; ; i++) {
         const k = params.get(`${base}.${i}.${keyName}`);
         if (k === undefined) break;
-        out[k] = readFormValue(model, model.shape(shape.value!.shape), form, `${base}.${i}.${valueName}`, shape.value);
+        putEntry(out, k, readFormValue(model, model.shape(shape.value!.shape), form, `${base}.${i}.${valueName}`, shape.value));
       }
       return Object.keys(out).length ? out : undefined;
     }

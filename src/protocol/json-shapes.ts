@@ -3,7 +3,7 @@
 // SerializationException, exactly as the services answer.
 import type { MemberRef, ServiceModel, Shape, TimestampFormat } from './model.js';
 import { AwsError } from './errors.js';
-import { floatText } from './wire.js';
+import { floatText, putEntry } from './wire.js';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -63,7 +63,7 @@ export function readJsonValue(model: ServiceModel, shape: Shape, v: unknown, pat
       const out: Record<string, unknown> = {};
       for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
         const value = readJsonValue(model, item, x, `${path}.${k}`);
-        if (value !== undefined) out[k] = value;
+        if (value !== undefined) putEntry(out, k, value);
       }
       return out;
     }

@@ -37,12 +37,14 @@ export function jsonErrorBody(model: ServiceModel, err: AwsError, type: string):
   return JSON.stringify({ __type: type, message: err.message, ...err.fields, ...(written as object | undefined) });
 }
 
-/** A former query service answers its query code too: `x-amzn-query-error: Code;Sender`. */
-export function queryErrorHeader(model: ServiceModel, err: AwsError, status: number, headers: Record<string, string>): string {
-  const shapeName = errorShapeOf(model, err.code);
+/**
+ * The `__type` an error answer names: its code; for a former query service the error shape's
+ * name, with the query code beside it in `x-amzn-query-error: Code;Sender`.
+ */
+export function wireErrorType(model: ServiceModel, err: AwsError, status: number, headers: Record<string, string>): string {
   if (!model.metadata.awsQueryCompatible) return err.code;
   headers['x-amzn-query-error'] = `${err.code};${faultOf(status)}`;
-  return shapeName ?? err.code;
+  return errorShapeOf(model, err.code) ?? err.code;
 }
 
 /**
@@ -108,7 +110,7 @@ export const jsonCodec: WireCodec = {
     const headers = requestIdHeaders('json', requestId);
     headers['content-type'] = jsonContentType(model);
     headers['x-amzn-errortype'] = err.code;
-    return { status, headers, body: jsonErrorBody(model, err, queryErrorHeader(model, err, status, headers)) };
+    return { status, headers, body: jsonErrorBody(model, err, wireErrorType(model, err, status, headers)) };
   },
   serializeRequest(model, op, input) {
     const headers: Record<string, string> = { 'Content-Type': jsonContentType(model), 'X-Amz-Target': `${model.metadata.targetPrefix}.${op.name}` };

@@ -76,21 +76,29 @@ export const CHECKSUMS: Record<string, () => Running> = {
 
 /** Checksums a request declares, in a header or as a trailer named by x-amz-trailer. */
 export function declaredChecksums(headers: Record<string, string>): string[] {
-  const trailer = (headers['x-amz-trailer'] ?? '').split(',').map((s) => s.trim().toLowerCase());
-  return Object.keys(CHECKSUMS).filter((h) => headers[h] !== undefined || trailer.includes(h));
+  const trailer = headers['x-amz-trailer']?.split(',').map((s) => s.trim().toLowerCase());
+  const out: string[] = [];
+  for (const h in CHECKSUMS) if (headers[h] !== undefined || trailer?.includes(h)) out.push(h);
+  return out;
 }
+
+/** Bodies up to this size are hashed once at the end (one call is cheaper than a Hash object). */
+const ONE_SHOT_BYTES = 256 * 1024;
+
+const sha256Hex: (data: Buffer) => string = typeof crypto.hash === 'function'
+  ? (data) => crypto.hash('sha256', data, 'hex')
+  : (data) => crypto.createHash('sha256').update(data).digest('hex');
 
 /** Feeds chunks in, gets the decoded body and its digests out. */
 export class PayloadReader {
   private rawLength = 0;
-  private readonly sha256?: crypto.Hash;
+  private sha256?: crypto.Hash;
   private readonly md5?: crypto.Hash;
   private readonly sums: [string, Running][];
   private readonly collector: Collector;
   private readonly decoder?: ChunkedDecoder;
 
   constructor(headers: Record<string, string>, private readonly opts: PayloadOptions = {}) {
-    if (opts.sha256) this.sha256 = crypto.createHash('sha256');
     if (opts.md5 || headers['content-md5'] !== undefined) this.md5 = crypto.createHash('md5');
     this.sums = declaredChecksums(headers).map((h) => [h, CHECKSUMS[h]()]);
     this.collector = new Collector(opts.expectedLength);
@@ -99,6 +107,12 @@ export class PayloadReader {
 
   push(chunk: Buffer): void {
     this.rawLength += chunk.length;
+    // A plain body is hashed in one call at the end while it is small (the collector holds it);
+    // past that, or when decoding (the raw bytes are not kept), as it arrives.
+    if (this.opts.sha256 && !this.sha256 && (this.decoder || this.rawLength > ONE_SHOT_BYTES)) {
+      this.sha256 = crypto.createHash('sha256');
+      if (!this.decoder) this.sha256.update(this.collector.result());
+    }
     this.sha256?.update(chunk);
     if (this.decoder) this.decoder.push(chunk);
     else this.decoded(chunk);
@@ -112,13 +126,14 @@ export class PayloadReader {
 
   finish(): Payload {
     const end = this.decoder?.finish();
+    const body = this.collector.result();
     return {
-      body: this.collector.result(),
+      body,
       chunked: this.decoder !== undefined,
       rawLength: this.rawLength,
-      sha256: this.sha256?.digest('hex'),
+      sha256: this.sha256 ? this.sha256.digest('hex') : this.opts.sha256 ? sha256Hex(body) : undefined,
       md5: this.md5?.digest('hex'),
-      checksums: Object.fromEntries(this.sums.map(([h, s]) => [h, s.digest()])),
+      checksums: this.sums.length ? Object.fromEntries(this.sums.map(([h, s]) => [h, s.digest()])) : {},
       trailers: end?.trailers ?? {},
       problem: end?.problem,
       signaturesValid: end?.signaturesValid ?? !this.opts.verifier,

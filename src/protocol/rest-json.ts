@@ -7,7 +7,7 @@ import { AwsError } from './errors.js';
 import { readJsonValue, writeJsonValue } from './json-shapes.js';
 import { clientJsonBody, parseJsonBody, parseJsonError } from './json.js';
 import { answerView, matchRestOperation, readHttpBoundMembers, readResponseBindings, writeHttpBoundMembers, writeRequestBindings } from './rest.js';
-import { bodyBuffer, errorMembers, requestIdHeaders, type ClientResponse, type RequestParts, type Route, type WireCodec } from './wire.js';
+import { bodyBuffer, errorMembers, errorShapeOf, requestIdHeaders, type ClientResponse, type RequestParts, type Route, type WireCodec } from './wire.js';
 
 /** Server: method + path → operation, or the protocol's "unknown operation" error. */
 export function routeRest(model: ServiceModel, req: RawRequest, notFound: () => AwsError): Route {
@@ -26,7 +26,12 @@ export function hasBodyMembers(shape: Shape): boolean {
   return Object.values(shape.members ?? {}).some((r) => !r.location);
 }
 
-/** A payload that is the body itself: a blob as bytes, a string as text. */
+/** A payload that is the body itself (a blob or a string), not a document in it. */
+export function isRawPayload(pshape: Shape): boolean {
+  return pshape.type === 'blob' || pshape.type === 'string';
+}
+
+/** A raw payload's value: a blob as bytes, a string as text. */
 export function rawPayload(pshape: Shape, body: Buffer): unknown {
   return pshape.type === 'blob' ? body : body.toString('utf8');
 }
@@ -45,7 +50,7 @@ function parseRestJsonInput(model: ServiceModel, route: Route, req: RawRequest):
   const inputShape = model.shape(route.op.input.shape);
   const input = readHttpBoundMembers(model, inputShape, req, route.labels);
   const payload = payloadOf(model, inputShape);
-  if (payload?.shape.type === 'blob' || payload?.shape.type === 'string') input[payload.name] = rawPayload(payload.shape, req.body);
+  if (payload && isRawPayload(payload.shape)) input[payload.name] = rawPayload(payload.shape, req.body);
   else if (payload) {
     if (req.body.length) input[payload.name] = readJsonValue(model, payload.shape, parseJsonBody(req.body), payload.name);
   } else Object.assign(input, readJsonValue(model, inputShape, parseJsonBody(req.body), '') as object);
@@ -65,7 +70,7 @@ function restJsonBody(model: ServiceModel, shape: Shape, values: Record<string, 
       return '{}';
     }
     if (v === undefined || v === null) return '';
-    if (payload.shape.type === 'blob' || payload.shape.type === 'string') {
+    if (isRawPayload(payload.shape)) {
       headers['Content-Type'] ??= rawPayloadType(payload.shape);
       return payload.shape.type === 'blob' ? (v as Buffer) : String(v);
     }
@@ -81,16 +86,17 @@ function restJsonBody(model: ServiceModel, shape: Shape, values: Record<string, 
 function parseRestJsonOutput(model: ServiceModel, op: Operation, res: ClientResponse): Record<string, unknown> {
   const body = bodyBuffer(res.body);
   if (res.status >= 300) {
+    // The error shape's header members (rest-json may bind them) join the body's.
     const err = parseJsonError(model, res, clientJsonBody(res));
-    const shapeName = model.errorShapeName(err.code);
-    const bound = model.shapes[shapeName] ? readResponseBindings(model, model.shape(shapeName), res.status, res.headers) : {};
+    const shapeName = errorShapeOf(model, err.code);
+    const bound = shapeName ? readResponseBindings(model, model.shape(shapeName), res.status, res.headers) : {};
     throw new AwsError(err.code, err.message, err.status, undefined, { ...err.members, ...bound });
   }
   if (!op.output) return {};
   const shape = answerView(model.shape(op.output.shape));
   const out = readResponseBindings(model, shape, res.status, res.headers);
   const payload = payloadOf(model, shape);
-  if (payload?.shape.type === 'blob' || payload?.shape.type === 'string') {
+  if (payload && isRawPayload(payload.shape)) {
     if (body.length) out[payload.name] = rawPayload(payload.shape, body);
   } else if (payload) {
     if (body.length) out[payload.name] = readJsonValue(model, payload.shape, JSON.parse(body.toString('utf8')), payload.name);
@@ -112,7 +118,7 @@ export const restJsonCodec: WireCodec = {
       const v = payload && output[payload.name];
       body = !payload ? jsonBody(model, outShape, output)
         : v === undefined || v === null ? ''
-        : payload.shape.type === 'blob' ? (v as Buffer) : payload.shape.type === 'string' ? String(v) : jsonBody(model, payload.shape, v);
+        : isRawPayload(payload.shape) ? (Buffer.isBuffer(v) ? v : String(v)) : jsonBody(model, payload.shape, v);
     }
     headers['content-type'] = 'application/json';
     return { status, headers, body: method === 'HEAD' ? '' : body };

@@ -5,7 +5,7 @@ import type { Operation, ServiceModel, Shape, XmlNamespace } from './model.js';
 import type { RawRequest } from './http.js';
 import { AwsError } from './errors.js';
 import { answerView, readHttpBoundMembers, readResponseBindings, writeHttpBoundMembers, writeRequestBindings } from './rest.js';
-import { hasBodyMembers, payloadOf, rawPayload, rawPayloadType, routeRest } from './rest-json.js';
+import { hasBodyMembers, isRawPayload, payloadOf, rawPayload, rawPayloadType, routeRest } from './rest-json.js';
 import { childOf, escapeXml, parseXml, readXmlNode, readXmlStructure, writeXmlDocument, writeXmlMembers, type XmlNode } from './xml.js';
 import { bodyBuffer, clientError, errorMembers, errorShapeOf, requestIdHeaders, type ClientResponse, type RequestParts, type Route, type WireCodec } from './wire.js';
 
@@ -17,7 +17,7 @@ function parseRestXmlInput(model: ServiceModel, route: Route, req: RawRequest): 
   const inputShape = model.shape(route.op.input.shape);
   const input = readHttpBoundMembers(model, inputShape, req, route.labels);
   const payload = payloadOf(model, inputShape);
-  if (payload?.shape.type === 'blob' || payload?.shape.type === 'string') input[payload.name] = rawPayload(payload.shape, req.body);
+  if (payload && isRawPayload(payload.shape)) input[payload.name] = rawPayload(payload.shape, req.body);
   else if (req.body.length && (payload || hasBodyMembers(inputShape))) {
     // The root element's name is not checked: S3 reads whichever document it is given.
     const root = parseXml(req.body.toString('utf8'));
@@ -33,7 +33,7 @@ function restXmlBody(model: ServiceModel, shape: Shape, values: Record<string, u
   if (payload) {
     const v = values[payload.name];
     if (v === undefined || v === null) return undefined;
-    if (payload.shape.type === 'blob' || payload.shape.type === 'string') return { body: Buffer.isBuffer(v) ? v : String(v), contentType: rawPayloadType(payload.shape) };
+    if (isRawPayload(payload.shape)) return { body: Buffer.isBuffer(v) ? v : String(v), contentType: rawPayloadType(payload.shape) };
     const ref = shape.members![payload.name];
     const name = ref.locationName ?? payload.shape.locationName ?? payload.name;
     return { body: XML_DECLARATION + writeXmlDocument(model, name, payload.shape, v as Record<string, unknown>, ref.xmlNamespace ?? ns), contentType: 'application/xml' };
@@ -63,7 +63,7 @@ function parseRestXmlOutput(model: ServiceModel, op: Operation, res: ClientRespo
   const out = readResponseBindings(model, shape, res.status, res.headers);
   const body = bodyBuffer(res.body);
   const payload = payloadOf(model, shape);
-  if (payload?.shape.type === 'blob' || payload?.shape.type === 'string') {
+  if (payload && isRawPayload(payload.shape)) {
     if (body.length) out[payload.name] = rawPayload(payload.shape, body);
   } else if (body.length && body.toString('utf8').trim()) {
     const root = parseXml(body.toString('utf8'));

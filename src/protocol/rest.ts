@@ -5,7 +5,7 @@ import type { MemberRef, Operation, ServiceModel, Shape, TimestampFormat, UriTem
 import type { RawRequest } from './http.js';
 import { readScalar } from './xml.js';
 import { formatTimestamp } from './json-shapes.js';
-import { floatText, headerOf, percentEncode } from './wire.js';
+import { floatText, headerOf, percentEncode, putEntry } from './wire.js';
 
 function decodeSegment(s: string): string {
   try { return decodeURIComponent(s); } catch { return s; }
@@ -155,8 +155,8 @@ function readQueryMember(model: ServiceModel, shape: Shape, wire: string, query:
   }
   if (shape.type === 'map') {
     const listValued = model.shape(shape.value!.shape).type === 'list';
-    const m: Record<string, string | string[]> = {};
-    for (const k of new Set(query.keys())) m[k] = listValued ? query.getAll(k) : query.getAll(k).at(-1)!;
+    const m: Record<string, unknown> = {};
+    for (const k of new Set(query.keys())) putEntry(m, k, listValued ? query.getAll(k) : query.getAll(k).at(-1));
     return Object.keys(m).length ? m : undefined;
   }
   return query.has(wire) ? readScalar(shape, query.get(wire)!, path) : undefined;
@@ -165,7 +165,7 @@ function readQueryMember(model: ServiceModel, shape: Shape, wire: string, query:
 function prefixedHeaders(headers: Record<string, string>, prefix: string): Record<string, string> {
   const lower = prefix.toLowerCase();
   const m: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase().startsWith(lower)) m[k.slice(lower.length)] = v;
+  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase().startsWith(lower)) putEntry(m, k.slice(lower.length), v);
   return m;
 }
 

@@ -116,6 +116,14 @@ export function clientError(model: ServiceModel, code: string, message: string, 
   return new AwsError(code, message, status, undefined, out);
 }
 
+/**
+ * Sets a map entry from the wire as an own property: a key like `__proto__` stays a key and never
+ * reaches the object's prototype.
+ */
+export function putEntry<T>(out: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** Who is at fault for a status: the query family writes it as `Sender` or `Receiver`. */
 export function faultOf(status: number): 'Sender' | 'Receiver' {
   return status < 500 ? 'Sender' : 'Receiver';

@@ -5,7 +5,7 @@ import { XMLParser } from 'fast-xml-parser';
 import type { MemberRef, ServiceModel, Shape, XmlNamespace } from './model.js';
 import { AwsError } from './errors.js';
 import { formatTimestamp, parseTimestamp } from './json-shapes.js';
-import { floatText } from './wire.js';
+import { floatText, putEntry } from './wire.js';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\r': '&#13;' };
 /** Text and attribute values; a carriage return is escaped so a parser's line-end normalizing keeps it. */
@@ -37,13 +37,13 @@ export function scalarText(shape: Shape, v: unknown, ref?: MemberRef): string {
   return escapeXml(plainText(shape, v, ref));
 }
 
-/** The attributes of a structure: its xmlAttribute members (and the xsi prefix they may need). */
-function attributesOf(model: ServiceModel, shape: Shape, obj: Record<string, unknown>): string {
+/** The attributes of a structure: its xmlAttribute members (and the xsi prefix they may need, unless `declared`). */
+function attributesOf(model: ServiceModel, shape: Shape, obj: Record<string, unknown>, declared: string): string {
   let out = '';
   for (const [name, ref] of Object.entries(shape.members ?? {})) {
     if (!ref.xmlAttribute || obj[name] === undefined || obj[name] === null) continue;
     const attr = ref.locationName ?? name;
-    if (attr.startsWith('xsi:') && !out.includes('xmlns:xsi=')) out += ` xmlns:xsi="${XSI}"`;
+    if (attr.startsWith('xsi:') && !`${declared}${out}`.includes('xmlns:xsi=')) out += ` xmlns:xsi="${XSI}"`;
     out += ` ${attr}="${scalarText(model.shape(ref.shape), obj[name], ref)}"`;
   }
   return out;
@@ -56,7 +56,7 @@ export function writeXmlElement(model: ServiceModel, name: string, ref: MemberRe
   switch (shape.type) {
     case 'structure': {
       const obj = v as Record<string, unknown>;
-      return `<${name}${ns}${attributesOf(model, shape, obj)}>${writeXmlMembers(model, shape, obj)}</${name}>`;
+      return `<${name}${ns}${attributesOf(model, shape, obj, ns)}>${writeXmlMembers(model, shape, obj)}</${name}>`;
     }
     case 'list': {
       const itemRef = shape.member!;
@@ -98,7 +98,7 @@ export function writeXmlMembers(model: ServiceModel, shape: Shape, obj: Record<s
 /** A structure as a whole document: `<root xmlns=...>members</root>`; the shape's own namespace wins. */
 export function writeXmlDocument(model: ServiceModel, root: string, shape: Shape, obj: Record<string, unknown>, ns?: XmlNamespace): string {
   const nsText = namespaceAttr(shape.xmlNamespace ?? ns);
-  return `<${root}${nsText}${attributesOf(model, shape, obj)}>${writeXmlMembers(model, shape, obj)}</${root}>`;
+  return `<${root}${nsText}${attributesOf(model, shape, obj, nsText)}>${writeXmlMembers(model, shape, obj)}</${root}>`;
 }
 
 /** One element of a parsed document: local name (prefix dropped), attributes as written, children, text. */
@@ -183,7 +183,7 @@ export function readXmlStructure(model: ServiceModel, shape: Shape, node: XmlNod
     if (ref.flattened || mshape.flattened) {
       out[name] = mshape.type === 'list'
         ? found.map((el) => readXmlNode(model, model.shape(mshape.member!.shape), el))
-        : found.reduce((m, el) => Object.assign(m, readMapEntry(model, mshape, el)), {} as Record<string, unknown>);
+        : found.reduce((m, el) => readMapEntry(model, mshape, el, m), {} as Record<string, unknown>);
     } else {
       out[name] = readXmlNode(model, mshape, found[found.length - 1]);
     }
@@ -191,10 +191,12 @@ export function readXmlStructure(model: ServiceModel, shape: Shape, node: XmlNod
   return out;
 }
 
-function readMapEntry(model: ServiceModel, shape: Shape, entry: XmlNode): Record<string, unknown> {
+/** One `<entry><key/><value/></entry>` (or a flattened map's element) into `out`. */
+function readMapEntry(model: ServiceModel, shape: Shape, entry: XmlNode, out: Record<string, unknown>): Record<string, unknown> {
   const k = childOf(entry, shape.key!.locationName ?? 'key');
   const v = childOf(entry, shape.value!.locationName ?? 'value');
-  return k ? { [k.text]: v ? readXmlNode(model, model.shape(shape.value!.shape), v) : '' } : {};
+  if (k) putEntry(out, k.text, v ? readXmlNode(model, model.shape(shape.value!.shape), v) : '');
+  return out;
 }
 
 /** A parsed element → a value of `shape` (request bodies on the server, answers on the client). */
@@ -205,7 +207,7 @@ export function readXmlNode(model: ServiceModel, shape: Shape, node: XmlNode): u
     case 'list':
       return node.children.map((c) => readXmlNode(model, model.shape(shape.member!.shape), c));
     case 'map':
-      return node.children.reduce((m, entry) => Object.assign(m, readMapEntry(model, shape, entry)), {} as Record<string, unknown>);
+      return node.children.reduce((m, entry) => readMapEntry(model, shape, entry, m), {} as Record<string, unknown>);
     default:
       return readScalar(shape, node.text, node.name);
   }

@@ -33,6 +33,8 @@ export class IncomingBody implements BodySource {
     }
     const { req } = this;
     if (req.readableEnded) { this.state = 'done'; return Promise.resolve(); }
+    // Most API bodies have arrived whole by the time the head is checked: take them as they lie.
+    if (this.declaredLength !== undefined && req.readableLength === this.declaredLength) return this.readArrived(max, onChunk);
     return new Promise((resolve, reject) => {
       let size = 0;
       const finish = (e?: Error) => {
@@ -55,6 +57,21 @@ export class IncomingBody implements BodySource {
       req.once('error', onError);
       req.once('close', onClose);
     });
+  }
+
+  /**
+   * Every declared byte is already buffered by node: read them in one step, no listeners. Nothing
+   * more can come for this request; resuming lets the stream reach its end as usual.
+   */
+  private readArrived(max: number, onChunk: (chunk: Buffer) => void): Promise<void> {
+    const { req } = this;
+    const c = req.read() as Buffer | null;
+    this.state = 'done';
+    req.resume();
+    if (c === null) return Promise.resolve();
+    if (c.length > max) { this.state = 'abandoned'; return Promise.reject(new BodyTooLarge(max)); }
+    try { onChunk(c); } catch (e) { return Promise.reject(e); }
+    return Promise.resolve();
   }
 
   /** Reads the whole body into one buffer (receivers that need it before anything else). */

@@ -3,12 +3,14 @@
 // durably → answer. Chat commands and the console enter at `execute`, after authentication.
 import { BodyTooLarge, type PendingRequest, type RawRequest, type RawResponse } from '../protocol/http.js';
 import { AwsError, isAwsError } from '../protocol/errors.js';
-import { parseRequest, resolveOperation, queryForm, serializeError, serializeResponse, targetPrefixMatches, validationErrorCode, type ParsedCall } from '../protocol/codec.js';
+import { parseRequest, protocolOf, resolveOperation, queryForm, serializeError, serializeResponse, targetPrefixMatches, validationErrorCode, type ParsedCall } from '../protocol/codec.js';
 import { validateInput } from '../protocol/validate.js';
 import { checkTime, declaredPayloadHash, isHexSha256, readScope, scopeProblem, signatureMatches, type SignatureProblem, type SignatureScope } from '../auth/sigv4.js';
 import { authError, payloadMismatchError, scopeError } from '../auth/auth-errors.js';
 import { chunkVerifier } from '../auth/streaming.js';
 import { DEFAULT_UNVERIFIED_BODY_BYTES, expectedLength, readBody, smallBody, tooLargeError } from './request-body.js';
+import type { Payload } from '../protocol/payload.js';
+import type { Protocol } from '../protocol/model.js';
 import { hashToken } from '../services/iam/store.js';
 import type { Principal } from '../auth/principal.js';
 import type { CredentialResolver } from '../auth/credentials.js';
@@ -88,7 +90,8 @@ export class Pipeline {
     const service = this.deps.registry.forScope(scope.service);
     if (!service) return unknownServiceResponse(this.deps.ids.uuid(), scope.service);
     const requestId = service.newRequestId?.(this.deps.ids) ?? this.deps.ids.uuid();
-    const protocol = service.model.metadata.protocol;
+    // A service whose model lists several protocols answers in the one the request speaks.
+    const protocol = protocolOf(service.model, pending);
     try {
       const { principal, request, bodyError } = await this.authenticate(pending, scope, service);
       // The signature covers the request as sent; a service's rewrite (S3 virtual hosts) comes after.
@@ -96,11 +99,11 @@ export class Pipeline {
       const region = scope.region || this.deps.homeRegion;
       let parsed: ParsedCall | undefined;
       try {
-        parsed = parseRequest(service.model, req);
+        parsed = parseRequest(service.model, req, protocol);
         if (bodyError) throw bodyError;
       } catch (e) {
         // An authenticated call to a known operation with a bad body is still an API call: record it.
-        const op = parsed?.op.name ?? safeResolve(service, req);
+        const op = parsed?.op.name ?? safeResolve(service, req, protocol);
         if (op && isAwsError(e)) await this.record(this.callOf(service, op, parsed?.input ?? {}, principal, region, req, sourceIp, requestId), undefined, e);
         throw e;
       }
@@ -108,10 +111,10 @@ export class Pipeline {
       const result = await this.execute(call);
       if (!result.ok) throw result.error;
       const raw = service.rawResponse?.(call.opName, result.output, requestId);
-      return raw ?? serializeResponse(service.model, parsed.op, result.output, requestId, req.method);
+      return raw ?? serializeResponse(service.model, parsed.op, result.output, requestId, req.method, protocol);
     } catch (e) {
       const err = e instanceof BodyTooLarge ? tooLargeError(protocol, e.limit) : isAwsError(e) ? e : this.internalFailure(e, requestId);
-      return serializeError(service.model, err, requestId, pending.method);
+      return serializeError(service.model, err, requestId, pending.method, protocol);
     }
   }
 
@@ -122,7 +125,7 @@ export class Pipeline {
     if (!service) return unknownServiceResponse(this.deps.ids.uuid(), undefined);
     const requestId = service.newRequestId?.(this.deps.ids) ?? this.deps.ids.uuid();
     const err = authError(service.model.metadata.protocol, problem.kind === 'missing' ? 'missing' : 'incomplete', 'message' in problem ? problem.message : undefined);
-    return serializeError(service.model, err, requestId, req.method);
+    return serializeError(service.model, err, requestId, req.method, protocolOf(service.model, req));
   }
 
   private callOf(service: ServiceDefinition, opName: string, input: Record<string, unknown>, principal: Principal, region: string, req: RawRequest, sourceIp: string, requestId: string): Call {
@@ -195,23 +198,10 @@ export class Pipeline {
    */
   private async authorizeAction(call: Call, action: string, resource: string, extra?: Record<string, ContextValue>): Promise<void> {
     const { service, principal } = call;
-    const now = this.deps.clock.now();
-    const result = await this.deps.authorizer.authorize(principal, action, resource, {
-      'aws:SourceIp': call.via?.chatbot ? undefined : call.sourceIp,
-      'aws:CurrentTime': now.toISOString(),
-      'aws:EpochTime': String(Math.floor(now.getTime() / 1000)),
-      'aws:SecureTransport': 'false',
-      'aws:RequestedRegion': call.region,
-      'aws:UserAgent': call.userAgent,
-      'aws:ViaAWSService': call.via?.chatbot ? 'true' : 'false',
-      ...extra,
-    }, call.guardrails);
-    if (!result.allowed) {
-      const protocol = service.model.metadata.protocol;
-      const code = service.accessDeniedCode ?? (protocol === 'query' || protocol === 'rest-xml' ? 'AccessDenied' : 'AccessDeniedException');
-      const message = protocol === 'rest-xml' ? 'Access Denied' : accessDeniedMessage(principal, action, resource, result);
-      throw new AwsError(code, message, protocol === 'json' ? 400 : 403);
-    }
+    const viaChatbot = call.via?.chatbot === true;
+    const context = this.conditionContext(call, viaChatbot ? undefined : call.sourceIp, call.userAgent, viaChatbot, extra);
+    const result = await this.deps.authorizer.authorize(principal, action, resource, context, call.guardrails);
+    if (!result.allowed) throw deniedError(service, accessDeniedMessage(principal, action, resource, result));
     if (call.onBehalfOf) await this.authorizeOnBehalf(call, call.onBehalfOf, action, resource, extra);
   }
 
@@ -220,21 +210,24 @@ export class Pipeline {
    * policies, from where they are: a channel's role never lends them more than they have.
    */
   private async authorizeOnBehalf(call: Call, user: OnBehalfOf, action: string, resource: string, extra?: Record<string, ContextValue>): Promise<void> {
+    const context = this.conditionContext(call, user.sourceIp, user.userAgent, false, extra);
+    const result = await this.deps.authorizer.authorize(user.principal, action, resource, context);
+    if (!result.allowed) throw deniedError(call.service, accessDeniedMessage(user.principal, action, resource, result), true);
+  }
+
+  /** The global condition keys every authorization of a call sees, plus the check's own. */
+  private conditionContext(call: Call, sourceIp: string | undefined, userAgent: string, viaAwsService: boolean, extra?: Record<string, ContextValue>): Record<string, ContextValue> {
     const now = this.deps.clock.now();
-    const result = await this.deps.authorizer.authorize(user.principal, action, resource, {
-      'aws:SourceIp': user.sourceIp,
+    return {
+      'aws:SourceIp': sourceIp,
       'aws:CurrentTime': now.toISOString(),
       'aws:EpochTime': String(Math.floor(now.getTime() / 1000)),
       'aws:SecureTransport': 'false',
       'aws:RequestedRegion': call.region,
-      'aws:UserAgent': user.userAgent,
-      'aws:ViaAWSService': 'false',
+      'aws:UserAgent': userAgent,
+      'aws:ViaAWSService': viaAwsService ? 'true' : 'false',
       ...extra,
-    });
-    if (result.allowed) return;
-    const protocol = call.service.model.metadata.protocol;
-    const code = call.service.accessDeniedCode ?? (protocol === 'query' || protocol === 'rest-xml' ? 'AccessDenied' : 'AccessDeniedException');
-    throw new AwsError(code, accessDeniedMessage(user.principal, action, resource, result), protocol === 'json' ? 400 : 403);
+    };
   }
 
   private async record(call: Call, output: Record<string, unknown> | undefined, error: AwsError | undefined,
@@ -266,10 +259,8 @@ export class Pipeline {
 
   /**
    * Authenticates the head before the body is read: what the signature must cover (host, region,
-   * payload hash form), time, key, token, and the signature over the declared payload hash. Only
-   * then is the body read, under the route's limit, and held to the declared hash or signed chunks.
-   * A signature over the body's own hash (no hash declared) needs the body first: that read is
-   * bounded by the smaller limit for unverified bodies.
+   * payload hash form), time, key and token; then `signedBody` checks the signature and reads the
+   * body under its limit, holding it to what was signed.
    */
   private async authenticate(pending: PendingRequest, scope: SignatureScope, service: ServiceDefinition): Promise<Authenticated> {
     const protocol = service.model.metadata.protocol;
@@ -285,28 +276,39 @@ export class Pipeline {
     } else if (scope.securityToken) {
       throw authError(protocol, 'badToken');
     }
+    const { payload, bodyError } = await this.signedBody(pending, scope, protocol, cred.secretAccessKey);
+    const request: RawRequest = { method: pending.method, rawPath: pending.rawPath, query: pending.query, headers: pending.headers, body: payload.body, payload };
+    return { principal: cred.principal, request, bodyError };
+  }
+
+  /**
+   * Verifies the signature over the declared payload hash, then reads the body under the route's
+   * limit and holds it to that hash or its signed chunks. A signature over the body's own hash (none
+   * declared) needs the body first: that read is bounded by the smaller limit for unverified bodies.
+   */
+  private async signedBody(pending: PendingRequest, scope: SignatureScope, protocol: Protocol, secret: string): Promise<{ payload: Payload; bodyError?: AwsError }> {
     const declared = declaredPayloadHash(pending, scope);
     const md5 = pending.method === 'PUT';
     const unverified = declared === undefined
       ? await readBody(pending, Math.min(pending.body.limit, this.deps.maxUnverifiedBodyBytes ?? DEFAULT_UNVERIFIED_BODY_BYTES), { sha256: true, md5 })
       : undefined;
     const payloadHash = declared ?? unverified!.sha256!;
-    if (!(await signatureMatches(pending, scope, cred.secretAccessKey, scope.securityToken, payloadHash))) throw authError(protocol, 'badSignature');
+    if (!(await signatureMatches(pending, scope, secret, scope.securityToken, payloadHash))) throw authError(protocol, 'badSignature');
     const chunked = payloadHash.startsWith('STREAMING-');
+    // A hex x-amz-content-sha256 is held to the body even when it is not signed (S3 checks it).
+    const claimed = [payloadHash, pending.headers['x-amz-content-sha256']].filter((h): h is string => h !== undefined && isHexSha256(h));
     const payload = unverified ?? await readBody(pending, pending.body.limit, {
-      sha256: isHexSha256(payloadHash), chunked, md5, verifier: chunkVerifier(scope, cred.secretAccessKey, payloadHash),
+      sha256: claimed.length > 0, chunked, md5, verifier: chunkVerifier(scope, secret, payloadHash),
       expectedLength: expectedLength(pending, chunked, pending.body.limit),
     });
     if (!payload.signaturesValid) throw authError(protocol, 'badSignature');
-    const request: RawRequest = { method: pending.method, rawPath: pending.rawPath, query: pending.query, headers: pending.headers, body: payload.body, payload };
-    if (declared !== undefined && isHexSha256(declared) && payload.sha256 !== declared.toLowerCase()) {
-      const err = payloadMismatchError(protocol, declared, payload.sha256 ?? '');
-      // S3 checks the body after the signature over the headers: the caller is known, the call is
-      // recorded. For the other services the body is part of the signature: an auth failure.
-      if (protocol !== 'rest-xml') throw err;
-      return { principal: cred.principal, request, bodyError: err };
-    }
-    return { principal: cred.principal, request };
+    const mismatch = claimed.find((h) => h.toLowerCase() !== payload.sha256);
+    if (mismatch === undefined) return { payload };
+    const err = payloadMismatchError(protocol, mismatch, payload.sha256 ?? '');
+    // S3 checks the body after the signature over the headers: the caller is known, the call is
+    // recorded. For the other services the body is part of the signature: an auth failure.
+    if (protocol !== 'rest-xml') throw err;
+    return { payload, bodyError: err };
   }
 
   /** Unsigned requests carry no scope: pick the service their shape points to, for the error format. */
@@ -329,10 +331,20 @@ export class Pipeline {
   }
 }
 
-function safeResolve(service: ServiceDefinition, req: RawRequest): string | undefined {
+/**
+ * A refusal in the service's own words: S3 says only "Access Denied", SNS answers AuthorizationError,
+ * query services AccessDenied, JSON ones AccessDeniedException. `plainMessage` keeps the full
+ * message even for S3 (a console user's own refusal, which S3's wire never carries).
+ */
+function deniedError(service: ServiceDefinition, message: string, plainMessage = false): AwsError {
+  const protocol = service.model.metadata.protocol;
+  const code = service.accessDeniedCode ?? (protocol === 'query' || protocol === 'rest-xml' ? 'AccessDenied' : 'AccessDeniedException');
+  return new AwsError(code, protocol === 'rest-xml' && !plainMessage ? 'Access Denied' : message, protocol === 'json' ? 400 : 403);
+}
+
+function safeResolve(service: ServiceDefinition, req: RawRequest, protocol: Protocol): string | undefined {
   try {
-    const form = service.model.metadata.protocol === 'query' ? queryForm(req) : undefined;
-    return resolveOperation(service.model, req, form).op.name;
+    return resolveOperation(service.model, req, undefined, protocol).op.name;
   } catch {
     return undefined;
   }

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openEmbeddedStores } from './stores.js';
 import type { DocumentStore } from './documents.js';
-import { FolderObjectStore, commonPrefixOf, type ObjectWrite } from './objects.js';
+import { FolderObjectStore, commonPrefixOf, rememberMd5, type ObjectWrite } from './objects.js';
 
 let dir: string;
 let close: () => Promise<void>;
@@ -159,4 +159,12 @@ test('multipart: parts join in the order named, with the multipart ETag; abort a
   }
   const files = filesUnder(path.join(root(), 'multi')).filter((f) => !f.includes(`${path.sep}.tmp${path.sep}`));
   assert.equal(files.length, 1, 'only the joined object remains');
+});
+
+test('an MD5 computed while the body arrived is the ETag: the store does not hash that buffer again', async () => {
+  const body = Buffer.from('hashed on the way in');
+  rememberMd5(body, 'f'.repeat(32));
+  assert.equal((await store.put('arrived-md5', 'k', body, meta())).etag, 'f'.repeat(32), 'the remembered digest, not a new one');
+  const same = Buffer.from('hashed on the way in');
+  assert.equal((await store.put('arrived-md5', 'k2', same, meta())).etag, crypto.createHash('md5').update(same).digest('hex'), 'other buffers are hashed');
 });

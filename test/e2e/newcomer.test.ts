@@ -97,8 +97,8 @@ test('a channel role with AWS\'s real ReadOnlyAccess reads what it allows and is
     return (await peer.waitForPost((p) => p.channel === 'C0RO' && p.thread_ts === at, 10_000)).text ?? '';
   };
   assert.match(await ask('organizations describe-organization'), /^\*organizations describe-organization \(global\)\*/);
-  assert.match(await ask('cloudtrail lookup-events --max-results 1'), /^\*cloudtrail lookup-events \(us-east-1\)\*/);
-  assert.match(await ask('iam list-users'), /^\*iam list-users \(global\)\*/);
+  assert.match(await ask('cloudtrail lookup-events --max-results 1'), /^\*cloudtrail lookup-events \(us-east-1\): 1 event\*/);
+  assert.match(await ask('iam list-users'), /^\*iam list-users \(global\): 1 user\*\n```UserName/);
   assert.equal(await ask('secretsmanager get-secret-value --secret-id db'),
     'chattrail does not serve `secretsmanager` yet: it emulates `chatbot`, `cloudtrail`, `iam`, `lambda`, `organizations`, `s3api`, `sns`, `sts`. (Other AWS services are to be forwarded to a backend emulator such as moto, once that is set up.)');
   assert.equal(await ask('lamda list-functions'), '`lamda` is not an AWS service. Did you mean `lambda`? Try `@aws help`.');

@@ -4,6 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +15,16 @@ import { errorCodeOf, errorMessageOf, FORM, send, signRequest, type Credentials,
 import { chunkedUpload, rawExchange, signWith } from './security-sigv4-helpers.js';
 
 const MAX_BODY = 64 * 1024;
+
+/** A PUT URL presigned by botocore itself, with SigV4 or SigV2 (`signature_version`). */
+function presignPut(endpoint: string, creds: Credentials, version: string, key: string): string {
+  const script = `
+import sys, botocore.session, botocore.config
+c = botocore.session.get_session().create_client('s3', region_name='us-east-1', endpoint_url=sys.argv[1], aws_access_key_id=sys.argv[2],
+  aws_secret_access_key=sys.argv[3], config=botocore.config.Config(signature_version=sys.argv[4], s3={'addressing_style': 'path'}))
+print(c.generate_presigned_url('put_object', Params={'Bucket': 'sig-bucket', 'Key': sys.argv[5]}, ExpiresIn=300))`;
+  return execFileSync('python3', ['-c', script, endpoint, creds.accessKeyId, creds.secretAccessKey, version, key], { encoding: 'utf8' }).trim();
+}
 const MAX_OBJECT = 12 * 1024 * 1024;
 const sha = (b: string | Buffer) => crypto.createHash('sha256').update(b).digest('hex');
 
@@ -196,6 +207,14 @@ describe('security: SigV4 signatures bind what they claim; bodies wait for authe
     for (const [key, want] of [['sdk-big.bin', big], ['sdk-stream.bin', big.subarray(0, 250_000)]] as const) {
       const got = await s3.send(new GetObjectCommand({ Bucket: 'sig-bucket', Key: key }));
       assert.deepEqual(Buffer.from(await got.Body!.transformToByteArray()), want, key);
+    }
+    // Presigned PUTs, as botocore makes them: SigV4 (UNSIGNED-PAYLOAD) and SigV2 (no region, no payload hash).
+    for (const version of ['s3v4', 's3']) {
+      const url = presignPut(srv.url, creds, version, `presigned-${version}.txt`);
+      const put = await send({ method: 'PUT', path: new URL(url).pathname + new URL(url).search, headers: { host: new URL(url).host, 'content-length': '9' }, body: Buffer.from('presigned'), host: new URL(url).hostname, port: Number(new URL(url).port) });
+      assert.equal(put.status, 200, `${version}: ${put.text}`);
+      const got = await s3.send(new GetObjectCommand({ Bucket: 'sig-bucket', Key: `presigned-${version}.txt` }));
+      assert.equal(await got.Body!.transformToString(), 'presigned');
     }
     const file = path.join(work, 'multipart.bin');
     // Over the CLI's 8 MB threshold: a multipart upload, each part signed with its SHA-256.

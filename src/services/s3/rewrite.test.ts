@@ -83,3 +83,17 @@ test('a PUT with x-amz-copy-source routes as CopyObject / UploadPartCopy even wi
   assert.equal(route({ ...req({ 'x-amz-copy-source': 'src/a' }), method: 'GET' }), 'GetObject', 'only PUTs copy');
   assert.equal(copy.query.has('x-id'), false, 'the request as signed is left alone');
 });
+
+test('a body the pipeline read is taken as read: decoded once, its digests reused', () => {
+  const data = Buffer.from('hello world\n');
+  const raw = Buffer.from(`c\r\n${data.toString()}\r\n0\r\nx-amz-checksum-crc32:${b64crc32(data)}\r\n\r\n`);
+  const headers = { 'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER', 'x-amz-trailer': 'x-amz-checksum-crc32', 'x-amz-decoded-content-length': '12' };
+  const payload = readPayload(headers, raw, { chunked: true, md5: true });
+  const r = rewriteS3Request({ ...req(headers, payload.body), payload });
+  assert.equal(r.body, payload.body, 'the very buffer, not decoded again');
+  assert.equal(r.headers[BODY_ERROR_HEADER], undefined);
+  assert.equal(r.headers['x-amz-checksum-crc32'], b64crc32(data));
+  // A checksum that does not match what was computed on the way in is still refused.
+  const wrong = readPayload({ ...headers }, Buffer.from(raw.toString().replace(b64crc32(data), 'AAAAAA==')), { chunked: true });
+  assert.match(rewriteS3Request({ ...req(headers, wrong.body), payload: wrong }).headers[BODY_ERROR_HEADER] ?? '', /^BadDigest The CRC32 /);
+});
