@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { startTestServer, type TestServer } from './harness.js';
 import { startSlackPeer, type SlackPeer } from '../slack-peer/peer.js';
-import { appMention, sendEvent } from '../slack-peer/events.js';
+import { appMention, blockAction, sendEvent, sendInteraction } from '../slack-peer/events.js';
 import { freePort } from '../support/ports.js';
 
 const execFileP = promisify(execFile);
@@ -96,9 +96,22 @@ test('a channel role with AWS\'s real ReadOnlyAccess reads what it allows and is
     assert.equal(r.status, 200);
     return (await peer.waitForPost((p) => p.channel === 'C0RO' && p.thread_ts === at, 10_000)).text ?? '';
   };
+  /** A command that changes something asks first: press Run, then read the answer. */
+  const askAndConfirm = async (text: string) => {
+    const at = `${++ts}.000100`;
+    const r = await sendEvent(`${srv.url}/slack/events`, SECRET, appMention({ teamId: TEAM, channel: 'C0RO', user: 'U0NEW', text: `<@${bot}> ${text}`, ts: at }), { teamId: TEAM, botUserId: bot });
+    assert.equal(r.status, 200);
+    const asked = await peer.waitForPost((p) => p.channel === 'C0RO' && p.thread_ts === at, 10_000);
+    const value = /"value":"([^"]+)"/.exec(JSON.stringify(asked.blocks ?? []))?.[1];
+    assert.ok(value, 'the confirmation has buttons');
+    await sendInteraction(`${srv.url}/slack/interactivity`, SECRET, blockAction({ teamId: TEAM, user: 'U0NEW', channel: 'C0RO', actionId: 'chattrail_confirm', value, messageTs: asked.ts }));
+    return (await peer.waitForPost((p) => p.thread_ts === at && p.method === 'chat.postMessage' && p.ts !== asked.ts, 10_000)).text ?? '';
+  };
   assert.match(await ask('organizations describe-organization'), /^\*organizations describe-organization \(global\)\*/);
   assert.match(await ask('cloudtrail lookup-events --max-results 1'), /^\*cloudtrail lookup-events \(us-east-1\): 1 event\*/);
   assert.match(await ask('iam list-users'), /^\*iam list-users \(global\): 1 user\*\n```UserName/);
+  const created = await askAndConfirm('iam create-user --user-name newbie');
+  assert.match(created, /^\*iam create-user \(global\)\* failed: `AccessDenied`\nUser: arn:aws:sts::\d{12}:assumed-role\/chat-ro\/chatbot-session is not authorized to perform: iam:CreateUser on resource: arn:aws:iam::\d{12}:user\/newbie because no identity-based policy allows the iam:CreateUser action\n_The channel's IAM role does not allow this\. An administrator can change them in the channel configuration\._$/);
   assert.equal(await ask('secretsmanager get-secret-value --secret-id db'),
     'chattrail does not serve `secretsmanager` yet: it emulates `chatbot`, `cloudtrail`, `iam`, `lambda`, `organizations`, `s3api`, `sns`, `sts`. (Other AWS services are to be forwarded to a backend emulator such as moto, once that is set up.)');
   assert.equal(await ask('lamda list-functions'), '`lamda` is not an AWS service. Did you mean `lambda`? Try `@aws help`.');
