@@ -1,7 +1,6 @@
 // Lambda's function operations, one handler each, named after the operation: create, read, list,
 // update configuration or code, delete, tag, and the account settings. Functions live per account
 // and region; code packages in the CodeStore; nothing here knows HTTP.
-import type { Authorizer } from '../../auth/authorize.js';
 import type { IdentityStore } from '../iam/store.js';
 import { AwsError } from '../../protocol/errors.js';
 import type { CallContext, Handler } from '../types.js';
@@ -19,7 +18,6 @@ export interface LambdaDeps {
   functions: FunctionStore;
   code: CodeStore;
   identity: IdentityStore;
-  authorizer: Authorizer;
   baseUrl(): string;
 }
 

@@ -45,7 +45,7 @@ export function lambdaModule(deps: ModuleDeps): Module {
   const service: ServiceDefinition = {
     model: loadModel('lambda'),
     actionPrefix: 'lambda',
-    handlers: lambdaHandlers({ functions, code, identity: deps.identity, authorizer: deps.authorizer, baseUrl: deps.baseUrl }),
+    handlers: lambdaHandlers({ functions, code, identity: deps.identity, baseUrl: deps.baseUrl }),
     recording: lambdaRecording,
     // Invoking is one IAM action, lambda:InvokeFunction, whichever API was called.
     actionOf: (op) => `lambda:${op === 'Invoke' || op === 'InvokeWithResponseStream' ? 'InvokeFunction' : op}`,
