@@ -8,8 +8,8 @@ import path from 'node:path';
 import { loadConfig } from '../src/config.js';
 import { startChattrail } from '../src/server/app.js';
 import { createLogger } from '../src/server/runtime.js';
-import { chatbotStoreFor } from '../src/services/chatbot/module.js';
-import type { ModuleDeps } from '../src/server/module.js';
+import { openChatbotStore } from '../src/services/chatbot/module.js';
+import { SecretBox, loadMasterKey } from '../src/storage/secrets.js';
 import { startSlackPeer } from '../test/slack-peer/peer.js';
 import { appMention, sendEvent } from '../test/slack-peer/events.js';
 import { startChattrail as spawnChattrail } from './processes.js';
@@ -38,7 +38,7 @@ export async function runChatBench(rounds = Number(process.env.BENCH_CHAT_ROUNDS
   try {
     const accountId = app.firstAdmin!.accountId;
     // Workspace and configurations straight into storage: the benchmark measures commands, not setup.
-    const store = chatbotStoreFor({ config: app.config, stores: app.stores, logger: app.logger } as unknown as ModuleDeps);
+    const store = openChatbotStore({ config: app.config, stores: app.stores, box: new SecretBox(loadMasterKey(dataDir)), logger: app.logger });
     await store.saveInstallation(accountId, app.firstAdmin!.userName, {
       teamId: TEAM, teamName: 'Bench', botUserId: bot.userId, botToken: bot.token, installedAt: new Date(), scopes: [],
     } as never);

@@ -19,7 +19,7 @@ import { EmbeddedBucketSink } from '../src/services/s3/sink.js';
 import { LogDelivery } from '../src/trail/delivery/deliver.js';
 import { logFileBody } from '../src/trail/delivery/log-file.js';
 import { DELIVERY_LIMITS } from '../src/trail/delivery/module.js';
-import type { BucketSink } from '../src/trail/sinks.js';
+import { cloudTrailBuckets, type BucketSink } from '../src/trail/sinks.js';
 import type { EventStore, StoredEvent } from '../src/trail/event-store.js';
 import type { Stores } from '../src/storage/stores.js';
 import { trailKey, type TrailDoc } from '../src/services/cloudtrail/trails-model.js';
@@ -155,7 +155,7 @@ async function measureThroughput(count: number): Promise<Throughput> {
     const stores = openEmbeddedStores({ dataDir, synchronous: 'normal' });
     const s3 = s3Deps(stores.documents, dataDir, loadConfig([], {}).maxObjectBytes);
     await s3.buckets.create({ name: 'bench-trail', owner: ACCOUNT, region: 'us-east-1', createdAt: new Date(), policy: policy('bench-trail', ACCOUNT, ['pipeline/', 'e2e/']) });
-    const embedded = new EmbeddedBucketSink(s3.buckets, s3.objects, systemClock);
+    const embedded = cloudTrailBuckets(new EmbeddedBucketSink(s3.buckets, s3.objects, systemClock))!;
     let files = 0;
     const sink: BucketSink = {
       checkDelivery: (b, p, src) => embedded.checkDelivery(b, p, src),

@@ -1,7 +1,7 @@
 // `npm run bench`: signed GetCallerIdentity throughput of chattrail (every call recorded durably)
-// beside moto_server (records nothing), LookupEvents latency over a large event store, peak RSS and
-// the chat round trip (bench/chat.ts), printed as one table. BENCH_EVENTS, BENCH_SECONDS, BENCH_ROUNDS,
-// BENCH_LOOKUPS and BENCH_CHAT_ROUNDS make a quick run possible.
+// beside moto_server (records nothing), LookupEvents latency over a large event store, peak RSS, the
+// chat round trip (bench/chat.ts) and the record feed's cost (bench/feed.ts), printed as one table.
+// BENCH_EVENTS, BENCH_SECONDS, BENCH_ROUNDS, BENCH_LOOKUPS, BENCH_CHAT_ROUNDS and BENCH_FEED_ROUNDS make a quick run possible.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +13,7 @@ import { measureLatency, type LatencyResult } from './latency.js';
 import { runChatBench } from './chat.js';
 import { runDeliveryBench } from './delivery.js';
 import { runStartupBench } from './startup.js';
+import { runFeedBench } from './feed.js';
 
 function envInt(name: string, dflt: number): number {
   const v = process.env[name];
@@ -158,6 +159,11 @@ async function main(): Promise<void> {
       (rows) => rows.map((r) => ({ metric: r.metric, chattrail: r.value, moto: r.peer, ratio: r.ratio, target: r.target, pass: verdict(r.pass) })),
       (e: unknown) => [{ metric: `start-to-healthy: failed (${e instanceof Error ? e.message : String(e)})`, chattrail: '-', moto: '-', ratio: '-', target: '-', pass: 'FAIL' }]);
 
+    log('record feed: 10 idle consumers vs none, alternately');
+    const feedRows: Row[] = await runFeedBench().then(
+      (rows) => rows.map((r) => ({ metric: r.metric, chattrail: r.value, moto: r.peer, ratio: r.ratio, target: r.target, pass: verdict(r.pass) })),
+      (e: unknown) => [{ metric: `record feed consumers: failed (${e instanceof Error ? e.message : String(e)})`, chattrail: '-', moto: '-', ratio: '-', target: '-', pass: 'FAIL' }]);
+
     const ratio = motoLoad ? ctLoad.requestsPerSecond / motoLoad.requestsPerSecond : NaN;
     const rss = Math.max(ctRss, lk.rss);
     const errors = ctLoad.failures + (motoLoad?.failures ?? 0) + lk.byName.failures + lk.byUser.failures;
@@ -172,6 +178,7 @@ async function main(): Promise<void> {
       ...chatRows,
       ...deliveryRows,
       ...startRows,
+      ...feedRows,
     ]);
     process.stdout.write(`load: ${tool}; chattrail ${ctLoad.total} calls (each recorded durably before its 2xx), moto_server ${motoLoad?.total ?? 'n/a'} calls; ` +
       `non-2xx or socket errors: ${errors}; LookupEvents max ${ms(Math.max(lk.byName.max, lk.byUser.max))}, MaxResults 50; ` +

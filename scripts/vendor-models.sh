@@ -7,7 +7,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 data=$(python3 -c "import botocore,os;print(os.path.join(os.path.dirname(botocore.__file__),'data'))")
 declare -A versions=(
   [sts]=2011-06-15 [iam]=2010-05-08 [cloudtrail]=2013-11-01 [chatbot]=2017-10-11
-  [s3]=2006-03-01 [sns]=2010-03-31 [lambda]=2015-03-31 [organizations]=2016-11-28
+  [s3]=2006-03-01 [sns]=2010-03-31 [lambda]=2015-03-31 [organizations]=2016-11-28 [accessanalyzer]=2019-11-01
 )
 for svc in "${!versions[@]}"; do
   mkdir -p "$here/models/$svc"

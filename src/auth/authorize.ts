@@ -1,7 +1,7 @@
 // Decides whether a principal may perform an action on a resource, by evaluating the IAM policies
 // that apply to it: user (and its groups') or role policies ∩ permissions boundary ∩ session
 // policy ∩ Chatbot guardrails. Parsed policy sets are cached per principal and dropped whenever
-// IAM changes anything.
+// a user, group, role or managed policy document changes (the document store publishes each write).
 import { isSession, type Principal } from './principal.js';
 import type { IdentityStore } from '../services/iam/store.js';
 import { evaluateLayers, type ContextValue, type PolicyLayer } from '../policy/evaluate.js';
@@ -37,10 +37,15 @@ const ALLOWED: AuthorizationResult = Object.freeze({ allowed: true, explicitDeny
 export class Authorizer {
   private readonly cache = new Map<string, PolicySets>();
   private readonly sessionCache = new Map<string, PolicyDocument[]>();
-  constructor(private readonly identity: IdentityStore) {}
+  /** Bumped by every invalidation, so policies loaded across a change are not cached. */
+  private generation = 0;
+  constructor(private readonly identity: IdentityStore) {
+    identity.docs.changes.onChange(POLICY_KINDS, () => this.invalidate());
+  }
 
-  /** Any IAM write calls this: the next request re-reads the policies it needs. */
+  /** Forgets every cached policy set: the next request re-reads the policies it needs. */
   invalidate(): void {
+    this.generation++;
     this.cache.clear();
     this.sessionCache.clear();
   }
@@ -80,6 +85,7 @@ export class Authorizer {
     const cacheKey = p.type === 'AssumedRole' ? p.roleArn : p.type === 'FederatedUser' ? p.issuer.arn : p.arn;
     const hit = this.cache.get(cacheKey);
     if (hit) return hit;
+    const generation = this.generation;
     let holder: PolicyHolder | undefined;
     // The groups a user belongs to lend it their policies; roles belong to no group.
     let groups: PolicyHolder[] = [];
@@ -106,7 +112,7 @@ export class Authorizer {
       boundary = doc ? [doc] : [];
     }
     const sets: PolicySets = { identity, boundary };
-    this.cache.set(cacheKey, sets);
+    if (generation === this.generation) this.cache.set(cacheKey, sets);
     return sets;
   }
 
@@ -116,11 +122,13 @@ export class Authorizer {
     if (p.sessionPolicy === undefined && !p.sessionPolicyArns?.length) return undefined;
     const hit = this.sessionCache.get(p.accessKeyId);
     if (hit) return hit;
+    const generation = this.generation;
     const docs: PolicyDocument[] = p.sessionPolicy === undefined ? [] : [parsePolicyDocument(p.sessionPolicy, 'identity')];
     for (const arn of p.sessionPolicyArns ?? []) {
       const doc = await this.managedPolicy(p.accountId, arn);
       if (doc) docs.push(doc);
     }
+    if (generation !== this.generation) return docs;
     if (this.sessionCache.size >= MAX_CACHED_SESSIONS) this.sessionCache.clear();
     this.sessionCache.set(p.accessKeyId, docs);
     return docs;
@@ -143,6 +151,8 @@ export class Authorizer {
 }
 
 const MAX_CACHED_SESSIONS = 10_000;
+/** The documents policy sets are read from: users and groups (membership too), roles, managed policies. */
+const POLICY_KINDS = ['iam-user', 'iam-group', 'iam-role', 'iam-policy'] as const;
 
 function userIdOf(p: Principal): string | undefined {
   switch (p.type) {

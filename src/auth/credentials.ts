@@ -1,7 +1,8 @@
 // Resolves an access key id to its secret and principal (long-term IAM keys and STS sessions),
 // with a bounded in-memory cache: signature checks run on every request and must not hit storage.
 // A session is bound to its role's or user's unique id: it ends when that entity is deleted, and a
-// new role or user of the same name does not inherit it.
+// new role or user of the same name does not inherit it. The cache follows the document store's
+// changes to keys, sessions, users and roles: no handler has to remember to invalidate it.
 import type { Principal } from './principal.js';
 import type { IamUser, IdentityStore } from '../services/iam/store.js';
 
@@ -21,8 +22,10 @@ export class CredentialResolver {
   /** Bumped by every invalidation, so a load that raced one is not cached. */
   private generation = 0;
   constructor(private readonly identity: IdentityStore) {
-    // A deleted role or user must not live on in a cached session: the cache follows deletions.
-    identity.onUserOrRoleDeleted(() => this.invalidate());
+    const changes = identity.docs.changes;
+    changes.onChange(['access-key', 'session'], (c) => this.forget('all' in c ? () => true : (id) => id === c.id));
+    // A user renamed, or a user or role deleted, must not live on in a cached principal or session.
+    changes.onChange(['iam-user', 'iam-role'], (c) => this.forget('all' in c ? () => true : (_id, held) => held === null || holderOf(held.principal, c.kind) === `${c.accountId}/${c.id}`));
   }
 
   async resolve(accessKeyId: string): Promise<ResolvedCredential | undefined> {
@@ -36,11 +39,13 @@ export class CredentialResolver {
     return found;
   }
 
-  /** Forget a key after IAM changed it (deleted, deactivated, user renamed or removed). */
-  invalidate(accessKeyId?: string): void {
+  /**
+   * Drops the entries a change concerns (a key's own document; a user's or role's keys and
+   * sessions, and every negative entry, which may have been missing that very user or role).
+   */
+  private forget(concerned: (accessKeyId: string, held: ResolvedCredential | null) => boolean): void {
     this.generation++;
-    if (accessKeyId) this.cache.delete(accessKeyId);
-    else this.cache.clear();
+    for (const [id, held] of this.cache) if (concerned(id, held)) this.cache.delete(id);
   }
 
   /** Retires an internal session (see IdentityStore.putSession) once its one command is done. */
@@ -103,4 +108,12 @@ export class CredentialResolver {
     if (byName?.userId === userId) return byName;
     return (await this.identity.listUsers(accountId)).find((u) => u.userId === userId);
   }
+}
+
+/** The user or role document (`account/lower-case name`) a credential's principal stands on. */
+function holderOf(p: Principal, kind: string): string | undefined {
+  const name = kind === 'iam-role'
+    ? p.type === 'AssumedRole' ? p.roleName : undefined
+    : p.type === 'IAMUser' ? p.userName : p.type === 'FederatedUser' ? p.issuer.userName : undefined;
+  return name === undefined ? undefined : `${p.accountId}/${name.toLowerCase()}`;
 }

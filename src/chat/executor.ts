@@ -2,25 +2,22 @@
 // chatbot.amazonaws.com, acting for the configuration (aws:SourceAccount, aws:SourceArn), it
 // assumes the channel's (or the user's) role with a session name containing "chatbot", then makes
 // the call with those credentials, bounded by the channel's guardrail policies. Both calls go
-// through the same pipeline, so both are recorded (in both accounts when the role is another's).
-import type { OnBehalfOf, Pipeline } from '../server/pipeline.js';
-import type { ServiceRegistry } from '../server/registry.js';
+// through the internal client, so both are recorded (in both accounts when the role is another's).
+import type { InternalClient } from '../server/internal-client.js';
 import type { CredentialResolver } from '../auth/credentials.js';
 import type { Authorizer } from '../auth/authorize.js';
-import type { Principal, ServicePrincipal } from '../auth/principal.js';
-import type { Ids } from '../services/types.js';
+import type { Principal } from '../auth/principal.js';
+import { servicePrincipal, servicePrincipals } from '../auth/service-principals.js';
+import type { CommandUser } from '../core/capabilities.js';
 import type { PolicyDocument } from '../policy/document.js';
 import type { AwsError } from '../protocol/errors.js';
 
-export const CHATBOT_SERVICE = 'chatbot.amazonaws.com';
 export const SESSION_NAME = 'chatbot-session';
 
 export interface ExecutorDeps {
-  pipeline(): Pipeline;
-  registry: ServiceRegistry;
+  client: InternalClient;
   credentials: CredentialResolver;
   authorizer: Authorizer;
-  ids: Ids;
   /** The region AWS Chatbot "processes" commands in: this deployment's home region. */
   homeRegion: string;
 }
@@ -44,10 +41,10 @@ export type CommandOutcome =
 
 export class CommandExecutor {
   /** `onBehalfOf`: a signed-in user every call must also be allowed for (the console's test panel). */
-  constructor(private readonly deps: ExecutorDeps, private readonly onBehalfOf?: OnBehalfOf) {}
+  constructor(private readonly deps: ExecutorDeps, private readonly onBehalfOf?: CommandUser) {}
 
   /** The same executor, for commands a signed-in user runs: the channel's rights, never beyond the user's. */
-  actingFor(user: OnBehalfOf): CommandExecutor {
+  actingFor(user: CommandUser): CommandExecutor {
     return new CommandExecutor(this.deps, user);
   }
 
@@ -57,27 +54,18 @@ export class CommandExecutor {
     // (iam:PassRole), and STS admits another account's role only where its trust policy names this
     // source (policy/evaluate.ts): a configuration stored before that rule, naming a stranger's
     // role, fails here, at AssumeRole, instead of running.
-    const chatbot: ServicePrincipal = {
-      type: 'AWSService', service: CHATBOT_SERVICE, accountId: cmd.accountId, arn: CHATBOT_SERVICE, accessKeyId: '', sourceArn: cmd.configurationArn,
-    };
-    const sts = this.deps.registry.byName('sts')!;
-    const assumed = await this.deps.pipeline().execute({
-      service: sts, opName: 'AssumeRole', principal: chatbot, region: this.deps.homeRegion,
-      input: { RoleArn: cmd.roleArn, RoleSessionName: SESSION_NAME, DurationSeconds: 900 },
-      sourceIp: CHATBOT_SERVICE, userAgent: CHATBOT_SERVICE, requestId: this.deps.ids.uuid(), via: { chatbot: true },
-    });
+    const chatbot = servicePrincipal(servicePrincipals.chatbot, cmd.accountId, cmd.configurationArn);
+    const via = { invokedBy: servicePrincipals.chatbot };
+    const assumed = await this.deps.client.callAs(chatbot, 'sts', 'AssumeRole',
+      { RoleArn: cmd.roleArn, RoleSessionName: SESSION_NAME, DurationSeconds: 900 }, { region: this.deps.homeRegion, via });
     if (!assumed.ok) return { ok: false, stage: 'assume-role', error: assumed.error, region: this.deps.homeRegion };
     const keyId = (assumed.output.Credentials as { AccessKeyId: string }).AccessKeyId;
     let result;
     try {
       const session = await this.deps.credentials.resolve(keyId);
       if (!session) throw new Error(`session ${keyId} vanished right after AssumeRole`);
-      const service = this.deps.registry.byName(cmd.serviceName);
-      if (!service) throw new Error(`unknown service ${cmd.serviceName}`);
-      result = await this.deps.pipeline().execute({
-        service, opName: cmd.opName, input: cmd.input, principal: session.principal as Principal, region,
-        sourceIp: CHATBOT_SERVICE, userAgent: CHATBOT_SERVICE, requestId: this.deps.ids.uuid(), via: { chatbot: true },
-        guardrails: await this.guardrails(cmd.accountId, cmd.guardrailPolicyArns), onBehalfOf: this.onBehalfOf,
+      result = await this.deps.client.callAs(session.principal as Principal, cmd.serviceName, cmd.opName, cmd.input, {
+        region, via, guardrails: await this.guardrails(cmd.accountId, cmd.guardrailPolicyArns), onBehalfOf: this.onBehalfOf,
       });
     } finally {
       // The session served this one command; nothing else ever holds its credentials.

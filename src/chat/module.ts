@@ -1,106 +1,32 @@
 // The chat feature: Slack events and button presses in, AWS calls made as AWS Chatbot makes them,
-// answers out. Reads channel configurations and bot tokens through the Chatbot service's store.
+// answers out. Reads channel configurations and bot tokens through the `chatChannels` capability
+// (the Chatbot module's), and offers `channelCommands`: a command run as a channel would run it.
 import type { Module, ModuleDeps } from '../server/module.js';
-import type { ChatbotStore } from '../services/chatbot/store.js';
-import { chatbotStoreFor } from '../services/chatbot/module.js';
-import type { ChannelConfig, ChatDirectory, SlackPoster } from './directory.js';
+import type { ChatDirectory, SlackPoster } from './directory.js';
+import type { ChannelCommands } from '../core/capabilities.js';
 import { WebApiSlackPoster } from './slack-poster.js';
 import { CommandExecutor } from './executor.js';
 import { Conversation } from './conversation.js';
 import { SlackReceiver } from './slack-receiver.js';
 import { ChatNotifier, CHATBOT_SNS_ENDPOINT } from './notifier.js';
-import type { SlackChannelConfiguration } from '../services/chatbot/records.js';
-import type { OnBehalfOf } from '../server/pipeline.js';
 import { isReadOnly } from '../trail/record.js';
 import { normalizeSlackText } from './command.js';
 
-function toChannelConfig(c: SlackChannelConfiguration): ChannelConfig {
-  const level = c.LoggingLevel === 'INFO' || c.LoggingLevel === 'NONE' ? c.LoggingLevel : 'ERROR';
-  return {
-    accountId: c.ChatConfigurationArn.split(':')[4], configurationArn: c.ChatConfigurationArn, configurationName: c.ConfigurationName,
-    teamId: c.SlackTeamId, channelId: c.SlackChannelId, iamRoleArn: c.IamRoleArn, guardrailPolicyArns: c.GuardrailPolicyArns ?? [],
-    userAuthorizationRequired: c.UserAuthorizationRequired, loggingLevel: level,
+/** The Chatbot module's channels, found on first use (modules are assembled in any order). */
+function channelsOf(deps: Pick<ModuleDeps, 'chatChannels'>): ChatDirectory {
+  const source = (): ChatDirectory => {
+    const found = deps.chatChannels();
+    if (!found) throw new Error('the chat module needs the Chatbot module\'s channels, and this server has none');
+    return found;
   };
-}
-
-/** How long a channel's configuration is reused before it is read again (changes apply within it). */
-const CONFIG_CACHE_MS = 1000;
-
-export function chatDirectory(store: ChatbotStore, clock: { now(): Date }): ChatDirectory {
-  const cache = new Map<string, { at: number; config: ChannelConfig | undefined }>();
-  const workspaces = new Map<string, { at: number; workspace: Awaited<ReturnType<ChatDirectory['workspace']>> }>();
   return {
-    async channelConfiguration(teamId, channelId) {
-      const key = `${teamId}/${channelId}`;
-      const now = clock.now().getTime();
-      const hit = cache.get(key);
-      if (hit && now - hit.at < CONFIG_CACHE_MS) return hit.config;
-      const c = await store.findSlackChannelConfiguration(teamId, channelId);
-      if (cache.size > 10_000) cache.clear();
-      cache.set(key, { at: now, config: c && toChannelConfig(c) });
-      return c && toChannelConfig(c);
-    },
-    async channelConfigurationByArn(arn) {
-      const c = await store.getSlackChannelConfiguration(arn);
-      return c && toChannelConfig(c);
-    },
-    // Reading a workspace unseals its bot token: reused for the same second as configurations.
-    async workspace(teamId) {
-      const now = clock.now().getTime();
-      const hit = workspaces.get(teamId);
-      if (hit && now - hit.at < CONFIG_CACHE_MS) return hit.workspace;
-      const w = await store.getWorkspace(teamId);
-      const workspace = w && { teamId: w.teamId, teamName: w.teamName, botToken: w.botToken, botUserId: w.botUserId, needsReauthorization: w.needsReauthorization };
-      if (workspaces.size > 10_000) workspaces.clear();
-      workspaces.set(teamId, { at: now, workspace });
-      return workspace;
-    },
-    async userRoleArn(configurationArn, slackUserId) {
-      return (await store.getSlackUserIdentity(configurationArn, slackUserId))?.IamRoleArn;
-    },
-    async markNeedsReauthorization(teamId, slackError, failedToken) {
-      await store.markNeedsReauthorization(teamId, slackError, failedToken);
-      workspaces.delete(teamId);
-    },
-    async notificationTargets(topicArn) {
-      const accountId = topicArn.split(':')[4] ?? '';
-      const lists = (c: { SnsTopicArns?: string[]; State?: string }) => c.State !== 'DISABLED' && (c.SnsTopicArns ?? []).includes(topicArn);
-      const slack = (await store.slackConfigs.list(accountId)).map((r) => r.doc).filter(lists).map(toChannelConfig);
-      const chimeWebhookUrls = (await store.chimeConfigs.list(accountId)).map((r) => r.doc).filter(lists)
-        .map((c) => ({ configurationArn: c.ChatConfigurationArn, url: store.box.open(c.SealedWebhookUrl) }));
-      return { slack, chimeWebhookUrls };
-    },
+    channelConfiguration: (teamId, channelId) => source().channelConfiguration(teamId, channelId),
+    channelConfigurationByArn: (arn) => source().channelConfigurationByArn(arn),
+    workspace: (teamId) => source().workspace(teamId),
+    userRoleArn: (configurationArn, slackUserId) => source().userRoleArn(configurationArn, slackUserId),
+    markNeedsReauthorization: (teamId, slackError, failedToken) => source().markNeedsReauthorization(teamId, slackError, failedToken),
+    notificationTargets: (topicArn) => source().notificationTargets(topicArn),
   };
-}
-
-/** A command the console's test panel runs as a channel would, for the signed-in user, without posting to Slack. */
-export interface ChatTestRun {
-  configurationArn: string;
-  command: string;
-  /** The signed-in user: the command has the channel's role and guardrails, and only what this user may do too. */
-  user: OnBehalfOf;
-  /** The user confirmed a command that changes resources (the channel's Run button). */
-  confirmed: boolean;
-  /** The Slack user whose linked role a user-authorization configuration uses. */
-  slackUserId?: string;
-}
-
-export interface ChatTestOutcome {
-  ok: boolean;
-  text: string;
-  /** The command changes resources and was not confirmed: nothing ran; ask, as the channel does. */
-  confirmationRequired?: boolean;
-}
-
-export interface ChatTester {
-  runTestCommand(run: ChatTestRun): Promise<ChatTestOutcome>;
-}
-
-const testers = new WeakMap<object, ChatTester>();
-
-/** The server's chat tester (for the console), once the chat module is constructed. */
-export function chatTesterFor(deps: Pick<ModuleDeps, 'stores'>): ChatTester | undefined {
-  return testers.get(deps.stores.documents);
 }
 
 /** The channel's confirmation question, for the test panel. */
@@ -116,12 +42,8 @@ function explainUserDenial(text: string, userArn: string): string {
 }
 
 export function chatModule(deps: ModuleDeps, poster: SlackPoster = new WebApiSlackPoster(deps.config.slack.apiUrl, deps.logger)): Module {
-  const store = chatbotStoreFor(deps);
-  const directory = chatDirectory(store, deps.clock);
-  const executor = new CommandExecutor({
-    pipeline: deps.pipeline, registry: deps.registry, credentials: deps.credentials, authorizer: deps.authorizer,
-    ids: deps.ids, homeRegion: deps.config.region,
-  });
+  const directory = channelsOf(deps);
+  const executor = new CommandExecutor({ client: deps.client, credentials: deps.credentials, authorizer: deps.authorizer, homeRegion: deps.config.region });
   const conversationDeps = {
     directory, poster, executor, services: deps.registry, documents: deps.stores.documents,
     clock: deps.clock, ids: deps.ids, logger: deps.logger,
@@ -133,8 +55,8 @@ export function chatModule(deps: ModuleDeps, poster: SlackPoster = new WebApiSla
   const registerEndpoint = () => deps.serviceEndpoints()?.register(CHATBOT_SNS_ENDPOINT, (n) => notifier.deliver(n));
   registerEndpoint();
   const receiver = new SlackReceiver({ signingSecret: deps.config.slack.signingSecret, conversation, clock: deps.clock, logger: deps.logger });
-  testers.set(deps.stores.documents, {
-    async runTestCommand(run) {
+  const channelCommands: ChannelCommands = {
+    async runForUser(run) {
       const config = await directory.channelConfigurationByArn(run.configurationArn);
       if (!config) return { ok: false, text: `No Slack channel configuration ${run.configurationArn}.` };
       const slackUserId = run.slackUserId ?? 'console';
@@ -150,9 +72,10 @@ export function chatModule(deps: ModuleDeps, poster: SlackPoster = new WebApiSla
       const answer = await asUser.run(undefined, config, roleArn, parsed, config.channelId, undefined, slackUserId);
       return { ok: answer.ok, text: explainUserDenial(answer.text, run.user.principal.arn) };
     },
-  });
+  };
   return {
     name: 'chat',
+    channelCommands,
     routes: [
       { prefix: '/slack/events', handle: (req) => receiver.events(req) },
       { prefix: '/slack/interactivity', handle: (req) => receiver.interactivity(req) },

@@ -1,4 +1,4 @@
-// The console's JSON API under /console/api/. AWS calls go through the same pipeline as signed
+// The console's JSON API under /console/api/. AWS calls go through the internal client, like signed
 // requests (validated, authorized by IAM policy, recorded, marked sessionCredentialFromConsole);
 // the rest is the session itself, live Event history and the chat test panel.
 import type { ModuleDeps } from '../server/module.js';
@@ -139,10 +139,8 @@ export class ConsoleApi {
     const service = this.deps.registry.byName(serviceName);
     if (!service) throw new ApiProblem(400, 'UnknownService', `chattrail does not serve the service '${serviceName}'.`);
     const input = inputFromJson(service.model, opName, body.input);
-    const result = await this.deps.pipeline().execute({
-      service, opName, input, principal: s.principal, region, sourceIp,
-      userAgent: req.headers['user-agent'] ?? '', requestId: this.deps.ids.uuid(), via: { console: true },
-    });
+    const result = await this.deps.client.callAs(s.principal, serviceName, opName, input,
+      { region, via: { console: { sourceIp, userAgent: req.headers['user-agent'] ?? '' } } });
     if (result.ok) return json(200, { output: toJson(result.output) ?? {} });
     const status = statusOf(result.error, (c) => service.model.statusOfError(c));
     return json(status, { error: { code: result.error.code, message: result.error.message } });

@@ -1,13 +1,12 @@
 // The chat test panel: runs an `@aws ...` command as a channel configuration would, and answers
-// with the text the channel would show. The configuration is read through the pipeline as the
-// signed-in user (so the user must be allowed to see it, and the read is recorded), then the
+// with the text the channel would show. The configuration is read through the internal client as
+// the signed-in user (so the user must be allowed to see it, and the read is recorded), then the
 // command runs the way the chat module runs it for Slack (without posting to Slack), with two
 // limits a channel's role must not lift: a command that changes resources first asks, as the
 // channel does, and every call must be allowed for the signed-in user too (their rights ∩ the
 // channel's), so the panel is never a way around one's own policies.
 import type { ModuleDeps } from '../server/module.js';
 import type { Principal } from '../auth/principal.js';
-import { chatTesterFor } from '../chat/module.js';
 
 export interface ChatTestRequest {
   principal: Principal;
@@ -34,22 +33,18 @@ export type ChatTestRunner = (r: ChatTestRequest) => Promise<ChatTestAnswer>;
 
 export function chatTestRunner(deps: ModuleDeps): ChatTestRunner {
   return async (r) => {
-    const chatbot = deps.registry.byName('chatbot');
-    if (!chatbot) return { ok: false, status: 501, error: { code: 'NotAvailable', message: 'The Chatbot API is not available on this server.' } };
-    const found = await deps.pipeline().execute({
-      service: chatbot, opName: 'DescribeSlackChannelConfigurations', input: { ChatConfigurationArn: r.channelConfigurationArn },
-      principal: r.principal, region: deps.config.region, sourceIp: r.sourceIp, userAgent: r.userAgent,
-      requestId: deps.ids.uuid(), via: { console: true },
-    });
+    if (!deps.client.serves('chatbot')) return { ok: false, status: 501, error: { code: 'NotAvailable', message: 'The Chatbot API is not available on this server.' } };
+    const found = await deps.client.callAs(r.principal, 'chatbot', 'DescribeSlackChannelConfigurations', { ChatConfigurationArn: r.channelConfigurationArn },
+      { region: deps.config.region, via: { console: { sourceIp: r.sourceIp, userAgent: r.userAgent } } });
     if (!found.ok) return { ok: false, status: 400, error: { code: found.error.code, message: found.error.message } };
     const configs = (found.output.SlackChannelConfigurations ?? []) as { ChatConfigurationArn: string }[];
     if (!configs.some((c) => c.ChatConfigurationArn === r.channelConfigurationArn)) {
       return { ok: false, status: 404, error: { code: 'ResourceNotFoundException', message: `No channel configuration ${r.channelConfigurationArn}.` } };
     }
-    // Looked up per request: the chat module registers its tester when it is constructed.
-    const tester = chatTesterFor(deps);
-    if (!tester) return { ok: false, status: 501, error: { code: 'NotAvailable', message: 'Running chat commands is not available on this server.' } };
-    const answer = await tester.runTestCommand({
+    // Looked up per request: modules offer their capabilities once the server is assembled.
+    const commands = deps.channelCommands();
+    if (!commands) return { ok: false, status: 501, error: { code: 'NotAvailable', message: 'Running chat commands is not available on this server.' } };
+    const answer = await commands.runForUser({
       configurationArn: r.channelConfigurationArn, command: r.command, confirmed: r.confirm,
       user: { principal: r.principal, sourceIp: r.sourceIp, userAgent: r.userAgent },
     });

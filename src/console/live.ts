@@ -1,4 +1,4 @@
-// Live Event history: the events recorded most recently, kept in a ring as the pipeline stores them,
+// Live Event history: the events recorded most recently, kept in a ring as the record feed hands them over,
 // and long-poll waiters that answer as soon as a matching event arrives. The HTTP layer answers
 // whole responses only, so this is long polling rather than Server-Sent Events; the effect for the
 // page is the same (new events appear within milliseconds of being recorded).

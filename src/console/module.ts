@@ -15,7 +15,8 @@ export function consoleModule(deps: ModuleDeps): Module {
   return {
     name: 'console',
     routes: [{ prefix: '/console/', handle: (req, ip) => route(api, req, ip) }],
-    onRecorded: (e) => api.live.push(e),
+    // In memory, not durable: the live view shows what this process records, as it is recorded.
+    consumers: [{ name: 'console-live', live: true, handle: (batch) => { for (const e of batch) api.live.push(e); } }],
     stop: async () => api.close(),
   };
 }

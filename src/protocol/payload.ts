@@ -4,6 +4,7 @@
 // x-amz-checksum-*), all fed chunk by chunk so a large body never costs one long blocking hash.
 import crypto from 'node:crypto';
 import zlib from 'node:zlib';
+import type { FileHandle } from 'node:fs/promises';
 
 /** Checks the signatures of a signed aws-chunked body (STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER]). */
 export interface ChunkVerifier {
@@ -24,11 +25,92 @@ export interface PayloadOptions {
   md5?: boolean;
   /** The decoded size, when known and trusted: the body is assembled in one allocation. */
   expectedLength?: number;
+  /** Past `threshold` decoded bytes, the body goes to a file instead of memory (large uploads). */
+  spill?: Spill;
+}
+
+/** Where a large body goes once it outgrows memory. */
+export interface Spill {
+  threshold: number;
+  open(): SpoolSink;
+}
+
+/** A file being written in order; `write` answers a promise when the caller should wait before reading more. */
+export interface SpoolSink {
+  write(chunk: Buffer): Promise<void> | undefined;
+  finish(md5?: string): Promise<SpooledFile>;
+  discard(): Promise<void>;
+}
+
+/** A body that lives in a file (a spooled upload): the object store moves it into place. */
+export interface SpooledFile {
+  path: string;
+  size: number;
+  /** Hex MD5 of the bytes, when computed as they arrived. */
+  md5?: string;
+}
+
+/**
+ * Bytes handed through layers that expect a Buffer (the codec puts a raw payload into the input
+ * as it is) while they live in a file: an empty Buffer stands for them, and only the code that
+ * made it can tell, by identity, what it stands for. Nothing can forge one from outside.
+ */
+const standIns = new WeakMap<Buffer, SpooledFile>();
+
+/** An empty Buffer that stands for `file` (see fileBehind). */
+export function standInFor(file: SpooledFile): Buffer {
+  const b = Buffer.alloc(0);
+  standIns.set(b, file);
+  return b;
+}
+
+/** The file a stand-in Buffer stands for; undefined for ordinary bytes. */
+export function fileBehind(body: unknown): SpooledFile | undefined {
+  return Buffer.isBuffer(body) ? standIns.get(body) : undefined;
+}
+
+/** Bytes of an open file to send as an answer's body (GetObject), streamed by the front door. */
+export interface FileSlice {
+  handle: FileHandle;
+  start: number;
+  length: number;
+}
+
+const slices = new WeakMap<Buffer, { slice: FileSlice; timer: NodeJS.Timeout }>();
+/** A slice nobody sends (an error after the handler ran) has its file closed after this long. */
+const UNSENT_SLICE_MS = 60_000;
+
+/** An empty Buffer that stands for `slice` in an answer, until the front door takes it (sliceBehind). */
+export function sliceStandIn(slice: FileSlice): Buffer {
+  const b = Buffer.alloc(0);
+  const timer = setTimeout(() => { void slice.handle.close().catch(() => undefined); }, UNSENT_SLICE_MS);
+  timer.unref();
+  slices.set(b, { slice, timer });
+  return b;
+}
+
+/** The slice a stand-in answers with, without taking it (its size, for the record). */
+export function peekSlice(body: unknown): FileSlice | undefined {
+  return Buffer.isBuffer(body) ? slices.get(body)?.slice : undefined;
+}
+
+/** Takes the slice a stand-in answers with: the caller now streams it and closes its file. */
+export function takeSlice(body: unknown): FileSlice | undefined {
+  if (!Buffer.isBuffer(body)) return undefined;
+  const entry = slices.get(body);
+  if (!entry) return undefined;
+  slices.delete(body);
+  clearTimeout(entry.timer);
+  return entry.slice;
 }
 
 export interface Payload {
-  /** The body's bytes (decoded when aws-chunked). */
+  /** The body's bytes (decoded when aws-chunked); for a spooled body, a stand-in for `file`. */
   body: Buffer;
+  /** Decoded size in bytes (equal to body.length unless spooled). */
+  size: number;
+  /** The body went to a file (over the spill threshold). */
+  file?: SpooledFile;
   /** It was aws-chunked, and `body` is what the chunks carried. */
   chunked: boolean;
   /** Bytes received on the wire. */
@@ -95,40 +177,83 @@ export class PayloadReader {
   private sha256?: crypto.Hash;
   private readonly md5?: crypto.Hash;
   private readonly sums: [string, Running][];
-  private readonly collector: Collector;
+  private collector: Collector;
   private readonly decoder?: ChunkedDecoder;
+  /** Set once the body outgrew the spill threshold: the bytes go there, not to the collector. */
+  private sink?: SpoolSink;
+  private decodedSize = 0;
+  private wait?: Promise<void>;
 
   constructor(headers: Record<string, string>, private readonly opts: PayloadOptions = {}) {
     if (opts.md5 || headers['content-md5'] !== undefined) this.md5 = crypto.createHash('md5');
     this.sums = declaredChecksums(headers).map((h) => [h, CHECKSUMS[h]()]);
-    this.collector = new Collector(opts.expectedLength);
+    // A body that may spill is never assembled in one allocation beyond the threshold.
+    const expected = opts.spill && (opts.expectedLength ?? 0) > opts.spill.threshold ? undefined : opts.expectedLength;
+    this.collector = new Collector(expected);
     if (opts.chunked) this.decoder = new ChunkedDecoder((data) => this.decoded(data), opts.verifier);
   }
 
-  push(chunk: Buffer): void {
+  /** The body went to a spool file: finish with `finishSpooled`. */
+  get spilled(): boolean {
+    return this.sink !== undefined;
+  }
+
+  /** Takes the next chunk; a promise means "wait for it before pushing more" (the spool file is behind). */
+  push(chunk: Buffer): Promise<void> | undefined {
+    this.wait = undefined;
     this.rawLength += chunk.length;
     // A plain body is hashed in one call at the end while it is small (the collector holds it);
-    // past that, or when decoding (the raw bytes are not kept), as it arrives.
-    if (this.opts.sha256 && !this.sha256 && (this.decoder || this.rawLength > ONE_SHOT_BYTES)) {
+    // past that, when decoding, or when it may spill (the raw bytes are not kept), as it arrives.
+    if (this.opts.sha256 && !this.sha256 && (this.decoder || this.opts.spill || this.rawLength > ONE_SHOT_BYTES)) {
       this.sha256 = crypto.createHash('sha256');
       if (!this.decoder) this.sha256.update(this.collector.result());
     }
     this.sha256?.update(chunk);
     if (this.decoder) this.decoder.push(chunk);
     else this.decoded(chunk);
+    return this.wait;
   }
 
   private decoded(data: Buffer): void {
     this.md5?.update(data);
     for (const [, s] of this.sums) s.update(data);
-    this.collector.add(data);
+    this.decodedSize += data.length;
+    const { spill } = this.opts;
+    if (!this.sink && spill && this.decodedSize > spill.threshold) {
+      // Past the threshold: what was gathered goes first, and memory is let go of.
+      this.sink = spill.open();
+      const gathered = this.collector.result();
+      this.collector = new Collector(undefined);
+      if (gathered.length) this.sink.write(gathered);
+    }
+    if (this.sink) this.wait = this.sink.write(data) ?? this.wait;
+    else this.collector.add(data);
   }
 
+  /** The payload of a body that stayed in memory (no spill). */
   finish(): Payload {
+    if (this.sink) throw new Error('the body was spooled: finish it with finishSpooled()');
+    return this.result(this.collector.result());
+  }
+
+  /** The payload of a spooled body, once its file is complete on disk. */
+  async finishSpooled(): Promise<Payload> {
+    if (!this.sink) return this.finish();
+    const out = this.result(Buffer.alloc(0));
+    const file = await this.sink.finish(out.md5);
+    return { ...out, body: standInFor(file), file };
+  }
+
+  /** Drops a spool file begun for a body that will not be used (too large, the client left). */
+  async discard(): Promise<void> {
+    await this.sink?.discard();
+  }
+
+  private result(body: Buffer): Payload {
     const end = this.decoder?.finish();
-    const body = this.collector.result();
     return {
       body,
+      size: this.decodedSize,
       chunked: this.decoder !== undefined,
       rawLength: this.rawLength,
       sha256: this.sha256 ? this.sha256.digest('hex') : this.opts.sha256 ? sha256Hex(body) : undefined,

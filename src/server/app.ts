@@ -10,6 +10,7 @@ import { CredentialResolver } from '../auth/credentials.js';
 import { Authorizer } from '../auth/authorize.js';
 import { ServiceRegistry } from './registry.js';
 import { Pipeline } from './pipeline.js';
+import { InternalClient } from './internal-client.js';
 import { createHttpServer, type Route } from './http.js';
 import { TrustedProxies } from './client-address.js';
 import { secureDataDir } from '../storage/file-modes.js';
@@ -19,6 +20,7 @@ import { ensureDefaultAccount } from './bootstrap.js';
 import type { AdminCredentials } from '../services/iam/accounts.js';
 import { stsService } from '../services/sts/index.js';
 import { iamService } from '../services/iam/index.js';
+import { accessAnalyzerService } from '../services/accessanalyzer/index.js';
 import { cloudtrailService } from '../services/cloudtrail/index.js';
 import { EventHistory } from '../services/cloudtrail/lookup.js';
 import type { Module, ModuleDeps } from './module.js';
@@ -30,8 +32,9 @@ import { organizationsModule } from '../services/organizations/module.js';
 import { trailsModule } from '../trail/delivery/module.js';
 import { chatModule } from '../chat/module.js';
 import { consoleModule } from '../console/module.js';
+import { RecordFeed } from '../trail/feed.js';
 
-/** Feature modules, in dependency order (trails use S3 and SNS; chat uses Chatbot's store). */
+/** Feature modules, in dependency order (trails use S3 and SNS; chat uses Chatbot's channels). */
 const MODULES = [s3Module, snsModule, organizationsModule, lambdaModule, chatbotModule, trailsModule, chatModule, consoleModule];
 
 export interface Chattrail {
@@ -43,6 +46,8 @@ export interface Chattrail {
   modules: Module[];
   registry: ServiceRegistry;
   logger: Logger;
+  /** The record feed the modules' consumers are registered on. */
+  feed: RecordFeed;
   /** Set on the very first start only. */
   firstAdmin?: AdminCredentials;
   close(): Promise<void>;
@@ -52,6 +57,8 @@ export interface StartOptions {
   clock?: Clock;
   ids?: Ids;
   logger?: Logger;
+  /** Modules added after the built-in ones (tests and benchmarks plug feed consumers in this way). */
+  modules?: ((deps: ModuleDeps) => Module)[];
 }
 
 /** CreateFunction's request: a 50 MB zip, base64-encoded, inside JSON. */
@@ -76,26 +83,31 @@ export async function startChattrail(config: Config, opts: StartOptions = {}): P
   const history = new EventHistory(crypto.createHmac('sha256', masterKey).update('chattrail/lookup-events-next-token').digest(), config.retentionDays);
   registry.register(stsService({ identity }));
   registry.register(iamService({ identity, authorizer, credentials }));
+  registry.register(accessAnalyzerService());
 
   let pipeline: Pipeline | undefined;
   let baseUrl = '';
   const modules: Module[] = [];
+  const readyPipeline = (): Pipeline => { if (!pipeline) throw new Error('pipeline not ready'); return pipeline; };
   const deps: ModuleDeps = {
     config, stores, box, identity, credentials, authorizer, registry, clock, ids, logger,
-    pipeline: () => { if (!pipeline) throw new Error('pipeline not ready'); return pipeline; },
+    pipeline: readyPipeline,
+    client: new InternalClient({ pipeline: readyPipeline, registry, ids, homeRegion: config.region }),
     buckets: () => modules.find((m) => m.buckets)?.buckets,
     topics: () => modules.find((m) => m.topics)?.topics,
     serviceEndpoints: () => modules.find((m) => m.serviceEndpoints)?.serviceEndpoints,
+    chatChannels: () => modules.find((m) => m.chatChannels)?.chatChannels,
+    channelCommands: () => modules.find((m) => m.channelCommands)?.channelCommands,
     baseUrl: () => baseUrl,
   };
-  for (const make of MODULES) modules.push(make(deps));
+  for (const make of [...MODULES, ...(opts.modules ?? [])]) modules.push(make(deps));
   const trailHandlers = modules.flatMap((m) => m.services ?? []).find((s) => s.model.name === 'cloudtrail');
   registry.register(trailHandlers ? mergeCloudTrail(cloudtrailService({ history }), trailHandlers) : cloudtrailService({ history }));
   for (const m of modules) for (const s of m.services ?? []) if (s.model.name !== 'cloudtrail') registry.register(s);
-  const recordedHooks = modules.filter((m) => m.onRecorded);
+  const feed = new RecordFeed(stores.events, logger);
+  for (const m of modules) for (const c of m.consumers ?? []) feed.register(c);
   pipeline = new Pipeline({
-    registry, credentials, authorizer, stores, clock, ids, logger, homeRegion: config.region,
-    onRecorded: recordedHooks.length ? (e) => { for (const m of recordedHooks) m.onRecorded!(e); } : undefined,
+    registry, credentials, authorizer, stores, clock, ids, logger, homeRegion: config.region, feed,
     // A signature over the body's own hash (no x-amz-content-sha256 signed, as the AWS CLI sends
     // outside S3) needs the body first: at most an API body, or a CreateFunction zip.
     maxUnverifiedBodyBytes: Math.max(config.maxBodyBytes, LAMBDA_CREATE_BYTES),
@@ -123,6 +135,7 @@ export async function startChattrail(config: Config, opts: StartOptions = {}): P
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   baseUrl = url;
   for (const m of modules) await m.start?.();
+  await feed.start();
 
   const retention = setInterval(() => {
     stores.events.purgeBefore(new Date(clock.now().getTime() - config.retentionDays * 86_400_000))
@@ -132,12 +145,13 @@ export async function startChattrail(config: Config, opts: StartOptions = {}): P
 
   let closed = false;
   return {
-    url, config, stores, identity, pipeline, modules, registry, logger, firstAdmin,
+    url, config, stores, identity, pipeline, modules, registry, logger, feed, firstAdmin,
     async close() {
       if (closed) return;
       closed = true;
       clearInterval(retention);
       await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
+      await feed.stop(); // consumers finish their batch while the modules they use still run
       for (const m of [...modules].reverse()) await m.stop?.().catch((e: unknown) => logger.error('module stop failed', { module: m.name, error: String(e) }));
       await stores.close();
     },

@@ -1,9 +1,12 @@
 // node:http front door: reads each request's head, hands it to the right receiver (AWS APIs,
 // Slack, console, chattrail's own endpoints) and writes the answer. Receivers other than the AWS
 // pipeline get the body read (bounded); the pipeline reads it itself, once the head is
-// authenticated. Nothing here knows AWS but the shape of a body over the limit.
+// authenticated. Nothing here knows AWS but the shape of a body over the limit. Answers whose body
+// is an open file (S3 GetObject) are streamed from it.
 import crypto from 'node:crypto';
 import http from 'node:http';
+import { pipeline } from 'node:stream';
+import { takeSlice } from '../protocol/payload.js';
 import { BodyTooLarge, type PendingRequest, type RawRequest, type RawResponse, type RequestHead } from '../protocol/http.js';
 import type { Logger } from './runtime.js';
 import { clientAddress, type TrustedProxies } from './client-address.js';
@@ -85,9 +88,11 @@ function serve(door: FrontDoor, req: http.IncomingMessage, res: http.ServerRespo
     : door.aws({ ...head, body }, sourceIp);
   const started = door.logger.debugEnabled ? performance.now() : 0;
   handling.then((out) => {
+    body.dispose();
     answer(res, body, out);
     if (started) door.logger.debug('request', { method: head.method, path: rawPath, status: out.status, ms: Math.round((performance.now() - started) * 10) / 10, sourceIp });
   }, (e: unknown) => {
+    body.dispose();
     if (e instanceof BodyTooLarge) { answer(res, body, tooLarge(e.limit, req.headers)); return; }
     // The client went away mid-body: there is no one to answer.
     if (req.destroyed && !req.complete) return;
@@ -113,10 +118,15 @@ function matchRoute(routes: Route[], rawPath: string): Route | undefined {
 }
 
 function send(res: http.ServerResponse, out: RawResponse): void {
-  if (res.headersSent) return;
+  const slice = takeSlice(out.body);
+  if (res.headersSent) { void slice?.handle.close().catch(() => undefined); return; }
   const body = typeof out.body === 'string' ? Buffer.from(out.body) : out.body;
   const headers: Record<string, string | number> = { ...out.headers };
-  if (headers['content-length'] === undefined) headers['content-length'] = body.length;
+  if (headers['content-length'] === undefined) headers['content-length'] = slice ? slice.length : body.length;
   res.writeHead(out.status, headers);
-  res.end(body);
+  if (!slice) { res.end(body); return; }
+  // A stored object is streamed from its open file: never whole in memory.
+  if (slice.length === 0) { res.end(); void slice.handle.close().catch(() => undefined); return; }
+  const file = slice.handle.createReadStream({ start: slice.start, end: slice.start + slice.length - 1, autoClose: true });
+  pipeline(file, res, () => { void slice.handle.close().catch(() => undefined); });
 }

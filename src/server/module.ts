@@ -11,8 +11,10 @@ import type { ServiceRegistry } from './registry.js';
 import type { Pipeline } from './pipeline.js';
 import type { Route } from './http.js';
 import type { Logger } from './runtime.js';
-import type { StoredEvent } from '../trail/event-store.js';
-import type { BucketSink, TopicSink } from '../trail/sinks.js';
+import type { FeedConsumer } from '../trail/feed.js';
+import type { BucketStorage, ChannelCommands, TopicPublisher } from '../core/capabilities.js';
+import type { ChatDirectory } from '../chat/directory.js';
+import type { InternalClient } from './internal-client.js';
 
 export interface ModuleDeps {
   config: Config;
@@ -27,10 +29,16 @@ export interface ModuleDeps {
   logger: Logger;
   /** The request pipeline; available once every module is constructed (call it lazily). */
   pipeline(): Pipeline;
+  /** The only way a module calls an AWS API of chattrail (usable once the server is assembled). */
+  client: InternalClient;
   /** Other modules' capabilities, resolved lazily for the same reason. */
-  buckets(): BucketSink | undefined;
-  topics(): TopicSink | undefined;
+  buckets(): BucketStorage | undefined;
+  topics(): TopicPublisher | undefined;
   serviceEndpoints(): ServiceEndpoints | undefined;
+  /** Chat channels as AWS Chatbot configured them (the Chatbot module offers it). */
+  chatChannels(): ChatDirectory | undefined;
+  /** Chat commands run as a channel runs them (the chat module offers it). */
+  channelCommands(): ChannelCommands | undefined;
   /** The server's own base URL (http://host:port), known once it listens. */
   baseUrl(): string;
 }
@@ -39,16 +47,21 @@ export interface Module {
   name: string;
   services?: ServiceDefinition[];
   routes?: Route[];
-  /** Capabilities offered to other modules. */
-  buckets?: BucketSink;
-  topics?: TopicSink;
+  /** Capabilities offered to other modules: each knows nothing of who uses it. */
+  buckets?: BucketStorage;
+  topics?: TopicPublisher;
   serviceEndpoints?: ServiceEndpoints;
+  chatChannels?: ChatDirectory;
+  channelCommands?: ChannelCommands;
   /** Called once the HTTP server listens. */
   start?(): Promise<void>;
   /** Called on shutdown, before storage closes. */
   stop?(): Promise<void>;
-  /** Called after each event is durably recorded (cheap: runs on the request path). */
-  onRecorded?(event: StoredEvent): void;
+  /**
+   * Consumers of the record feed (src/trail/feed.ts): durable ones resume from a cursor stored
+   * beside the events and never slow the request path; live ones get each record in memory.
+   */
+  consumers?: FeedConsumer[];
 }
 
 /** One SNS message as an AWS service's own endpoint receives it. */

@@ -17,6 +17,7 @@ import type { UserPrincipal } from '../auth/principal.js';
 import { loadModel } from '../protocol/model.js';
 import { AUTHORIZED_PER_ITEM, type CallContext, type ResourceResolution, type ServiceDefinition } from '../services/types.js';
 import { Pipeline } from './pipeline.js';
+import { InternalClient } from './internal-client.js';
 import { ServiceRegistry } from './registry.js';
 import { createLogger, randomIds, systemClock } from './runtime.js';
 
@@ -38,7 +39,7 @@ class StubAuthorizer extends Authorizer {
 let dir: string;
 let stores: Stores;
 let auth: StubAuthorizer;
-let pipeline: Pipeline;
+let client: InternalClient;
 let resolution: ResourceResolution = [];
 let seenByHandler: CallContext['resolved'];
 let handled = 0;
@@ -65,10 +66,11 @@ before(() => {
     },
   };
   registry.register(service);
-  pipeline = new Pipeline({
+  const pipeline = new Pipeline({
     registry, credentials: new CredentialResolver(identity), authorizer: auth, stores, clock: systemClock, ids: randomIds,
     logger: createLogger('error'), homeRegion: 'us-east-1',
   });
+  client = new InternalClient({ pipeline: () => pipeline, registry, ids: randomIds, homeRegion: 'us-east-1' });
 });
 after(async () => {
   await stores.close();
@@ -78,10 +80,8 @@ after(async () => {
 async function call() {
   auth.asked.length = 0;
   seenByHandler = undefined;
-  return pipeline.execute({
-    service, opName: 'AssumeRole', input: { RoleArn: ROLE, RoleSessionName: 'session' }, principal, region: 'us-east-1',
-    sourceIp: '127.0.0.1', userAgent: 'test', requestId: randomIds.uuid(),
-  });
+  return client.callAs(principal, 'sts', 'AssumeRole', { RoleArn: ROLE, RoleSessionName: 'session' },
+    { region: 'us-east-1', via: { direct: { sourceIp: '127.0.0.1', userAgent: 'test' } } });
 }
 
 test('the action is authorized on every resolved resource before the handler runs, which sees them', async () => {

@@ -1,6 +1,7 @@
 // The one path every AWS API call takes: find the service → verify the signature → parse and
 // validate by the model → authorize by IAM policy → run the handler → record the CloudTrail event
-// durably → answer. Chat commands and the console enter at `execute`, after authentication.
+// durably → answer. Calls from inside chattrail (chat, console, Chatbot) enter at `execute` through
+// the internal client (internal-client.ts), the only caller of it besides `handle`.
 import { BodyTooLarge, type PendingRequest, type RawRequest, type RawResponse } from '../protocol/http.js';
 import { AwsError, isAwsError } from '../protocol/errors.js';
 import { parseRequest, protocolOf, resolveOperation, queryForm, serializeError, serializeResponse, targetPrefixMatches, validationErrorCode, type ParsedCall } from '../protocol/codec.js';
@@ -8,8 +9,9 @@ import { validateInput } from '../protocol/validate.js';
 import { checkTime, declaredPayloadHash, isHexSha256, readScope, scopeProblem, signatureMatches, type SignatureProblem, type SignatureScope } from '../auth/sigv4.js';
 import { authError, payloadMismatchError, scopeError } from '../auth/auth-errors.js';
 import { chunkVerifier } from '../auth/streaming.js';
-import { DEFAULT_UNVERIFIED_BODY_BYTES, expectedLength, readBody, smallBody, tooLargeError } from './request-body.js';
-import type { Payload } from '../protocol/payload.js';
+import { DEFAULT_UNVERIFIED_BODY_BYTES, expectedLength, readBody, smallBody, dropSpooled, spillFor, takesStreamingUpload, tooLargeError } from './request-body.js';
+import type { Payload, Spill } from '../protocol/payload.js';
+import { Spool, spoolDirOf } from '../storage/spool.js';
 import type { Protocol } from '../protocol/model.js';
 import { hashToken } from '../services/iam/store.js';
 import type { Principal } from '../auth/principal.js';
@@ -24,6 +26,7 @@ import type { ServiceRegistry } from './registry.js';
 import { timeOrderedUuid, type Logger } from './runtime.js';
 import { buildEvents } from '../trail/record.js';
 import type { StoredEvent } from '../trail/event-store.js';
+import type { RecordFeed } from '../trail/feed.js';
 
 export interface PipelineDeps {
   registry: ServiceRegistry;
@@ -34,8 +37,8 @@ export interface PipelineDeps {
   ids: Ids;
   logger: Logger;
   homeRegion: string;
-  /** Called after an event is durably stored (live console, delivery wake-up). */
-  onRecorded?: (event: StoredEvent) => void;
+  /** Told after an event is durably stored; wakes its consumers (trail delivery, the live console) without waiting for them. */
+  feed?: Pick<RecordFeed, 'appended'>;
   /** Largest body read before its signature is verified (when the signature covers the body's hash). */
   maxUnverifiedBodyBytes?: number;
 }
@@ -78,6 +81,9 @@ export interface OnBehalfOf {
 export type CallResult = { ok: true; output: Record<string, unknown> } | { ok: false; error: AwsError };
 
 export class Pipeline {
+  /** Where large authenticated upload bodies are written as they arrive (made on first use). */
+  private spool?: Spool;
+
   constructor(private readonly deps: PipelineDeps) {}
 
   /**
@@ -244,16 +250,16 @@ export class Pipeline {
   }
 
   /**
-   * Stores a record and tells the listeners (trail delivery, the console's live view). Records
+   * Stores a record and tells the record feed (trail delivery, the console's live view). Records
    * built outside the API path (console sign-ins) come in here too, so trails see them at once.
    */
   async appendRecord(event: StoredEvent): Promise<void> {
     await this.deps.stores.events.append(event);
-    // The record is durable: a failing listener must not turn the call into an error.
+    // The record is durable: nothing the feed does may turn the call into an error.
     try {
-      this.deps.onRecorded?.(event);
+      this.deps.feed?.appended(event);
     } catch (e) {
-      this.deps.logger.error('a recorded-event listener failed', { error: e instanceof Error ? e.message : String(e) });
+      this.deps.logger.error('the record feed failed', { error: e instanceof Error ? e.message : String(e) });
     }
   }
 
@@ -276,7 +282,7 @@ export class Pipeline {
     } else if (scope.securityToken) {
       throw authError(protocol, 'badToken');
     }
-    const { payload, bodyError } = await this.signedBody(pending, scope, protocol, cred.secretAccessKey);
+    const { payload, bodyError } = await this.signedBody(pending, scope, service, cred.secretAccessKey);
     const request: RawRequest = { method: pending.method, rawPath: pending.rawPath, query: pending.query, headers: pending.headers, body: payload.body, payload };
     return { principal: cred.principal, request, bodyError };
   }
@@ -286,7 +292,8 @@ export class Pipeline {
    * limit and holds it to that hash or its signed chunks. A signature over the body's own hash (none
    * declared) needs the body first: that read is bounded by the smaller limit for unverified bodies.
    */
-  private async signedBody(pending: PendingRequest, scope: SignatureScope, protocol: Protocol, secret: string): Promise<{ payload: Payload; bodyError?: AwsError }> {
+  private async signedBody(pending: PendingRequest, scope: SignatureScope, service: ServiceDefinition, secret: string): Promise<{ payload: Payload; bodyError?: AwsError }> {
+    const protocol = service.model.metadata.protocol;
     const declared = declaredPayloadHash(pending, scope);
     const md5 = pending.method === 'PUT';
     const unverified = declared === undefined
@@ -299,16 +306,27 @@ export class Pipeline {
     const claimed = [payloadHash, pending.headers['x-amz-content-sha256']].filter((h): h is string => h !== undefined && isHexSha256(h));
     const payload = unverified ?? await readBody(pending, pending.body.limit, {
       sha256: claimed.length > 0, chunked, md5, verifier: chunkVerifier(scope, secret, payloadHash),
-      expectedLength: expectedLength(pending, chunked, pending.body.limit),
+      expectedLength: expectedLength(pending, chunked, pending.body.limit), spill: this.uploadSpill(pending, service),
     });
-    if (!payload.signaturesValid) throw authError(protocol, 'badSignature');
     const mismatch = claimed.find((h) => h.toLowerCase() !== payload.sha256);
-    if (mismatch === undefined) return { payload };
-    const err = payloadMismatchError(protocol, mismatch, payload.sha256 ?? '');
+    if (payload.signaturesValid && mismatch === undefined) return { payload };
+    // A body that is not the one signed never reaches a handler, nor stays on disk.
+    await dropSpooled(payload);
+    if (!payload.signaturesValid) throw authError(protocol, 'badSignature');
+    const err = payloadMismatchError(protocol, mismatch!, payload.sha256 ?? '');
     // S3 checks the body after the signature over the headers: the caller is known, the call is
     // recorded. For the other services the body is part of the signature: an auth failure.
     if (protocol !== 'rest-xml') throw err;
-    return { payload, bodyError: err };
+    return { payload: { ...payload, body: Buffer.alloc(0), file: undefined }, bodyError: err };
+  }
+
+  /**
+   * A spool file for a large body of an operation that takes a streaming upload (S3 PutObject,
+   * UploadPart), once the caller is authenticated; API calls never get here past the size check.
+   */
+  private uploadSpill(pending: PendingRequest, service: ServiceDefinition): Spill | undefined {
+    const spill = spillFor(pending, () => (this.spool ??= new Spool(spoolDirOf(this.deps.stores.dataDir))));
+    return spill && takesStreamingUpload(service, pending) ? spill : undefined;
   }
 
   /** Unsigned requests carry no scope: pick the service their shape points to, for the error format. */

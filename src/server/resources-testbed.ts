@@ -12,6 +12,7 @@ import { CredentialResolver } from '../auth/credentials.js';
 import type { Principal } from '../auth/principal.js';
 import { startChattrail, type Chattrail } from './app.js';
 import { Pipeline, type CallResult } from './pipeline.js';
+import { InternalClient } from './internal-client.js';
 import { createLogger, randomIds, systemClock } from './runtime.js';
 
 /** An authorizer that remembers what it was asked, then decides as the real one does. */
@@ -49,14 +50,12 @@ export async function resourceBed(): Promise<ResourceBed> {
   const pipeline = new Pipeline({
     registry: app.registry, credentials, authorizer: spy, stores: app.stores, clock: systemClock, ids: randomIds, logger, homeRegion: config.region,
   });
+  const client = new InternalClient({ pipeline: () => pipeline, registry: app.registry, ids: randomIds, homeRegion: config.region });
   const run = async (service: string, op: string, input: Record<string, unknown>, region = 'us-east-1'): Promise<Outcome> => {
-    const def = app.registry.byName(service);
-    assert.ok(def, service);
+    assert.ok(client.serves(service), service);
     spy.invalidate();
     spy.seen.length = 0;
-    const result = await pipeline.execute({
-      service: def, opName: op, input: { ...input }, principal, region, sourceIp: '127.0.0.1', userAgent: 'property-test', requestId: randomIds.uuid(),
-    });
+    const result = await client.callAs(principal, service, op, { ...input }, { region, via: { direct: { sourceIp: '127.0.0.1', userAgent: 'property-test' } } });
     return { result, seen: spy.seen.map((s) => s.resource) };
   };
   return {

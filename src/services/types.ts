@@ -84,7 +84,10 @@ export type Handler = (input: any, ctx: CallContext) => Promise<object | void>; 
 export interface RecordingRules {
   /** `<svc>.amazonaws.com` */
   eventSource: string;
-  /** Global services are recorded in us-east-1 whatever region was signed for (IAM). */
+  /**
+   * The region a global service's records land in, as src/trail/regions.ts answers it (services
+   * fill it from `pinnedRegion(eventSource)`; the recorder and trails read regions.ts itself).
+   */
   globalRegion?: string;
   /** Event names that differ from the operation name (`ListFunctions20150331`). */
   eventNames?: Record<string, string>;

@@ -1,6 +1,8 @@
 // The control-plane store: every service keeps its resources (users, roles, trails, channel
 // configurations, topics, functions...) as JSON documents keyed by kind, account, region and id.
 // One small async interface so PostgreSQL can stand in for SQLite without touching callers.
+// Every committed write is published on `changes` (see changes.ts), which caches subscribe to.
+import type { ChangeFeed } from './changes.js';
 
 export interface DocumentKey {
   kind: string;
@@ -18,7 +20,13 @@ export interface ListOptions {
   limit?: number;
 }
 
+/**
+ * Each write below is its own transaction (update's read-modify-write included) and, once committed,
+ * publishes one change of its key on `changes`: create only when it inserted, delete only when it
+ * removed, update when it wrote or removed; a write that fails or rolls back publishes nothing.
+ */
 export interface DocumentStore {
+  readonly changes: ChangeFeed;
   get<T>(key: DocumentKey): Promise<T | undefined>;
   /** Inserts; returns false (and changes nothing) when the id is taken. */
   create<T>(key: DocumentKey, doc: T): Promise<boolean>;

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { freePort } from '../../test/support/ports.js';
 import { S3Client, CreateBucketCommand, PutBucketPolicyCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { ExternalS3Sink } from './external-s3-sink.js';
+import { cloudTrailBuckets, type BucketSink } from '../trail/sinks.js';
 
 const ACCOUNT = '123456789012';
 const source = { trailArn: `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/main`, accountId: ACCOUNT };
@@ -14,7 +15,9 @@ const credentials = { accessKeyId: 'AKIAMOTOTESTKEY00000', secretAccessKey: 'mot
 
 let moto: ChildProcess;
 let endpoint: string;
-let sink: ExternalS3Sink;
+let storage: ExternalS3Sink;
+/** The external store as trail delivery asks it (as cloudtrail.amazonaws.com, in CloudTrail's words). */
+let sink: BucketSink;
 let client: S3Client;
 
 
@@ -36,7 +39,8 @@ before(async () => {
   endpoint = `http://127.0.0.1:${port}`;
   moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore', detached: true });
   await waitUntilUp(`${endpoint}/moto-api/`, 60_000);
-  sink = new ExternalS3Sink({ endpoint, region: 'us-east-1', credentials, forcePathStyle: true });
+  storage = new ExternalS3Sink({ endpoint, region: 'us-east-1', credentials, forcePathStyle: true });
+  sink = cloudTrailBuckets(storage)!;
   client = new S3Client({ endpoint, region: 'us-east-1', credentials, forcePathStyle: true });
   await client.send(new CreateBucketCommand({ Bucket: 'trail-logs' }));
   const west = new S3Client({ endpoint, region: 'us-west-2', credentials, forcePathStyle: true });
@@ -45,7 +49,7 @@ before(async () => {
 });
 
 after(() => {
-  sink?.close();
+  storage?.close();
   client?.destroy();
   // Only the process group this test started.
   if (moto?.pid) process.kill(-moto.pid, 'SIGTERM');

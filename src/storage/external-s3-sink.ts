@@ -1,10 +1,11 @@
-// Trail delivery into an external S3-compatible endpoint (AWS S3, MinIO, moto...) through the AWS
-// SDK v3: the same BucketSink the embedded S3 offers, judging bucket policies the same way.
+// An external S3-compatible endpoint (AWS S3, MinIO, moto...) through the AWS SDK v3, where trails
+// (or any service delivering files) write: the same BucketStorage the embedded S3 offers, judging
+// bucket policies the same way.
 import {
   S3Client, HeadBucketCommand, GetBucketPolicyCommand, PutObjectCommand, GetBucketLocationCommand, type ObjectCannedACL,
 } from '@aws-sdk/client-s3';
-import type { BucketSink, DeliveryCheck } from '../trail/sinks.js';
-import { deliveryAllowed, missingBucket } from '../services/s3/delivery-policy.js';
+import type { BucketStorage, Grant, PutOptions, ServiceWriter } from '../core/capabilities.js';
+import { serviceMayWrite } from '../services/s3/delivery-policy.js';
 
 export interface ExternalS3Options {
   /** e.g. `https://s3.eu-west-1.amazonaws.com` or `http://127.0.0.1:9000`. */
@@ -12,7 +13,7 @@ export interface ExternalS3Options {
   region: string;
   credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   forcePathStyle: boolean;
-  /** The ACL CloudTrail writes with; `null` for stores that reject ACL headers. */
+  /** The ACL objects are written with (AWS services deliver with bucket-owner-full-control); `null` for stores that reject ACL headers. */
   objectAcl?: ObjectCannedACL | null;
 }
 
@@ -22,7 +23,7 @@ function codeOf(e: unknown): { name: string; status?: number } {
   return { name: err.name ?? '', status: err.$metadata?.httpStatusCode };
 }
 
-export class ExternalS3Sink implements BucketSink {
+export class ExternalS3Sink implements BucketStorage {
   private readonly client: S3Client;
   private readonly acl: ObjectCannedACL | undefined;
 
@@ -35,12 +36,12 @@ export class ExternalS3Sink implements BucketSink {
     this.acl = opts.objectAcl === null ? undefined : opts.objectAcl ?? 'bucket-owner-full-control';
   }
 
-  async checkDelivery(bucket: string, keyPrefix: string, source: { trailArn: string; accountId: string }): Promise<DeliveryCheck> {
+  async serviceWriteGrant(bucket: string, keyPrefix: string, writer: ServiceWriter): Promise<Grant> {
     try {
       await this.client.send(new HeadBucketCommand({ Bucket: bucket }));
     } catch (e) {
       const { name, status } = codeOf(e);
-      if (name === 'NotFound' || name === 'NoSuchBucket' || status === 404) return missingBucket(bucket);
+      if (name === 'NotFound' || name === 'NoSuchBucket' || status === 404) return 'missing';
       throw e;
     }
     let policy: string | undefined;
@@ -49,10 +50,10 @@ export class ExternalS3Sink implements BucketSink {
     } catch (e) {
       if (codeOf(e).name !== 'NoSuchBucketPolicy') throw e;
     }
-    return deliveryAllowed(bucket, policy, keyPrefix, source);
+    return serviceMayWrite(bucket, policy, keyPrefix, writer) ? 'allowed' : 'refused';
   }
 
-  async putObject(bucket: string, key: string, body: Buffer, opts: { contentType: string; contentEncoding?: string; metadata?: Record<string, string> }): Promise<void> {
+  async putObject(bucket: string, key: string, body: Buffer, opts: PutOptions): Promise<void> {
     await this.client.send(new PutObjectCommand({
       Bucket: bucket, Key: key, Body: body, ContentType: opts.contentType, ContentEncoding: opts.contentEncoding,
       Metadata: opts.metadata, ACL: this.acl,

@@ -5,6 +5,20 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DocumentKey, DocumentStore } from './documents.js';
+import type { FileSlice, SpooledFile } from '../protocol/payload.js';
+import { renamed, sweepTemp, unlinkQuietly, writeContent } from './object-files.js';
+
+export { rememberMd5 } from './object-files.js';
+
+/**
+ * An object's bytes on their way in: in memory, a spooled upload (moved into place by rename), or
+ * a slice of an open file (a copy's source), which is streamed.
+ */
+export type ObjectSource = Buffer | SpooledFile | FileSlice;
+
+function sizeOf(src: ObjectSource): number {
+  return Buffer.isBuffer(src) ? src.length : 'handle' in src ? src.length : src.size;
+}
 
 /** What S3 keeps about an object besides its bytes. */
 export interface ObjectMeta {
@@ -50,9 +64,14 @@ export interface ListPage {
 
 /** A small async interface, so an S3-compatible backend could stand in for the folder. */
 export interface ObjectStore {
-  put(bucket: string, key: string, body: Buffer, meta: ObjectWrite): Promise<ObjectMeta>;
+  put(bucket: string, key: string, body: ObjectSource, meta: ObjectWrite): Promise<ObjectMeta>;
   /** The bytes (or the inclusive byte range) and metadata; undefined when there is no such key. */
   get(bucket: string, key: string, range?: { start: number; end: number }): Promise<{ meta: ObjectMeta; body: Buffer } | undefined>;
+  /**
+   * The object's file, open, with the (inclusive) range to read: what stays readable whatever
+   * overwrites it meanwhile. The caller closes `slice.handle`. Undefined when there is no such key.
+   */
+  open(bucket: string, key: string, range?: { start: number; end: number }): Promise<{ meta: ObjectMeta; slice: FileSlice } | undefined>;
   head(bucket: string, key: string): Promise<ObjectMeta | undefined>;
   /** Replaces the object's tags (empty removes them); undefined when there is no such key. */
   setTags(bucket: string, key: string, tags: { Key: string; Value: string }[]): Promise<ObjectMeta | undefined>;
@@ -66,7 +85,7 @@ export interface ObjectStore {
   createUpload(bucket: string, key: string, meta: ObjectWrite): Promise<string>;
   getUpload(bucket: string, uploadId: string): Promise<Upload | undefined>;
   /** Undefined when the upload does not exist (never started, completed or aborted). */
-  putPart(bucket: string, uploadId: string, partNumber: number, body: Buffer, at: Date): Promise<Part | undefined>;
+  putPart(bucket: string, uploadId: string, partNumber: number, body: ObjectSource, at: Date): Promise<Part | undefined>;
   /** Joins the named parts, in the order given, into the upload's object; its ETag is `<md5 of part md5s>-<n>`. */
   completeUpload(bucket: string, uploadId: string, partNumbers: number[], at: Date): Promise<ObjectMeta | undefined>;
   abortUpload(bucket: string, uploadId: string): Promise<boolean>;
@@ -93,19 +112,6 @@ interface IndexDoc extends ObjectMeta {
   file: string;
 }
 
-/**
- * MD5s computed while a body arrived (the request pipeline hashes as it reads), by the very buffer,
- * so a large object is not hashed again here in one blocking call.
- */
-const arrivedMd5 = new WeakMap<Buffer, string>();
-
-export function rememberMd5(body: Buffer, md5Hex: string): void {
-  arrivedMd5.set(body, md5Hex);
-}
-
-function md5Of(body: Buffer): string {
-  return arrivedMd5.get(body) ?? crypto.createHash('md5').update(body).digest('hex');
-}
 
 const KIND = 's3-object';
 const UPLOAD_KIND = 's3-upload';
@@ -128,7 +134,9 @@ function pastPrefix(id: string): string {
 }
 
 export class FolderObjectStore implements ObjectStore {
-  constructor(private readonly root: string, private readonly docs: DocumentStore) {}
+  constructor(private readonly root: string, private readonly docs: DocumentStore) {
+    sweepTemp(root);
+  }
 
   private bucketDir(bucket: string): string {
     if (!SAFE_BUCKET.test(bucket) || bucket.includes('..')) throw new Error(`unsafe bucket name for the object store: ${JSON.stringify(bucket)}`);
@@ -139,12 +147,16 @@ export class FolderObjectStore implements ObjectStore {
     return { kind: KIND, accountId: ACCOUNT, region: bucket, id: idOf(key) };
   }
 
-  async put(bucket: string, key: string, body: Buffer, meta: ObjectWrite): Promise<ObjectMeta> {
+  async put(bucket: string, key: string, body: ObjectSource, meta: ObjectWrite): Promise<ObjectMeta> {
     const file = this.newFileName(key);
-    await this.writeAtomically(this.bucketDir(bucket), file, [body]);
-    return this.commit(bucket, {
-      ...meta, key, size: body.length, etag: meta.etag ?? md5Of(body), file,
-    });
+    const dir = this.bucketDir(bucket);
+    const md5 = await this.writeAtomically(dir, file, [body]);
+    try {
+      return await this.commit(bucket, { ...meta, key, size: sizeOf(body), etag: meta.etag ?? md5, file });
+    } catch (e) {
+      await unlinkQuietly(path.join(dir, file));
+      throw e;
+    }
   }
 
   private newFileName(key: string): string {
@@ -162,27 +174,38 @@ export class FolderObjectStore implements ObjectStore {
 
   /**
    * temp file + fsync + rename: a reader or a crash sees the old bytes or the new, never half.
-   * The content is buffers, or files (multipart parts) copied in order.
+   * The content is buffers, spooled uploads (one alone is renamed into place: it was synced when
+   * spooled), slices of open files, or files (multipart parts) streamed in order. Answers the
+   * MD5 of what was written (hex), computed on the way when not known already.
    */
-  private async writeAtomically(dir: string, file: string, content: (Buffer | string)[]): Promise<void> {
-    const tmpDir = path.join(dir, '.tmp');
-    await fs.promises.mkdir(tmpDir, { recursive: true });
+  private async writeAtomically(dir: string, file: string, content: (ObjectSource | string)[]): Promise<string> {
     const target = path.join(dir, file);
-    await fs.promises.mkdir(path.dirname(target), { recursive: true });
+    await fs.promises.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
+    const only = content.length === 1 ? content[0] : undefined;
+    if (only !== undefined && typeof only !== 'string' && !Buffer.isBuffer(only) && !('handle' in only) && only.md5) {
+      if (await renamed(only.path, target)) return only.md5;
+    }
+    const tmpDir = path.join(dir, '.tmp');
+    await fs.promises.mkdir(tmpDir, { recursive: true, mode: 0o700 });
     const tmp = path.join(tmpDir, crypto.randomBytes(12).toString('hex'));
+    let md5: string;
     const fh = await fs.promises.open(tmp, 'wx', 0o600);
     try {
-      for (const c of content) await fh.writeFile(Buffer.isBuffer(c) ? c : await fs.promises.readFile(c));
+      md5 = await writeContent(fh, content);
       await fh.sync();
-    } finally {
+    } catch (e) {
       await fh.close();
+      await unlinkQuietly(tmp);
+      throw e;
     }
+    await fh.close();
     try {
       await fs.promises.rename(tmp, target);
     } catch (e) {
       await unlinkQuietly(tmp);
       throw e;
     }
+    return md5;
   }
 
   async head(bucket: string, key: string): Promise<ObjectMeta | undefined> {
@@ -205,6 +228,24 @@ export class FolderObjectStore implements ObjectStore {
       try {
         const body = await readRange(path.join(dir, doc.file), range);
         return { meta: stripFile(doc), body };
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      }
+    }
+    throw new Error(`object ${bucket}/${key} keeps changing under the reader`);
+  }
+
+  async open(bucket: string, key: string, range?: { start: number; end: number }): Promise<{ meta: ObjectMeta; slice: FileSlice } | undefined> {
+    const dir = this.bucketDir(bucket);
+    // As in get: an overwrite may remove the file between reading the index and opening it.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const doc = await this.docs.get<IndexDoc>(this.docKey(bucket, key));
+      if (!doc) return undefined;
+      try {
+        const handle = await fs.promises.open(path.join(dir, doc.file), 'r');
+        const start = range?.start ?? 0;
+        const end = Math.min(range?.end ?? doc.size - 1, doc.size - 1);
+        return { meta: stripFile(doc), slice: { handle, start, length: Math.max(0, end - start + 1) } };
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
       }
@@ -245,13 +286,13 @@ export class FolderObjectStore implements ObjectStore {
     return UPLOAD_ID.test(uploadId) ? this.docs.get<Upload>(this.uploadKey(bucket, uploadId)) : undefined;
   }
 
-  async putPart(bucket: string, uploadId: string, partNumber: number, body: Buffer, at: Date): Promise<Part | undefined> {
+  async putPart(bucket: string, uploadId: string, partNumber: number, body: ObjectSource, at: Date): Promise<Part | undefined> {
     if (!UPLOAD_ID.test(uploadId) || !Number.isInteger(partNumber) || partNumber < 1 || partNumber > 10000) return undefined;
     const dir = this.bucketDir(bucket);
     if (!(await this.getUpload(bucket, uploadId))) return undefined;
     const file = `.uploads/${uploadId}/${partNumber}.${crypto.randomBytes(8).toString('hex')}`;
-    await this.writeAtomically(dir, file, [body]);
-    const part = { partNumber, etag: md5Of(body), size: body.length, lastModified: at, file };
+    const etag = await this.writeAtomically(dir, file, [body]);
+    const part = { partNumber, etag, size: sizeOf(body), lastModified: at, file };
     let replaced: string | undefined;
     const updated = await this.docs.update<Upload>(this.uploadKey(bucket, uploadId), (u) => {
       if (!u) return undefined;
@@ -358,8 +399,4 @@ async function readRange(file: string, range?: { start: number; end: number }): 
   } finally {
     await fh.close();
   }
-}
-
-async function unlinkQuietly(file: string): Promise<void> {
-  await fs.promises.unlink(file).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; });
 }

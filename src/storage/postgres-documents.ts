@@ -1,7 +1,9 @@
 // DocumentStore on PostgreSQL: one table, JSON text documents, primary key (kind, account, region,
-// id) — the SQLite store's semantics, byte for byte the same stored text.
+// id) — the SQLite store's semantics, byte for byte the same stored text. Changes are published in
+// process after each commit and, with `notify`, NOTIFYed in the same transaction for other nodes.
 import type pg from 'pg';
 import type { DocumentKey, DocumentStore, ListOptions } from './documents.js';
+import { ChangeBus, encodeChangeMessage, type DocumentChange } from './changes.js';
 import { inTransaction, type PgMigration } from './postgres.js';
 import { decodeDocument, encodeDocument } from './document-codec.js';
 
@@ -35,13 +37,32 @@ const SQL = {
   list: `SELECT id, doc FROM documents WHERE kind = $1 AND account = $2 AND region = $3 AND id > $4 AND id >= $5 AND id < $6
     ORDER BY id LIMIT $7`,
   listAll: 'SELECT account, region, id, doc FROM documents WHERE kind = $1 ORDER BY account, region, id',
+  notify: 'SELECT pg_notify($1, $2)',
 };
+
+/**
+ * The single-statement writes with their NOTIFY: a data-modifying CTE feeds pg_notify one row per
+ * row written, so the statement (its own transaction) notifies exactly when it wrote, at its
+ * commit, in one round trip; its row count is the written row count, as before.
+ */
+const NOTIFYING = {
+  insert: `WITH w AS (${SQL.insert} RETURNING 1) SELECT pg_notify($7, $8) FROM w`,
+  upsert: `WITH w AS (${SQL.upsert} RETURNING 1) SELECT pg_notify($7, $8) FROM w`,
+  del: `WITH w AS (${SQL.del} RETURNING 1) SELECT pg_notify($5, $6) FROM w`,
+};
+
+/** Where other nodes hear of this store's writes: the channel they LISTEN on, and this node's name. */
+export interface PgNotifyOptions {
+  channel: string;
+  origin: string;
+}
 
 /** How often `update` re-reads after losing a race to create the same missing document. */
 const UPDATE_ATTEMPTS = 20;
 
 export class PostgresDocumentStore implements DocumentStore {
-  constructor(private readonly pool: pg.Pool) {}
+  readonly changes = new ChangeBus();
+  constructor(private readonly pool: pg.Pool, private readonly notify?: PgNotifyOptions) {}
 
   async get<T>(k: DocumentKey): Promise<T | undefined> {
     const r = await this.pool.query<{ doc: string }>(SQL.get, keyOf(k));
@@ -49,11 +70,14 @@ export class PostgresDocumentStore implements DocumentStore {
   }
 
   async create<T>(k: DocumentKey, doc: T): Promise<boolean> {
-    return (await this.pool.query(SQL.insert, [...keyOf(k), encode(doc), Date.now()])).rowCount === 1;
+    const created = (await this.write('insert', [...keyOf(k), encode(doc), Date.now()], k)).rowCount === 1;
+    if (created) this.changes.publish(changeOf(k));
+    return created;
   }
 
   async put<T>(k: DocumentKey, doc: T): Promise<void> {
-    await this.pool.query(SQL.upsert, [...keyOf(k), encode(doc), Date.now()]);
+    await this.write('upsert', [...keyOf(k), encode(doc), Date.now()], k);
+    this.changes.publish(changeOf(k));
   }
 
   /**
@@ -61,30 +85,46 @@ export class PostgresDocumentStore implements DocumentStore {
    * lock, so two updaters could both see `undefined`; the write is then an INSERT that does nothing
    * on conflict, and the loser re-reads (now locking the winner's row) and calls `fn` again with
    * it. So `fn` may run more than once under contention; only its last result is stored.
+   * Publishes after COMMIT only; a rollback (fn throwing, a failed statement) publishes nothing.
    */
   async update<T>(k: DocumentKey, fn: (current: T | undefined) => T | undefined): Promise<T | undefined> {
     const key = keyOf(k);
-    return inTransaction(this.pool, async (c) => {
+    const { next, wrote } = await inTransaction(this.pool, async (c) => {
+      const done = async (result: T | undefined) => {
+        if (this.notify) await c.query(SQL.notify, [this.notify.channel, encodeChangeMessage(this.notify.origin, changeOf(k))]);
+        return { next: result, wrote: true };
+      };
       for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
         const r = await c.query<{ doc: string }>(SQL.lockedGet, key);
         const current = r.rows.length ? decode<T>(r.rows[0].doc) : undefined;
-        const next = fn(current);
-        if (next === undefined) {
-          if (current !== undefined) await c.query(SQL.del, key);
-          return next;
+        const result = fn(current);
+        if (result === undefined) {
+          if (current === undefined) return { next: result, wrote: false };
+          await c.query(SQL.del, key);
+          return done(result);
         }
         if (current !== undefined) {
-          await c.query(SQL.replace, [...key, encode(next), Date.now()]);
-          return next;
+          await c.query(SQL.replace, [...key, encode(result), Date.now()]);
+          return done(result);
         }
-        if ((await c.query(SQL.insert, [...key, encode(next), Date.now()])).rowCount === 1) return next;
+        if ((await c.query(SQL.insert, [...key, encode(result), Date.now()])).rowCount === 1) return done(result);
       }
       throw new Error(`document ${k.kind}/${k.id} kept being created concurrently; gave up after ${UPDATE_ATTEMPTS} attempts`);
     });
+    if (wrote) this.changes.publish(changeOf(k));
+    return next;
   }
 
   async delete(k: DocumentKey): Promise<boolean> {
-    return (await this.pool.query(SQL.del, keyOf(k))).rowCount === 1;
+    const deleted = (await this.write('del', keyOf(k), k)).rowCount === 1;
+    if (deleted) this.changes.publish(changeOf(k));
+    return deleted;
+  }
+
+  /** One autocommitted write statement, NOTIFYing in it when other nodes listen. */
+  private write(statement: keyof typeof NOTIFYING, params: (string | number)[], k: DocumentKey): Promise<pg.QueryResult> {
+    if (!this.notify) return this.pool.query(SQL[statement], params);
+    return this.pool.query(NOTIFYING[statement], [...params, this.notify.channel, encodeChangeMessage(this.notify.origin, changeOf(k))]);
   }
 
   async list<T>(kind: string, accountId: string, region: string, opts: ListOptions = {}): Promise<{ id: string; doc: T }[]> {
@@ -105,4 +145,8 @@ export class PostgresDocumentStore implements DocumentStore {
 
 function keyOf(k: DocumentKey): string[] {
   return [k.kind, k.accountId, k.region, k.id];
+}
+
+function changeOf(k: DocumentKey): DocumentChange {
+  return { kind: k.kind, accountId: k.accountId, region: k.region, id: k.id };
 }

@@ -1,5 +1,7 @@
 // DocumentStore on SQLite: one table, JSON text documents, primary key (kind, account, region, id).
+// Changes are published in process only: one SQLite file has one writer process.
 import type { DocumentKey, DocumentStore, ListOptions } from './documents.js';
+import { ChangeBus } from './changes.js';
 import type { Migration, Sqlite } from './sqlite.js';
 import { decodeDocument, encodeDocument } from './document-codec.js';
 
@@ -16,6 +18,7 @@ const encode = encodeDocument;
 const decode = decodeDocument;
 
 export class SqliteDocumentStore implements DocumentStore {
+  readonly changes = new ChangeBus();
   private readonly q;
   constructor(private readonly db: Sqlite) {
     this.q = {
@@ -33,26 +36,35 @@ export class SqliteDocumentStore implements DocumentStore {
     return text === undefined ? undefined : decode<T>(text);
   }
 
+  // Each statement below commits on its own (autocommit), so publishing right after it is "after the commit".
   async create<T>(k: DocumentKey, doc: T): Promise<boolean> {
-    return this.q.insert.run(k.kind, k.accountId, k.region, k.id, encode(doc), Date.now()).changes === 1;
+    const created = this.q.insert.run(k.kind, k.accountId, k.region, k.id, encode(doc), Date.now()).changes === 1;
+    if (created) this.published(k);
+    return created;
   }
 
   async put<T>(k: DocumentKey, doc: T): Promise<void> {
     this.q.upsert.run(k.kind, k.accountId, k.region, k.id, encode(doc), Date.now());
+    this.published(k);
   }
 
+  /** Publishes once the transaction has committed; `fn` throwing rolls back and publishes nothing. */
   async update<T>(k: DocumentKey, fn: (current: T | undefined) => T | undefined): Promise<T | undefined> {
-    return this.db.transaction(() => {
+    const { next, wrote } = this.db.transaction(() => {
       const text = this.q.get.get(k.kind, k.accountId, k.region, k.id) as string | undefined;
-      const next = fn(text === undefined ? undefined : decode<T>(text));
-      if (next === undefined) this.q.del.run(k.kind, k.accountId, k.region, k.id);
-      else this.q.upsert.run(k.kind, k.accountId, k.region, k.id, encode(next), Date.now());
-      return next;
+      const result = fn(text === undefined ? undefined : decode<T>(text));
+      if (result !== undefined) this.q.upsert.run(k.kind, k.accountId, k.region, k.id, encode(result), Date.now());
+      else if (text !== undefined) this.q.del.run(k.kind, k.accountId, k.region, k.id);
+      return { next: result, wrote: result !== undefined || text !== undefined };
     })();
+    if (wrote) this.published(k);
+    return next;
   }
 
   async delete(k: DocumentKey): Promise<boolean> {
-    return this.q.del.run(k.kind, k.accountId, k.region, k.id).changes === 1;
+    const deleted = this.q.del.run(k.kind, k.accountId, k.region, k.id).changes === 1;
+    if (deleted) this.published(k);
+    return deleted;
   }
 
   async list<T>(kind: string, accountId: string, region: string, opts: ListOptions = {}): Promise<{ id: string; doc: T }[]> {
@@ -65,5 +77,9 @@ export class SqliteDocumentStore implements DocumentStore {
   async listAll<T>(kind: string): Promise<{ key: DocumentKey; doc: T }[]> {
     const rows = this.q.listAll.all(kind) as { account: string; region: string; id: string; doc: string }[];
     return rows.map((r) => ({ key: { kind, accountId: r.account, region: r.region, id: r.id }, doc: decode<T>(r.doc) }));
+  }
+
+  private published(k: DocumentKey): void {
+    this.changes.publish({ kind: k.kind, accountId: k.accountId, region: k.region, id: k.id });
   }
 }

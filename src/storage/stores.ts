@@ -1,4 +1,5 @@
 // Every store a handler may use, assembled once at startup from the configured backends.
+import crypto from 'node:crypto';
 import path from 'node:path';
 import type { DocumentStore } from './documents.js';
 import type { EventStore } from '../trail/event-store.js';
@@ -56,6 +57,7 @@ export async function openPostgresStores(opts: PostgresStorageOptions): Promise<
   const { createPool, migrate: migratePostgres } = await import('./postgres.js');
   const { PostgresDocumentStore, pgDocumentMigrations } = await import('./postgres-documents.js');
   const { PostgresEventStore, pgEventMigrations } = await import('../trail/postgres-event-store.js');
+  const { PgChangeListener, changeChannel } = await import('./pg-changes.js');
   const db = createPool({ url: opts.url, schema: opts.schema, max: opts.max, onError: opts.onError });
   try {
     await migratePostgres(db, [...pgDocumentMigrations, ...pgEventMigrations, ...(opts.extraMigrations ?? [])]);
@@ -64,11 +66,22 @@ export async function openPostgresStores(opts: PostgresStorageOptions): Promise<
     throw e;
   }
   const events = new PostgresEventStore(db.pool);
+  // Document changes reach the other nodes on this database through NOTIFY, heard on a LISTEN connection.
+  const notify = { channel: changeChannel(db.schema), origin: crypto.randomUUID() };
+  const documents = new PostgresDocumentStore(db.pool, notify);
+  const listener = new PgChangeListener({ url: opts.url, ...notify, bus: documents.changes, onError: opts.onError });
+  try {
+    await listener.start();
+  } catch (e) {
+    await db.pool.end();
+    throw e;
+  }
   return {
-    documents: new PostgresDocumentStore(db.pool),
+    documents,
     events,
     dataDir: opts.dataDir,
     async close() {
+      await listener.close();
       await events.close();
       await db.pool.end();
     },

@@ -1,6 +1,7 @@
 // EventStore on PostgreSQL with group commit: appends queued in the same event-loop turn (and those
 // arriving while a flush is in flight) share one transaction, and each caller's promise resolves
-// only after COMMIT. Same indexes as the SQLite store, so LookupEvents stays an index range scan.
+// only after COMMIT. Same indexes as the SQLite store, so LookupEvents stays an index range scan;
+// feed consumers' cursors sit in `feed_cursors` beside the events.
 import type pg from 'pg';
 import { LOCK_CLASS, inTransaction, type PgMigration } from '../storage/postgres.js';
 import type { EventStore, LookupQuery, StoredEvent } from './event-store.js';
@@ -44,6 +45,10 @@ export const pgEventMigrations: PgMigration[] = [{
   CREATE INDEX resources_by_name ON event_resources (account, region, name, event_time, seq);
   CREATE INDEX resources_by_seq ON event_resources (seq, ord);
   `,
+}, {
+  // The record feed's named consumers: the last seq each committed (src/trail/feed.ts).
+  id: '0003-feed-cursors',
+  sql: 'CREATE TABLE feed_cursors (name TEXT PRIMARY KEY, seq BIGINT NOT NULL, updated_at TIMESTAMPTZ NOT NULL DEFAULT now())',
 }];
 
 /** The append lock's second key, hashed with the schema so separate deployments never contend. */
@@ -181,6 +186,21 @@ export class PostgresEventStore implements EventStore {
   async lastSeq(): Promise<number> {
     const r = await this.pool.query<{ seq: string }>('SELECT COALESCE(MAX(seq), 0) AS seq FROM events');
     return Number(r.rows[0].seq);
+  }
+
+  async cursor(name: string): Promise<number | undefined> {
+    const r = await this.pool.query<{ seq: string }>({ name: 'feed-cursor', text: 'SELECT seq FROM feed_cursors WHERE name = $1', values: [name] });
+    return r.rows.length ? Number(r.rows[0].seq) : undefined;
+  }
+
+  /** One statement, outside the append lock: a cursor never decides what becomes visible. */
+  async commitCursor(name: string, seq: number): Promise<void> {
+    await this.pool.query({
+      name: 'feed-commit-cursor',
+      text: `INSERT INTO feed_cursors (name, seq) VALUES ($1, $2)
+        ON CONFLICT (name) DO UPDATE SET seq = GREATEST(feed_cursors.seq, EXCLUDED.seq), updated_at = now()`,
+      values: [name, seq],
+    });
   }
 
   async purgeBefore(before: Date): Promise<number> {

@@ -7,6 +7,7 @@ import type { AwsError } from '../protocol/errors.js';
 import type { ServiceModel, Shape } from '../protocol/model.js';
 import type { RecordingRules } from '../services/types.js';
 import type { StoredEvent } from './event-store.js';
+import { recordRegion } from './regions.js';
 
 export const EVENT_VERSION = '1.11';
 const HIDDEN = 'HIDDEN_DUE_TO_SECURITY_REASONS';
@@ -52,10 +53,6 @@ export function isReadOnly(opName: string, rules: RecordingRules): boolean {
 
 export function eventNameOf(opName: string, rules: RecordingRules): string {
   return rules.eventNames?.[opName] ?? opName;
-}
-
-export function recordRegion(signedRegion: string, rules: RecordingRules): string {
-  return rules.globalRegion ?? signedRegion;
 }
 
 function isoSeconds(d: Date): string {
@@ -192,7 +189,7 @@ export function buildEvent(c: FinishedCall): StoredEvent {
   const readOnly = isReadOnly(c.opName, c.rules);
   const management = !c.rules.dataEvents?.includes(c.opName);
   const eventName = eventNameOf(c.opName, c.rules);
-  const region = recordRegion(c.signedRegion, c.rules);
+  const region = recordRegion(c.rules.eventSource, c.signedRegion);
   const service = c.principal.type === 'AWSService' ? c.principal.service : undefined;
   const record: Record<string, unknown> = {
     eventVersion: EVENT_VERSION,
@@ -302,6 +299,7 @@ export interface ConsoleSignIn {
  */
 export function buildConsoleSignInEvent(s: ConsoleSignIn): StoredEvent {
   const p = s.principal;
+  const region = recordRegion('signin.amazonaws.com', s.region);
   let identity: Record<string, unknown>;
   if (!p) identity = { type: 'IAMUser', accountId: s.accountId, accessKeyId: '', userName: HIDDEN };
   else if (p.type === 'IAMUser') identity = { type: 'IAMUser', principalId: p.userId, arn: p.arn, accountId: p.accountId, userName: p.userName };
@@ -313,7 +311,7 @@ export function buildConsoleSignInEvent(s: ConsoleSignIn): StoredEvent {
     eventTime: isoSeconds(s.eventTime),
     eventSource: 'signin.amazonaws.com',
     eventName: 'ConsoleLogin',
-    awsRegion: s.region,
+    awsRegion: region,
     sourceIPAddress: s.sourceIp,
     userAgent: s.userAgent,
   };
@@ -330,7 +328,7 @@ export function buildConsoleSignInEvent(s: ConsoleSignIn): StoredEvent {
   return {
     eventId: s.eventId,
     accountId: s.accountId,
-    region: s.region,
+    region,
     eventTime: new Date(Math.floor(s.eventTime.getTime() / 1000) * 1000),
     eventName: 'ConsoleLogin',
     eventSource: 'signin.amazonaws.com',

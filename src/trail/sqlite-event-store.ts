@@ -1,6 +1,6 @@
-// EventStore on SQLite with group commit: appends made in the same event-loop turn share one
-// transaction, and each caller's promise resolves only after that transaction commits. One index
-// per lookup attribute keeps LookupEvents to an index range scan at any table size.
+// EventStore on SQLite with group commit: appends (and feed cursor commits) made in the same
+// event-loop turn share one transaction, and each caller's promise resolves only after that
+// transaction commits. One index per lookup attribute keeps LookupEvents to an index range scan.
 import type { Migration, Sqlite } from '../storage/sqlite.js';
 import type { EventStore, LookupQuery, StoredEvent } from './event-store.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
@@ -44,6 +44,10 @@ export const eventMigrations: Migration[] = [{
   CREATE INDEX resources_by_name ON event_resources (account, region, name, event_time, seq);
   CREATE INDEX resources_by_seq ON event_resources (seq);
   `,
+}, {
+  // The record feed's named consumers: the last seq each committed (src/trail/feed.ts).
+  id: '0003-feed-cursors',
+  sql: 'CREATE TABLE feed_cursors (name TEXT PRIMARY KEY, seq INTEGER NOT NULL, updated_at INTEGER NOT NULL)',
 }];
 
 interface Row {
@@ -55,12 +59,19 @@ const COLUMN: Record<string, string> = {
   EventName: 'event_name', Username: 'username', EventSource: 'event_source', AccessKeyId: 'access_key_id', ReadOnly: 'read_only',
 };
 
-interface Pending { event: StoredEvent; resolve: () => void; reject: (e: unknown) => void }
+interface Waiter { resolve: () => void; reject: (e: unknown) => void }
+interface Pending extends Waiter { event: StoredEvent }
+/** A consumer's cursor waiting for the next group commit; later commits in the same turn merge into it. */
+interface PendingCursor { seq: number; waiters: Waiter[] }
 
 export class SqliteEventStore implements EventStore {
   private pending: Pending[] = [];
+  private cursors = new Map<string, PendingCursor>();
   private flushScheduled = false;
   private readonly insertEvent;
+  private readonly upsertCursor;
+  private readonly selectCursor;
+  private readonly selectAfter;
   private readonly insertResource;
   private readonly writeBatch;
   private readonly resourcesOf;
@@ -77,7 +88,14 @@ export class SqliteEventStore implements EventStore {
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.insertResource = db.prepare('INSERT INTO event_resources (seq, account, region, event_time, type, name) VALUES (?, ?, ?, ?, ?, ?)');
     this.resourcesOf = db.prepare('SELECT seq, type, name FROM event_resources WHERE seq IN (SELECT value FROM json_each(?))');
-    this.writeBatch = db.transaction((batch: Pending[]) => {
+    this.upsertCursor = db.prepare(`INSERT INTO feed_cursors (name, seq, updated_at) VALUES (?, ?, ?)
+      ON CONFLICT (name) DO UPDATE SET seq = MAX(seq, excluded.seq), updated_at = excluded.updated_at`);
+    this.selectCursor = db.prepare('SELECT seq FROM feed_cursors WHERE name = ?').pluck();
+    // Prepared once: the feed reads after every burst of appends.
+    this.selectAfter = db.prepare('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?');
+    this.writeBatch = db.transaction((batch: Pending[], cursors: Map<string, PendingCursor>) => {
+      const now = Date.now();
+      for (const [name, c] of cursors) this.upsertCursor.run(name, c.seq, now);
       for (const { event: e } of batch) {
         const t = e.eventTime.getTime();
         const info = this.insertEvent.run(e.eventId, e.accountId, e.region, t, e.eventName, e.eventSource, e.username ?? null,
@@ -91,25 +109,53 @@ export class SqliteEventStore implements EventStore {
   append(event: StoredEvent): Promise<void> {
     return new Promise((resolve, reject) => {
       this.pending.push({ event, resolve, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.schedule();
     });
+  }
+
+  /**
+   * Rides along with the appends of the same turn: under load, consumers' cursors cost no
+   * transaction (and no WAL sync) of their own.
+   */
+  commitCursor(name: string, seq: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const c = this.cursors.get(name);
+      if (c) {
+        c.seq = Math.max(c.seq, seq);
+        c.waiters.push({ resolve, reject });
+      } else {
+        this.cursors.set(name, { seq, waiters: [{ resolve, reject }] });
+      }
+      this.schedule();
+    });
+  }
+
+  async cursor(name: string): Promise<number | undefined> {
+    return (this.selectCursor.get(name) as number | undefined) ?? undefined;
+  }
+
+  private schedule(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
   }
 
   /** Commits everything queued so far in one transaction, then answers every waiting caller. */
   private flush(): void {
     const batch = this.pending;
+    const cursors = this.cursors;
     this.pending = [];
+    if (cursors.size) this.cursors = new Map();
     this.flushScheduled = false;
     try {
-      this.writeBatch(batch);
+      this.writeBatch(batch, cursors);
     } catch (e) {
       for (const p of batch) p.reject(e);
+      for (const c of cursors.values()) for (const w of c.waiters) w.reject(e);
       return;
     }
     for (const p of batch) p.resolve();
+    for (const c of cursors.values()) for (const w of c.waiters) w.resolve();
   }
 
   async lookup(q: LookupQuery): Promise<StoredEvent[]> {
@@ -154,7 +200,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readAfter(after: number, limit: number): Promise<StoredEvent[]> {
-    return (this.db.prepare('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?').all(after, limit) as Row[]).map(toEvent);
+    return (this.selectAfter.all(after, limit) as Row[]).map(toEvent);
   }
 
   async lastSeq(): Promise<number> {
@@ -170,7 +216,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
-    if (this.pending.length) this.flush();
+    if (this.pending.length || this.cursors.size) this.flush();
     await this.checkpointer?.stop();
   }
 }

@@ -11,7 +11,7 @@ import { startTestServer, cliErrorCode, type TestServer } from './harness.js';
 import { connectSlackWorkspace } from './slack-setup.js';
 import { startSlackPeer, type SlackPeer } from '../slack-peer/peer.js';
 import { appMention, blockAction, sendEvent, sendInteraction } from '../slack-peer/events.js';
-import { chatbotStoreFor } from '../../src/services/chatbot/module.js';
+import { openChatbotStore } from '../../src/services/chatbot/module.js';
 import type { ModuleDeps } from '../../src/server/module.js';
 
 const SECRET = 'test-signing-secret';
@@ -199,7 +199,7 @@ test('user-authorization mode runs with the user\'s own role', async () => {
   const none = await ask('C0USER', 'sts get-caller-identity', 'U0BOB');
   assert.match(none.reply.text ?? '', /link their own IAM role/);
   await ok(['iam', 'create-role', '--role-name', 'bob-role', '--assume-role-policy-document', trust('chatbot.amazonaws.com')]);
-  const store = chatbotStoreFor({ config: srv.app.config, stores: srv.app.stores, logger: srv.app.logger } as unknown as ModuleDeps);
+  const store = openChatbotStore({ config: srv.app.config, stores: srv.app.stores, logger: srv.app.logger } as unknown as ModuleDeps);
   await store.putSlackUserIdentity({
     IamRoleArn: `arn:aws:iam::${account}:role/bob-role`, SlackTeamId: TEAM, SlackUserId: 'U0BOB',
     ChatConfigurationArn: `arn:aws:chatbot::${account}:chat-configuration/slack-channel/user-auth`,

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { startTestServer, cliErrorCode, type AwsResult, type TestServer } from './harness.js';
 import { signedFetch, errorCodeOf } from './signed-fetch.js';
 import { startSlackPeer, type SlackPeer } from '../slack-peer/peer.js';
-import { chatbotStoreFor } from '../../src/services/chatbot/module.js';
+import { openChatbotStore } from '../../src/services/chatbot/module.js';
 import { chatbotModel } from '../../src/services/chatbot/index.js';
 import type { ChatbotStore } from '../../src/services/chatbot/store.js';
 import { createAccount, type AdminCredentials } from '../../src/services/iam/accounts.js';
@@ -58,7 +58,7 @@ before(async () => {
   srv = await startTestServer({ CHATTRAIL_SLACK_API_URL: peer.url, CHATTRAIL_SLACK_CLIENT_ID: CLIENT.clientId, CHATTRAIL_SLACK_CLIENT_SECRET: CLIENT.clientSecret });
   acct = srv.admin.accountId;
   role = `arn:aws:iam::${acct}:role/chatbot-channel`;
-  store = chatbotStoreFor({ config: srv.app.config, stores: srv.app.stores, box: new SecretBox(loadMasterKey(srv.dataDir)), logger: srv.app.logger });
+  store = openChatbotStore({ config: srv.app.config, stores: srv.app.stores, box: new SecretBox(loadMasterKey(srv.dataDir)), logger: srv.app.logger });
   other = await createAccount(srv.app.identity, randomIds, systemClock, 'other');
   await authorizeWorkspace(TEAM, srv.admin);
 });

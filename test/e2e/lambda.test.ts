@@ -268,6 +268,9 @@ test('CloudTrail records versioned event names in the signed region, without the
   assert.equal(fnA.responseElements.functionArn, `arn:aws:lambda:us-west-2:${acct}:function:fn-a`);
   assert.match(String(fnA.responseElements.lastModified), /\.\d{3}\+0000$/);
   assert.deepEqual(fnA.responseElements.environment, {});
+  assert.equal(fnA.responseElements.state, 'Pending', 'a new function is recorded Pending, as Lambda answers it');
+  assert.equal(fnA.responseElements.stateReasonCode, 'Creating');
+  assert.ok(!('lastUpdateStatus' in fnA.responseElements), 'CreateFunction records carry no lastUpdateStatus');
   for (const zip of [zipV1, zipV2]) assert.ok(!all.stdout.includes(fs.readFileSync(zip).toString('base64').slice(0, 40)), 'no zip bytes in any record');
   assert.ok(!all.stdout.includes('hello'), 'no environment values in any record');
   assert.ok(creates.some((r) => r.errorCode === 'ResourceConflictException'), 'failed calls are recorded too');

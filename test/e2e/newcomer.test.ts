@@ -113,7 +113,7 @@ test('a channel role with AWS\'s real ReadOnlyAccess reads what it allows and is
   const created = await askAndConfirm('iam create-user --user-name newbie');
   assert.match(created, /^\*iam create-user \(global\)\* failed: `AccessDenied`\nUser: arn:aws:sts::\d{12}:assumed-role\/chat-ro\/chatbot-session is not authorized to perform: iam:CreateUser on resource: arn:aws:iam::\d{12}:user\/newbie because no identity-based policy allows the iam:CreateUser action\n_The channel's IAM role does not allow this\. An administrator can change them in the channel configuration\._$/);
   assert.equal(await ask('secretsmanager get-secret-value --secret-id db'),
-    'chattrail does not serve `secretsmanager` yet: it emulates `chatbot`, `cloudtrail`, `iam`, `lambda`, `organizations`, `s3api`, `sns`, `sts`. (Other AWS services are to be forwarded to a backend emulator such as moto, once that is set up.)');
+    'chattrail does not serve `secretsmanager` yet: it emulates `accessanalyzer`, `chatbot`, `cloudtrail`, `iam`, `lambda`, `organizations`, `s3api`, `sns`, `sts`. (Other AWS services are to be forwarded to a backend emulator such as moto, once that is set up.)');
   assert.equal(await ask('lamda list-functions'), '`lamda` is not an AWS service. Did you mean `lambda`? Try `@aws help`.');
 });
 

@@ -19,7 +19,7 @@ import { startTestServer, cliErrorCode, type TestServer } from './harness.js';
 import { signedFetch, errorCodeOf, fetchUrl } from './signed-fetch.js';
 import { createAccount, type AdminCredentials } from '../../src/services/iam/accounts.js';
 import { randomIds, systemClock } from '../../src/server/runtime.js';
-import type { BucketSink } from '../../src/trail/sinks.js';
+import { cloudTrailBuckets, type BucketSink } from '../../src/trail/sinks.js';
 
 const execFileP = promisify(execFile);
 
@@ -345,7 +345,7 @@ describe('s3', () => {
   });
 
   test('the bucket sink: delivery checks, writes as CloudTrail without a record, regions', async () => {
-    const sink = srv.app.modules.find((m) => m.buckets)?.buckets as BucketSink;
+    const sink = cloudTrailBuckets(srv.app.modules.find((m) => m.buckets)?.buckets) as BucketSink;
     const account = srv.admin.accountId;
     const source = { trailArn: `arn:aws:cloudtrail:us-east-1:${account}:trail/main`, accountId: account };
     const prefix = `AWSLogs/${account}/`;

@@ -9,7 +9,7 @@ import { startTestServer, cliErrorCode, type TestServer } from './harness.js';
 import { signedFetch, type Credentials } from './signed-fetch.js';
 import { startSlackPeer, type SlackPeer } from '../slack-peer/peer.js';
 import { appMention, blockAction, sendEvent, sendInteraction } from '../slack-peer/events.js';
-import { chatbotStoreFor } from '../../src/services/chatbot/module.js';
+import { openChatbotStore } from '../../src/services/chatbot/module.js';
 import type { ModuleDeps } from '../../src/server/module.js';
 import { createAccount, type AdminCredentials } from '../../src/services/iam/accounts.js';
 import { randomIds, systemClock } from '../../src/server/runtime.js';
@@ -45,7 +45,7 @@ async function authorizeWorkspace(who: Credentials): Promise<void> {
 
 /** A configuration as chattrail stored it before iam:PassRole was checked (the API now refuses to make it). */
 async function storeLegacyConfiguration(account: string, name: string, channel: string, role: string): Promise<void> {
-  const store = chatbotStoreFor({ config: srv.app.config, stores: srv.app.stores, logger: srv.app.logger } as unknown as ModuleDeps);
+  const store = openChatbotStore({ config: srv.app.config, stores: srv.app.stores, logger: srv.app.logger } as unknown as ModuleDeps);
   const created = await store.slackConfigs.create(account, name, {
     SlackTeamName: 'Security', SlackTeamId: TEAM, SlackChannelId: channel, SlackChannelName: channel.toLowerCase(), ChatConfigurationArn: configArn(account, name),
     IamRoleArn: role, SnsTopicArns: [], ConfigurationName: name, LoggingLevel: 'NONE', GuardrailPolicyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'],

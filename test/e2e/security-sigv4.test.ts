@@ -92,7 +92,7 @@ describe('security: SigV4 signatures bind what they claim; bodies wait for authe
       const signedHeaders = /SignedHeaders=([^,]+)/.exec(p.headers.authorization)![1].split(';');
       for (const h of signedHeaders.filter((x) => x !== 'host' && x !== 'content-length')) {
         const name = Object.keys(p.headers).find((k) => k.toLowerCase() === h)!;
-        const altered = h === 'x-amz-date' ? p.headers[name].replace(/\d\dZ$/, '07Z') : h === 'x-amz-content-sha256' ? sha('other') : `${p.headers[name]}x`;
+        const altered = h === 'x-amz-date' ? p.headers[name].replace(/(\d\d)Z$/, (_, sec: string) => `${sec === '07' ? '08' : '07'}Z`) : h === 'x-amz-content-sha256' ? sha('other') : `${p.headers[name]}x`;
         const a = await send({ ...p, headers: { ...p.headers, [name]: altered } });
         assert.ok(a.status === 400 || a.status === 403, `${protocol} ${h}: ${a.text}`);
         assert.match(errorCodeOf(a) ?? '', /Signature|Incomplete/, `${protocol} ${h}: ${a.text}`);

@@ -10,6 +10,7 @@ import { SNSClient, CreateTopicCommand, ListTopicsCommand } from '@aws-sdk/clien
 import { startTestServer, cliErrorCode, type TestServer } from './harness.js';
 import { createAccount, userIdFor } from '../../src/services/iam/accounts.js';
 import { randomIds, systemClock } from '../../src/server/runtime.js';
+import { cloudTrailTopics } from '../../src/trail/sinks.js';
 
 interface Received { headers: http.IncomingHttpHeaders; body: string; json: Record<string, string> }
 
@@ -159,7 +160,7 @@ describe('sns', () => {
     assert.ok(!(await verifySignature({ ...note.json, Message: 'forged' })), 'a changed message does not verify');
 
     // The TopicSink publishes as CloudTrail, to the same subscribers.
-    const sink = srv.app.modules.find((m) => m.topics)!.topics!;
+    const sink = cloudTrailTopics(srv.app.modules.find((m) => m.topics)!.topics)!;
     const id = await sink.publish(arn, '{"s3Bucket":"b","s3ObjectKey":["k"]}');
     const fromSink = await inbox.next('Notification');
     assert.equal(fromSink.json.MessageId, id);
@@ -181,7 +182,7 @@ describe('sns', () => {
     assert.equal(cliErrorCode(denied), 'AuthorizationError');
     assert.match(denied.stderr, new RegExp(`not authorized to perform: SNS:Publish on resource: ${arn} because no resource-based policy`));
 
-    const sink = srv.app.modules.find((m) => m.topics)!.topics!;
+    const sink = cloudTrailTopics(srv.app.modules.find((m) => m.topics)!.topics)!;
     const trailArn = `arn:aws:cloudtrail:us-east-1:${srv.admin.accountId}:trail/main`;
     const source = { trailArn, accountId: srv.admin.accountId };
     assert.deepEqual((await sink.checkPublish(arn, source)).ok, false);

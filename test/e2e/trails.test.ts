@@ -71,6 +71,10 @@ describe('trails', () => {
     const shadows = await srv.aws(['cloudtrail', 'describe-trails'], west);
     assert.deepEqual(shadows.json.trailList.map((t: { Name: string; HomeRegion: string }) => [t.Name, t.HomeRegion]), [['everywhere', 'us-east-1']]);
     assert.deepEqual((await srv.aws(['cloudtrail', 'describe-trails', '--no-include-shadow-trails'], west)).json.trailList, []);
+    const described = await srv.aws(['cloudtrail', 'lookup-events', '--lookup-attributes', 'AttributeKey=EventName,AttributeValue=DescribeTrails'], west);
+    const describedParams = described.json.Events.map((e: { CloudTrailEvent: string }) => JSON.parse(e.CloudTrailEvent).requestParameters);
+    assert.deepEqual(describedParams, [{ trailNameList: [], includeShadowTrails: false }, { trailNameList: [], includeShadowTrails: true }],
+      'CloudTrail logs the defaults it applied, newest first');
     assert.equal((await srv.aws(['cloudtrail', 'get-trail', '--name', 'everywhere'], west)).json.Trail.TrailARN, arn);
     assert.equal(cliErrorCode(await srv.aws(['cloudtrail', 'stop-logging', '--name', 'everywhere'], west)), 'InvalidHomeRegionException');
     assert.equal(cliErrorCode(await srv.aws(['cloudtrail', 'create-trail', '--name', 'everywhere', '--s3-bucket-name', 'trail-logs'], west)), 'TrailAlreadyExistsException');

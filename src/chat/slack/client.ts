@@ -1,11 +1,12 @@
-// chattrail's one way to call Slack's Web API: @slack/web-api with a short retry policy, Slack's
-// Retry-After honoured here with a bounded wait, and every failure turned into a typed
-// SlackCallError (rate limited, auth, platform, network) that callers map to their own answers.
+// chattrail's one way to call Slack's Web API (OAuth, channel lists, chat answers, notifications,
+// file uploads): @slack/web-api under one retry policy (SLACK_RETRY_POLICY), and every failure
+// turned into a typed SlackCallError (rate limited, auth, platform, network) callers map to answers.
 import {
   LogLevel, WebClient, WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError,
   type Logger as SlackLogger, type WebAPICallResult,
 } from '@slack/web-api';
 import type { Logger } from '../../server/runtime.js';
+import { keepAliveFetch } from '../keep-alive-fetch.js';
 
 /** Slack error codes meaning the token no longer works: the workspace must be authorized again. */
 export const AUTH_ERRORS: readonly string[] = ['token_revoked', 'invalid_auth', 'account_inactive', 'not_authed', 'token_expired', 'team_access_not_granted'];
@@ -28,6 +29,25 @@ export class SlackCallError extends Error {
   }
 }
 
+/**
+ * The one retry policy of every Slack call. Network failures and 5xx answers are retried by
+ * @slack/web-api per HTTP request with a short exponential backoff (a chat answer minutes late is
+ * worse than a logged failure); a 429 comes back to SlackApi, which waits out Retry-After while the
+ * call's total wait stays within its budget, and fails at once beyond it (never the library's 30 minutes).
+ */
+export const SLACK_RETRY_POLICY = {
+  /** Retries after the first try, for network failures and 5xx answers. */
+  retries: 2,
+  /** Backoff between them: 100 ms, then 200 ms (factor 2), never above 1 s. */
+  minBackoffMs: 100,
+  backoffFactor: 2,
+  maxBackoffMs: 1000,
+  /** Longest total Retry-After wait of one call. */
+  maxRateLimitWaitMs: 10_000,
+  /** Per-request timeout. */
+  timeoutMs: 10_000,
+} as const;
+
 export interface SlackApiOptions {
   /** Base URL of the Web API, ending in `/api/` (CHATTRAIL_SLACK_API_URL). */
   apiUrl: string;
@@ -36,7 +56,7 @@ export interface SlackApiOptions {
   maxRateLimitWaitMs?: number;
   /** Per-request timeout (default 10 s). */
   timeoutMs?: number;
-  /** Network-level retries by @slack/web-api (default 2, 50–200 ms apart). */
+  /** Retries of network failures and 5xx answers (default 2, 100 then 200 ms apart). */
   retries?: number;
 }
 
@@ -65,16 +85,19 @@ export class SlackApi {
   private readonly maxWaitMs: number;
 
   constructor(private readonly opts: SlackApiOptions) {
-    this.maxWaitMs = opts.maxRateLimitWaitMs ?? 10_000;
+    const p = SLACK_RETRY_POLICY;
+    this.maxWaitMs = opts.maxRateLimitWaitMs ?? p.maxRateLimitWaitMs;
     this.web = new WebClient(undefined, {
       slackApiUrl: opts.apiUrl,
       logger: quietLogger(opts.logger),
       logLevel: LogLevel.WARN,
-      // Retries cover network blips only; rate limits come back to us (rejectRateLimitedCalls) so
-      // the wait is ours and bounded, never the library's default of up to 30 minutes.
-      retryConfig: { retries: opts.retries ?? 2, factor: 1, minTimeout: 50, maxTimeout: 200 },
+      // Retries cover network failures and 5xx answers; rate limits come back to us
+      // (rejectRateLimitedCalls) so the wait is ours and bounded.
+      retryConfig: { retries: opts.retries ?? p.retries, factor: p.backoffFactor, minTimeout: p.minBackoffMs, maxTimeout: p.maxBackoffMs },
       rejectRateLimitedCalls: true,
-      timeout: opts.timeoutMs ?? 10_000,
+      timeout: opts.timeoutMs ?? p.timeoutMs,
+      // Every chat answer is one small POST: node:http with keep-alive (see keep-alive-fetch.ts).
+      fetch: keepAliveFetch(),
       // Method names are never URLs here; keep every request on the configured base.
       allowAbsoluteUrls: false,
     });
@@ -92,10 +115,22 @@ export class SlackApi {
 
   /** Calls any Web API method with a bot token; resolves with Slack's answer when `ok`. */
   async call(method: string, token: string | undefined, args: Record<string, unknown> = {}): Promise<WebAPICallResult & Record<string, unknown>> {
+    return this.retrying(method, async () => await this.web.apiCall(method, token ? { ...args, token } : args) as WebAPICallResult & Record<string, unknown>);
+  }
+
+  /** One text file into a channel or thread (files.getUploadURLExternal, the upload, files.completeUploadExternal). */
+  async uploadFile(token: string, file: { channel: string; thread_ts?: string; filename: string; content: string; title?: string }): Promise<void> {
+    await this.retrying('files.uploadV2', () => this.web.filesUploadV2({
+      token, channel_id: file.channel, thread_ts: file.thread_ts, filename: file.filename, content: file.content, title: file.title ?? file.filename,
+    } as never));
+  }
+
+  /** Runs one call under the rate-limit half of SLACK_RETRY_POLICY; every failure is a SlackCallError. */
+  private async retrying<T>(method: string, attempt: () => Promise<T>): Promise<T> {
     let waited = 0;
     for (;;) {
       try {
-        return await this.web.apiCall(method, token ? { ...args, token } : args) as WebAPICallResult & Record<string, unknown>;
+        return await attempt();
       } catch (e) {
         const err = toSlackCallError(method, e);
         if (err.kind !== 'ratelimited') throw err;
@@ -145,6 +180,15 @@ export class SlackApi {
 
 function channelOf(c: { id: string; name: string; is_private?: boolean; is_archived?: boolean; is_member?: boolean }): SlackChannelInfo {
   return { id: c.id, name: c.name, isPrivate: c.is_private ?? false, isArchived: c.is_archived ?? false, isMember: c.is_member ?? false };
+}
+
+/** Slack's error code when a call failed because the bot token no longer works (revoked, app removed...). */
+export function slackAuthFailure(e: unknown): string | undefined {
+  if (e instanceof SlackCallError) return e.kind === 'auth' ? e.slackError : undefined;
+  // A raw @slack/web-api platform error (test doubles of the poster throw these).
+  const err = e as { code?: string; data?: { error?: unknown } } | undefined;
+  const code = err?.code === 'slack_webapi_platform_error' && typeof err.data?.error === 'string' ? err.data.error : undefined;
+  return code && AUTH_ERRORS.includes(code) ? code : undefined;
 }
 
 /** Every failure of @slack/web-api as one typed error; messages never carry tokens. */

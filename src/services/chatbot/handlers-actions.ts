@@ -4,12 +4,11 @@
 import { AwsError } from '../../protocol/errors.js';
 import type { CallContext, Handler } from '../types.js';
 import type { ChatbotDeps } from './deps.js';
-import { MAX_TAGS } from './deps.js';
 import type { CustomAction, CustomActionAttachment, Tag } from './records.js';
 import { customActionArn, parseChatbotArn, type ChatbotResource } from './arns.js';
 import type { Collection } from './store.js';
 import { pageOf } from './pagination.js';
-import { mergeTags, tagsForCreate } from './tags.js';
+import { tagResource, tagsForCreate, untagResource } from './tags.js';
 import { SLACK_CONFIG_TYPE } from './handlers-slack.js';
 import { TEAMS_CONFIG_TYPE } from './handlers-teams.js';
 import { CHIME_CONFIG_TYPE } from './handlers-chime.js';
@@ -20,6 +19,31 @@ const MAX_CUSTOM_ACTIONS = 500;
 interface ActionInput {
   Definition: { CommandText: string }; AliasName?: string; Attachments?: CustomActionAttachment[];
   Tags?: Tag[]; ClientToken?: string; ActionName: string;
+}
+
+/**
+ * Why an attachment's button could never appear, or undefined. Criteria test variables the
+ * attachment extracts from the notification: one naming a variable it does not declare, or EQUALS
+ * with nothing to compare to, never holds, so the button would silently never show.
+ */
+export function unreachableAttachment(attachments: readonly CustomActionAttachment[] | undefined): string | undefined {
+  for (const [n, a] of (attachments ?? []).entries()) {
+    const declared = Object.keys(a.Variables ?? {});
+    for (const c of a.Criteria ?? []) {
+      if (!declared.includes(c.VariableName)) {
+        return `Attachments[${n}] has a criterion on the variable ${c.VariableName}, which its Variables do not declare${declared.length ? ` (${declared.join(', ')})` : ''}, so its button would never show.`;
+      }
+      if (c.Operator === 'EQUALS' && c.Value === undefined) {
+        return `Attachments[${n}] has an EQUALS criterion on ${c.VariableName} without a Value, so its button would never show.`;
+      }
+    }
+  }
+  return undefined;
+}
+
+function refuseUnreachable(attachments: readonly CustomActionAttachment[] | undefined): void {
+  const why = unreachableAttachment(attachments);
+  if (why) throw new AwsError('InvalidRequestException', why);
 }
 
 /** The CloudTrail resource type of a Chatbot resource. */
@@ -69,6 +93,7 @@ export function actionHandlers(deps: ChatbotDeps): Record<string, Handler> {
   return {
     async CreateCustomAction(i: ActionInput, ctx: CallContext) {
       const tags = tagsForCreate(i.Tags, 'InvalidRequestException');
+      refuseUnreachable(i.Attachments);
       const arn = customActionArn(ctx.accountId, i.ActionName);
       const existing = await store.customActions.get(ctx.accountId, i.ActionName);
       // The same ClientToken repeats a create that already happened: answer as the first time.
@@ -93,6 +118,7 @@ export function actionHandlers(deps: ChatbotDeps): Record<string, Handler> {
 
     async UpdateCustomAction(i: { CustomActionArn: string; Definition: { CommandText: string }; AliasName?: string; Attachments?: CustomActionAttachment[] }, ctx: CallContext) {
       const action = await findAction(ctx, i.CustomActionArn);
+      refuseUnreachable(i.Attachments);
       if (await aliasTaken(ctx.accountId, i.AliasName, action.ActionName)) throw new AwsError('ConflictException', `Another custom action already uses the alias ${i.AliasName}.`);
       await store.customActions.put(ctx.accountId, action.ActionName, {
         ...action, Definition: i.Definition, AliasName: i.AliasName ?? action.AliasName, Attachments: i.Attachments ?? action.Attachments,
@@ -115,7 +141,9 @@ export function actionHandlers(deps: ChatbotDeps): Record<string, Handler> {
     },
 
     async AssociateToConfiguration(i: { Resource: string; ChatConfiguration: string }, ctx: CallContext) {
-      await findAction(ctx, i.Resource, 'InvalidRequestException');
+      const action = await findAction(ctx, i.Resource, 'InvalidRequestException');
+      // Stored before attachments were checked at create: still refused where it would matter.
+      refuseUnreachable(action.Attachments);
       if (!(await configurationExists(ctx, i.ChatConfiguration))) {
         throw new AwsError('InvalidRequestException', `No chat configuration ${i.ChatConfiguration} exists in account ${ctx.accountId}.`);
       }
@@ -156,20 +184,19 @@ export function actionHandlers(deps: ChatbotDeps): Record<string, Handler> {
 
     async TagResource(i: { ResourceARN: string; Tags: Tag[] }, ctx: CallContext) {
       const { coll, id } = await taggable(ctx, i.ResourceARN);
-      let tooMany = false;
+      // Refused before the write: the merge throws TooManyTagsException beyond the limit.
+      let refused: unknown;
       await coll.update(ctx.accountId, id, (cur) => {
         if (!cur) return cur;
-        const tags = mergeTags(cur.Tags ?? [], i.Tags);
-        if (tags.length > MAX_TAGS) { tooMany = true; return cur; }
-        return { ...cur, Tags: tags };
+        try { return { ...cur, Tags: tagResource(cur.Tags ?? [], i.Tags) }; } catch (e) { refused = e; return cur; }
       });
-      if (tooMany) throw new AwsError('TooManyTagsException', `A Chatbot resource can have at most ${MAX_TAGS} tags.`);
+      if (refused) throw refused;
       return {};
     },
 
     async UntagResource(i: { ResourceARN: string; TagKeys: string[] }, ctx: CallContext) {
       const { coll, id } = await taggable(ctx, i.ResourceARN);
-      await coll.update(ctx.accountId, id, (cur) => cur && { ...cur, Tags: (cur.Tags ?? []).filter((t) => !i.TagKeys.includes(t.TagKey)) });
+      await coll.update(ctx.accountId, id, (cur) => cur && { ...cur, Tags: untagResource(cur.Tags ?? [], i.TagKeys) });
       return {};
     },
 

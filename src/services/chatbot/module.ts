@@ -1,7 +1,7 @@
-// The Chatbot feature module: the AWS Chatbot API (public model + console extension) and the Slack
-// OAuth redirect endpoint. Other modules reach Chatbot's data through `chatbotStoreFor(deps)`,
-// which hands every module of one server the same ChatbotStore. Configurations listing SNS topics
-// subscribe AWS Chatbot's endpoint to them through the pipeline (topic-subscriptions.ts).
+// The Chatbot feature module: the AWS Chatbot API (public model + console extension), the Slack
+// OAuth redirect endpoint, and the `chatChannels` capability the chat side reads channels through.
+// Configurations listing SNS topics subscribe AWS Chatbot's endpoint to them through the internal
+// client (topic-subscriptions.ts).
 import type { Module, ModuleDeps } from '../../server/module.js';
 import type { ServiceDefinition } from '../types.js';
 import { SlackApi } from '../../chat/slack/client.js';
@@ -10,21 +10,15 @@ import { ChatbotStore } from './store.js';
 import { chatbotService } from './index.js';
 import { oauthRoute } from './oauth-route.js';
 import { chatbotTopicSubscriber } from './topic-subscriptions.js';
+import { chatbotChannels } from './channels.js';
 
-const stores = new WeakMap<object, ChatbotStore>();
-
-/** The server's ChatbotStore (created on first use, shared by every module of that server). */
-export function chatbotStoreFor(deps: Pick<ModuleDeps, 'config' | 'stores' | 'box' | 'logger'>): ChatbotStore {
-  let store = stores.get(deps.stores.documents);
-  if (!store) {
-    store = new ChatbotStore(deps.stores.documents, deps.box, new SlackApi({ apiUrl: deps.config.slack.apiUrl, logger: deps.logger }));
-    stores.set(deps.stores.documents, store);
-  }
-  return store;
+/** Chatbot's store over a server's documents (it keeps nothing in memory: any number may share them). */
+export function openChatbotStore(deps: Pick<ModuleDeps, 'config' | 'stores' | 'box' | 'logger'>): ChatbotStore {
+  return new ChatbotStore(deps.stores.documents, deps.box, new SlackApi({ apiUrl: deps.config.slack.apiUrl, logger: deps.logger }));
 }
 
 export function chatbotModule(deps: ModuleDeps): Module {
-  const store = chatbotStoreFor(deps);
+  const store = openChatbotStore(deps);
   const states = new OAuthStates(deps.stores.documents, deps.box, deps.clock, deps.ids);
   const service: ServiceDefinition = chatbotService({
     store, states, config: deps.config, baseUrl: deps.baseUrl, subscribeTopics: chatbotTopicSubscriber(deps),
@@ -33,6 +27,7 @@ export function chatbotModule(deps: ModuleDeps): Module {
   return {
     name: 'chatbot',
     services: [service],
-    routes: [oauthRoute({ service: () => service, pipeline: deps.pipeline, states, ids: deps.ids })],
+    routes: [oauthRoute({ model: service.model, client: deps.client, states })],
+    chatChannels: chatbotChannels(store, deps.stores.documents.changes),
   };
 }

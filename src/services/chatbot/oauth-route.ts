@@ -1,10 +1,10 @@
 // GET /slack/oauth/callback: where Slack sends the browser after the install. It redeems the code
-// through the request pipeline as the caller the state is bound to (so the RedeemSlackOAuthCode
+// through the internal client as the caller the state is bound to (so the RedeemSlackOAuthCode
 // record exists, like a console call) and answers a small HTML page saying what happened.
 import type { Route } from '../../server/http.js';
 import type { RawResponse } from '../../protocol/http.js';
-import type { Pipeline } from '../../server/pipeline.js';
-import type { ServiceDefinition, Ids } from '../types.js';
+import type { InternalClient } from '../../server/internal-client.js';
+import type { ServiceModel } from '../../protocol/model.js';
 import { statusOf } from '../../protocol/errors.js';
 import type { OAuthStates } from '../../chat/slack/oauth-state.js';
 import { OAuthStateError } from '../../chat/slack/oauth-state.js';
@@ -13,10 +13,10 @@ import { stateFailure } from './slack-errors.js';
 export const CALLBACK_PATH = '/slack/oauth/callback';
 
 export interface OAuthRouteDeps {
-  service(): ServiceDefinition;
-  pipeline(): Pipeline;
+  /** Chatbot's model, for the HTTP status of an error. */
+  model: ServiceModel;
+  client: InternalClient;
   states: OAuthStates;
-  ids: Ids;
 }
 
 function escapeHtml(s: string): string {
@@ -55,13 +55,10 @@ export function oauthRoute(deps: OAuthRouteDeps): Route {
         if (!(e instanceof OAuthStateError)) throw e;
         return page(400, 'Slack authorization failed', stateFailure(e).message);
       }
-      const service = deps.service();
-      const result = await deps.pipeline().execute({
-        service, opName: 'RedeemSlackOAuthCode', input: { Code: code, State: state }, principal: rec.principal,
-        region: rec.region, sourceIp, userAgent: req.headers['user-agent'] ?? '', requestId: deps.ids.uuid(), via: { console: true },
-      });
+      const result = await deps.client.callAs(rec.principal, 'chatbot', 'RedeemSlackOAuthCode', { Code: code, State: state },
+        { region: rec.region, via: { console: { sourceIp, userAgent: req.headers['user-agent'] ?? '' } } });
       if (!result.ok) {
-        const status = statusOf(result.error, (c) => service.model.statusOfError(c));
+        const status = statusOf(result.error, (c) => deps.model.statusOfError(c));
         return page(status, 'Slack authorization failed', `${result.error.code}: ${result.error.message}`);
       }
       const out = result.output as { SlackTeamId: string; SlackTeamName: string };

@@ -4,8 +4,7 @@
 import { AwsError } from '../../protocol/errors.js';
 import { authorizePassRole, type RoleLookup } from '../../auth/pass-role.js';
 import type { CallContext } from '../types.js';
-
-export const CHATBOT_SERVICE_PRINCIPAL = 'chatbot.amazonaws.com';
+import { servicePrincipals } from '../../auth/service-principals.js';
 
 /**
  * Refuses a role the caller may not pass. The Chatbot model declares no access-denied shape; its
@@ -14,7 +13,7 @@ export const CHATBOT_SERVICE_PRINCIPAL = 'chatbot.amazonaws.com';
 export async function passConfigurationRole(ctx: CallContext, roles: RoleLookup, roleArn: string | undefined): Promise<void> {
   if (roleArn === undefined) return;
   await authorizePassRole(ctx, {
-    roleArn, service: CHATBOT_SERVICE_PRINCIPAL, lookupRole: roles,
+    roleArn, service: servicePrincipals.chatbot, lookupRole: roles,
     refuse: (message) => new AwsError('AccessDeniedException', message, 403),
   });
 }

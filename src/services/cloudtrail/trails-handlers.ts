@@ -3,6 +3,7 @@
 // exists and its policy lets cloudtrail.amazonaws.com write under the trail's prefix; same for SNS.
 import { AwsError } from '../../protocol/errors.js';
 import type { CallContext } from '../types.js';
+import { pageOf } from '../shared/pagination.js';
 import type { BucketSink, TopicSink } from '../../trail/sinks.js';
 import { readState, stateKey } from '../../trail/delivery/state.js';
 import { accountRoot } from '../../trail/delivery/log-file.js';
@@ -187,11 +188,10 @@ export function trailHandlers(deps: TrailHandlerDeps) {
       const all = [...await store.ownTrails(ctx.accountId), ...await store.organizationTrails(ctx.accountId)]
         .map((t) => ({ TrailARN: trailArn(t), Name: t.name, HomeRegion: t.homeRegion }))
         .sort((a, b) => (a.TrailARN < b.TrailARN ? -1 : 1));
-      const after = input.NextToken ? Buffer.from(input.NextToken, 'base64url').toString('utf8') : '';
-      if (input.NextToken && !after.startsWith('arn:')) throw new AwsError('InvalidNextTokenException', 'Invalid NextToken.');
-      const rest = all.filter((x) => x.TrailARN > after);
-      const page = rest.slice(0, 50);
-      return { Trails: page, NextToken: rest.length > 50 ? Buffer.from(page.at(-1)!.TrailARN).toString('base64url') : undefined };
+      const page = pageOf(all, (x) => x.TrailARN, input.NextToken, undefined, {
+        scope: 'cloudtrail:ListTrails', defaultLimit: 50, badToken: () => new AwsError('InvalidNextTokenException', 'Invalid NextToken.'),
+      });
+      return { Trails: page.items, NextToken: page.next };
     },
 
     async StartLogging(input: { Name: string }, ctx: CallContext) {

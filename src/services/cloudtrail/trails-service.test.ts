@@ -39,6 +39,13 @@ test('trail records list no resources, as real StopLogging/DeleteTrail/PutEventS
   assert.deepEqual(put.responseElements, { trailARN: ARN, eventSelectors: [{ readWriteType: 'ReadOnly', includeManagementEvents: true, dataResources: [], excludeManagementEventSources: [] }] });
 });
 
+test('DescribeTrails logs the defaults CloudTrail applied, never null', () => {
+  const params = (input: Record<string, unknown>) => JSON.parse(recordOf(trailsRecording, 'DescribeTrails', input, { trailList: [] }).record).requestParameters;
+  assert.deepEqual(params({}), { trailNameList: [], includeShadowTrails: true }, '`aws cloudtrail describe-trails` with no arguments');
+  assert.deepEqual(params({ trailNameList: ['audit'], includeShadowTrails: false }), { trailNameList: ['audit'], includeShadowTrails: false });
+  assert.deepEqual(params({ trailNameList: [ARN] }), { trailNameList: [ARN], includeShadowTrails: true });
+});
+
 test('bad Insights types and categories are InvalidInsightSelectorsException', () => {
   assert.equal(code('PutInsightSelectors', { TrailName: 'audit', InsightSelectors: [{ InsightType: 'ApiCallRateInsight' }, { InsightType: 'ApiErrorRateInsight', EventCategories: ['Management', 'Data'] }] }), 'ok');
   assert.equal(code('PutInsightSelectors', { TrailName: 'audit', InsightSelectors: [{ InsightType: 'Bogus' }] }), 'InvalidInsightSelectorsException');

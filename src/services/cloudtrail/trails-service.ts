@@ -18,6 +18,11 @@ import { precheckTags, tagHandlers } from './trails-tags.js';
 export const trailsRecording: RecordingRules = {
   eventSource: 'cloudtrail.amazonaws.com',
   resourcesInRecord: false,
+  requestParameters: {
+    // CloudTrail logs the defaults it applied: `describe-trails` with no arguments is recorded as
+    // {"trailNameList": [], "includeShadowTrails": true}, never null.
+    DescribeTrails: (input) => ({ trailNameList: input.trailNameList ?? [], includeShadowTrails: input.includeShadowTrails ?? true }),
+  },
 };
 
 export interface TrailsServiceDeps extends TrailHandlerDeps {

@@ -1,20 +1,35 @@
 // Trail tags (AddTags, RemoveTags, ListTags by trail ARN) and ListPublicKeys, the public halves of
 // the per-region keys that sign digest files, as validate-logs reads them.
 import { AwsError } from '../../protocol/errors.js';
+import { checkTag, mergeTags as sharedMerge, removeTags, validateTags as sharedValidate, type TagPolicy } from '../shared/tags.js';
 import type { CallContext } from '../types.js';
 import type { SigningKeys } from '../../trail/delivery/signing-keys.js';
 import { isArn, parseTrailArn, trailArn, type Tag, type TrailDoc } from './trails-model.js';
 import type { TrailStore } from './trails-store.js';
 
-const MAX_TAGS = 50;
+/** CloudTrail's tag rules, each refusal with the code and wording CloudTrail gives it. */
+const TAGS: TagPolicy = {
+  maxTags: 50,
+  replaced: 'in-place',
+  errors: {
+    duplicate: () => new AwsError('InvalidTagParameterException', 'Duplicate tag keys are not allowed in one request.'),
+    reserved: ({ key }) => new AwsError('InvalidTagParameterException', `Tag key ${key} is invalid: the aws: prefix is reserved.`),
+    characters: ({ key }) => new AwsError('InvalidTagParameterException', `Tag key ${key} contains characters that are not allowed.`),
+    tooMany: ({ max }) => new AwsError('TagsLimitExceededException', `The number of tags on the resource exceeds the limit of ${max}.`),
+  },
+};
+
+/** The lengths, checked before model validation so that CloudTrail's own exception answers them. */
+const LENGTHS: TagPolicy = {
+  maxTags: TAGS.maxTags,
+  errors: {
+    keyTooLong: ({ key }) => new AwsError('InvalidTagParameterException', `Tag key ${key.slice(0, 32)}... is too long: at most 128 characters.`),
+    valueTooLong: ({ key }) => new AwsError('InvalidTagParameterException', `Tag value for key ${key} is too long: at most 256 characters.`),
+  },
+};
 
 export function validateTags(tags: Tag[]): void {
-  const keys = tags.map((t) => t.Key);
-  if (new Set(keys).size !== keys.length) throw new AwsError('InvalidTagParameterException', 'Duplicate tag keys are not allowed in one request.');
-  for (const k of keys) {
-    if (k.toLowerCase().startsWith('aws:')) throw new AwsError('InvalidTagParameterException', `Tag key ${k} is invalid: the aws: prefix is reserved.`);
-    if (!/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u.test(k)) throw new AwsError('InvalidTagParameterException', `Tag key ${k} contains characters that are not allowed.`);
-  }
+  sharedValidate(tags, TAGS);
 }
 
 /**
@@ -23,19 +38,17 @@ export function validateTags(tags: Tag[]): void {
  */
 export function precheckTags(tags: unknown): void {
   if (!Array.isArray(tags)) return;
-  const chars = (v: unknown) => (typeof v === 'string' ? [...v].length : 0);
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
   for (const t of tags as { Key?: unknown; Value?: unknown }[]) {
-    if (chars(t?.Key) > 128) throw new AwsError('InvalidTagParameterException', `Tag key ${String(t.Key).slice(0, 32)}... is too long: at most 128 characters.`);
-    if (chars(t?.Value) > 256) throw new AwsError('InvalidTagParameterException', `Tag value for key ${String(t.Key)} is too long: at most 256 characters.`);
+    const key = text(t?.Key);
+    // A missing or non-string key is the model's to refuse; only its value's length is ours.
+    checkTag({ Key: key ?? String(t?.Key), Value: text(t?.Value) }, key === undefined ? { ...LENGTHS, maxKeyLength: Infinity } : LENGTHS);
   }
 }
 
 /** Adds or replaces tags, enforcing the 50-tag limit on the result. */
 export function mergeTags(current: Tag[], added: Tag[]): Tag[] {
-  const byKey = new Map(current.map((t) => [t.Key, t]));
-  for (const t of added) byKey.set(t.Key, t.Value === undefined ? { Key: t.Key } : { Key: t.Key, Value: t.Value });
-  if (byKey.size > MAX_TAGS) throw new AwsError('TagsLimitExceededException', `The number of tags on the resource exceeds the limit of ${MAX_TAGS}.`);
-  return [...byKey.values()];
+  return sharedMerge(current, added.map((t) => (t.Value === undefined ? { Key: t.Key } : { Key: t.Key, Value: t.Value })), { ...TAGS, errors: { tooMany: TAGS.errors.tooMany } });
 }
 
 async function trailOf(store: TrailStore, ctx: CallContext, resourceId: string, access: 'read' | 'write'): Promise<TrailDoc> {
@@ -64,8 +77,7 @@ export function tagHandlers(store: TrailStore, keys: SigningKeys) {
     async RemoveTags(input: TagsInput, ctx: CallContext) {
       const t = await trailOf(store, ctx, input.ResourceId, 'write');
       // A tag is removed when its key matches and, if a value is given, the value too.
-      const drop = (x: Tag) => input.TagsList.some((r) => r.Key === x.Key && (r.Value === undefined || r.Value === x.Value));
-      await store.update(t, (cur) => ({ ...cur, tags: cur.tags.filter((x) => !drop(x)) }));
+      await store.update(t, (cur) => ({ ...cur, tags: removeTags(cur.tags, input.TagsList) }));
       return {};
     },
 

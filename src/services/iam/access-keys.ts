@@ -1,6 +1,6 @@
 // Long-term access keys of IAM users and of the root user: create (the only moment the secret is
-// ever returned), list, activate/deactivate, delete, last use. Every change drops the key from
-// the credential cache so the next signed request sees it at once.
+// ever returned), list, activate/deactivate, delete, last use. The credential cache follows the
+// key documents' changes (auth/credentials.ts), so the next signed request sees each at once.
 import { AwsError } from '../../protocol/errors.js';
 import type { CallContext, Handler } from '../types.js';
 import type { AccessKeyRecord } from './store.js';
@@ -43,8 +43,6 @@ export function accessKeyHandlers(deps: IamDeps): Record<string, Handler> {
       await identity.putAccessKey({
         accessKeyId, sealedSecret: identity.box.seal(secret), accountId: ctx.accountId, userName: owner.userName, status: 'Active', createDate,
       });
-      // The resolver remembers misses too; a client that probed this id before must not stay refused.
-      deps.credentials.invalidate(accessKeyId);
       ctx.addResource('AWS::IAM::AccessKey', accessKeyId);
       if (owner.arn) ctx.addResource('AWS::IAM::User', owner.arn);
       return { AccessKey: { UserName: owner.userName, AccessKeyId: accessKeyId, Status: 'Active', SecretAccessKey: secret, CreateDate: createDate } };
@@ -65,13 +63,11 @@ export function accessKeyHandlers(deps: IamDeps): Record<string, Handler> {
       }
       const key = await ownedKey(deps, input, ctx);
       await identity.putAccessKey({ ...key, status: input.Status });
-      deps.credentials.invalidate(key.accessKeyId);
     },
 
     async DeleteAccessKey(input: KeyInput, ctx: CallContext) {
       const key = await ownedKey(deps, input, ctx);
       await identity.deleteAccessKey(key.accessKeyId);
-      deps.credentials.invalidate(key.accessKeyId);
     },
 
     async GetAccessKeyLastUsed(input: { AccessKeyId: string }, ctx: CallContext) {

@@ -1,6 +1,6 @@
 // Attaching managed policies (AWS managed or the account's own) to users, groups and roles, detaching
-// them, listing them. Keeps each customer policy's attachmentCount in step, and tells the
-// authorizer to forget cached permissions after every change.
+// them, listing them. Keeps each customer policy's attachmentCount in step; cached permissions
+// follow the documents' changes (auth/authorize.ts).
 import type { CallContext, Handler } from '../types.js';
 import type { IamDeps } from './index.js';
 import { iamErrors, paginate } from './common.js';
@@ -34,7 +34,6 @@ function attach(h: HolderKind, deps: IamDeps) {
     if (holder.attachedPolicies.length >= ATTACHED_QUOTA) throw iamErrors.quota(h.attachedQuotaName, ATTACHED_QUOTA);
     await holder.save({ attachedPolicies: [...holder.attachedPolicies, policy.arn] });
     await countAttachment(deps, ctx, policy, +1);
-    deps.authorizer.invalidate();
   };
 }
 
@@ -48,7 +47,6 @@ function detach(h: HolderKind, deps: IamDeps) {
     await holder.save({ attachedPolicies: holder.attachedPolicies.filter((a) => a !== attached) });
     const policy = await findPolicy(deps.identity, ctx.accountId, attached);
     if (policy) await countAttachment(deps, ctx, policy, -1);
-    deps.authorizer.invalidate();
   };
 }
 

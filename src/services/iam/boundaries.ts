@@ -13,13 +13,11 @@ export function boundaryHandlers(deps: IamDeps, kind: HolderKind): { put: Handle
       await requireBoundary(deps.identity, ctx.accountId, input.PermissionsBoundary);
       ctx.addResource('AWS::IAM::Policy', input.PermissionsBoundary);
       await holder.save({ permissionsBoundary: input.PermissionsBoundary });
-      deps.authorizer.invalidate();
     },
     async remove(input: HolderInput, ctx: CallContext) {
       const holder = await loadHolder(kind, deps, input, ctx.accountId);
       ctx.addResource(kind.resourceType, holder.arn);
       await holder.save({ permissionsBoundary: undefined });
-      deps.authorizer.invalidate();
     },
   };
 }

@@ -3,6 +3,8 @@
 import { AwsError } from '../../protocol/errors.js';
 import { parsePolicyDocument, PolicyParseError, type PolicyKind } from '../../policy/document.js';
 import type { CallContext } from '../types.js';
+import { mergeTags as sharedMergeTags, removeTags as sharedRemoveTags, type TagPolicy } from '../shared/tags.js';
+import { pageOf, sortedByKey, type PagePolicy } from '../shared/pagination.js';
 import type { IamGroup, IamRole, IamUser, IdentityStore } from './store.js';
 
 export type Tag = { Key: string; Value: string };
@@ -112,45 +114,36 @@ export interface Page<T> {
   Marker?: string;
 }
 
+/** IAM's paging (src/services/shared/pagination.ts): 100 a page unless MaxItems says otherwise. */
+const PAGING: PagePolicy = { scope: 'iam', defaultLimit: 100, badToken: () => new AwsError('InvalidInput', 'Invalid Marker.') };
+
 /**
- * One page of `items`, in the order of `keyOf` (which must be unique). The Marker names the first
- * item of the next page rather than an offset, so deletions between calls neither skip nor repeat.
+ * One page of `items`, in the order of `keyOf` (which must be unique). The Marker names the last
+ * item served rather than an offset, so deletions between calls neither skip nor repeat.
  */
 export function paginate<T>(items: T[], keyOf: (t: T) => string, marker?: string, maxItems = 100): Page<T> {
-  const sorted = items.map((t) => ({ t, k: keyOf(t) })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
-  let start = 0;
-  if (marker !== undefined) {
-    const from = Buffer.from(marker, 'base64url').toString('utf8');
-    if (!from) throw new AwsError('InvalidInput', 'Invalid Marker.');
-    start = sorted.findIndex((x) => x.k >= from);
-    if (start < 0) start = sorted.length;
-  }
-  const page = sorted.slice(start, start + maxItems).map((x) => x.t);
-  const next = sorted[start + maxItems];
-  return next === undefined
-    ? { items: page, IsTruncated: false }
-    : { items: page, IsTruncated: true, Marker: Buffer.from(next.k, 'utf8').toString('base64url') };
+  const page = pageOf(sortedByKey(items, keyOf), keyOf, marker, maxItems, PAGING);
+  return page.next === undefined ? { items: page.items, IsTruncated: false } : { items: page.items, IsTruncated: true, Marker: page.next };
 }
 
-const MAX_TAGS = 50;
+/** IAM tag keys are case-insensitive, so `Team` replaces `team`; a resource holds at most 50. */
+const TAGS: TagPolicy = {
+  maxTags: 50,
+  caseInsensitiveKeys: true,
+  replaced: 'appended',
+  errors: {
+    duplicate: () => new AwsError('InvalidInput', 'Duplicate tag keys found. Please note that Tag keys are case insensitive.'),
+    tooMany: ({ max }) => new AwsError('LimitExceeded', `The number of tags has reached the maximum limit of ${max}.`),
+  },
+};
 
 /** Adds or replaces tags; IAM tag keys are case-insensitive, so `Team` replaces `team`. */
 export function mergeTags(existing: Tag[], added: Tag[]): Tag[] {
-  const seen = new Set<string>();
-  for (const t of added) {
-    const k = t.Key.toLowerCase();
-    if (seen.has(k)) throw new AwsError('InvalidInput', 'Duplicate tag keys found. Please note that Tag keys are case insensitive.');
-    seen.add(k);
-  }
-  const kept = existing.filter((t) => !seen.has(t.Key.toLowerCase()));
-  const merged = [...kept, ...added.map((t) => ({ Key: t.Key, Value: t.Value }))];
-  if (merged.length > MAX_TAGS) throw new AwsError('LimitExceeded', `The number of tags has reached the maximum limit of ${MAX_TAGS}.`);
-  return merged;
+  return sharedMergeTags(existing, added.map((t) => ({ Key: t.Key, Value: t.Value })), TAGS);
 }
 
 export function removeTags(existing: Tag[], keys: string[]): Tag[] {
-  const drop = new Set(keys.map((k) => k.toLowerCase()));
-  return existing.filter((t) => !drop.has(t.Key.toLowerCase()));
+  return sharedRemoveTags(existing, keys, TAGS);
 }
 
 /** Tags as IAM returns them: omitted when there are none. */

@@ -71,7 +71,6 @@ function lifecycleHandlers(deps: IamDeps): Record<string, Handler> {
         await identity.deleteGroup(ctx.accountId, group.groupName);
         ctx.addResource('AWS::IAM::Group', updated.arn);
       }
-      deps.authorizer.invalidate();
     },
 
     async DeleteGroup(input: { GroupName: string }, ctx: CallContext) {
@@ -82,7 +81,6 @@ function lifecycleHandlers(deps: IamDeps): Record<string, Handler> {
       if (Object.keys(group.inlinePolicies).length) throw iamErrors.mustDelete('delete policies');
       if (group.attachedPolicies.length) throw iamErrors.mustDelete('detach all policies');
       await identity.deleteGroup(ctx.accountId, group.groupName);
-      deps.authorizer.invalidate();
     },
   };
 }
@@ -99,7 +97,6 @@ function membershipHandlers(deps: IamDeps): Record<string, Handler> {
       if (group.memberIds.includes(user.userId)) return;
       if ((await identity.groupsOfUser(ctx.accountId, user.userId)).length >= GROUPS_PER_USER) throw iamErrors.quota('GroupsPerUser', GROUPS_PER_USER);
       await identity.putGroup(ctx.accountId, { ...group, memberIds: [...group.memberIds, user.userId] });
-      deps.authorizer.invalidate();
     },
 
     async RemoveUserFromGroup(input: { GroupName: string; UserName: string }, ctx: CallContext) {
@@ -111,7 +108,6 @@ function membershipHandlers(deps: IamDeps): Record<string, Handler> {
         throw new AwsError('NoSuchEntity', `The user with name ${user.userName} cannot be found in group ${group.groupName}.`);
       }
       await identity.putGroup(ctx.accountId, { ...group, memberIds: group.memberIds.filter((id) => id !== user.userId) });
-      deps.authorizer.invalidate();
     },
 
     async ListGroupsForUser(input: PageInput & { UserName: string }, ctx: CallContext) {

@@ -30,7 +30,6 @@ function put(h: HolderKind, deps: IamDeps) {
       throw new AwsError('LimitExceeded', `Maximum policy size of ${h.inlineQuota} bytes exceeded for ${h.noun} ${holder.name}`);
     }
     await holder.save({ inlinePolicies: policies });
-    deps.authorizer.invalidate();
   };
 }
 
@@ -51,7 +50,6 @@ function remove(h: HolderKind, deps: IamDeps) {
     const policies = { ...holder.inlinePolicies };
     delete policies[key];
     await holder.save({ inlinePolicies: policies });
-    deps.authorizer.invalidate();
   };
 }
 

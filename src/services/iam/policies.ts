@@ -95,7 +95,6 @@ function creationHandlers(deps: IamDeps): Record<string, Handler> {
         defaultVersionId: isDefault ? id : p.defaultVersionId, updateDate: isDefault ? now : p.updateDate,
       };
       await identity.putPolicy(ctx.accountId, updated);
-      if (isDefault) deps.authorizer.invalidate();
       return { PolicyVersion: { VersionId: id, IsDefaultVersion: isDefault, CreateDate: now } };
     },
   };
@@ -160,8 +159,6 @@ function deletionHandlers(deps: IamDeps): Record<string, Handler> {
       ctx.addResource('AWS::IAM::Policy', p.arn);
       versionOf(viewOfStored(p), input.VersionId);
       await identity.putPolicy(ctx.accountId, { ...p, defaultVersionId: input.VersionId, updateDate: nowSeconds(ctx) });
-      // Everyone the policy is attached to now has different permissions.
-      deps.authorizer.invalidate();
     },
 
     async DeletePolicy(input: { PolicyArn: string }, ctx: CallContext) {
@@ -173,7 +170,6 @@ function deletionHandlers(deps: IamDeps): Record<string, Handler> {
         throw new AwsError('DeleteConflict', "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.");
       }
       await identity.deletePolicy(ctx.accountId, p.policyName);
-      deps.authorizer.invalidate();
     },
   };
 }

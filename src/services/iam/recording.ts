@@ -3,6 +3,7 @@
 // left out (the secret access key, passwords) and policy documents as URL-encoded as IAM returns them.
 import { loadModel, type Shape } from '../../protocol/model.js';
 import { isReadOnly } from '../../trail/record.js';
+import { pinnedRegion } from '../../trail/regions.js';
 import type { RecordingRules } from '../types.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -73,7 +74,7 @@ function responseOverrides(): Record<string, (output: Record<string, unknown>) =
 
 export const iamRecording: RecordingRules = {
   eventSource: EVENT_SOURCE,
-  globalRegion: 'us-east-1',
+  globalRegion: pinnedRegion(EVENT_SOURCE),
   // Real IAM records carry no `resources`; Event history still lists them (stored beside the record).
   resourcesInRecord: false,
   redact: OMITTED,

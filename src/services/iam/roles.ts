@@ -106,22 +106,18 @@ export function roleHandlers(deps: IamDeps): Record<string, Handler> {
         throw iamErrors.mustDelete('remove roles from instance profile');
       }
       await identity.deleteRole(ctx.accountId, role.roleName);
-      // Sessions of the role keep their keys, but the policy cache must forget the role.
-      deps.authorizer.invalidate();
     },
 
     async TagRole(input: { RoleName: string; Tags: Tag[] }, ctx: CallContext) {
       const role = await requireRole(identity, ctx.accountId, input.RoleName);
       ctx.addResource('AWS::IAM::Role', role.arn);
       await identity.putRole(ctx.accountId, { ...role, tags: mergeTags(role.tags, input.Tags) });
-      deps.authorizer.invalidate();
     },
 
     async UntagRole(input: { RoleName: string; TagKeys: string[] }, ctx: CallContext) {
       const role = await requireRole(identity, ctx.accountId, input.RoleName);
       ctx.addResource('AWS::IAM::Role', role.arn);
       await identity.putRole(ctx.accountId, { ...role, tags: removeTags(role.tags, input.TagKeys) });
-      deps.authorizer.invalidate();
     },
 
     PutRolePermissionsBoundary: boundaries.put,

@@ -114,7 +114,6 @@ export function hashToken(token: string): string {
 /** Typed access to IAM's documents; every method is one small query. */
 export class IdentityStore {
   private readonly internalSessions = new Map<string, InternalSessionRecord>();
-  private readonly deletionListeners = new Set<() => void>();
   constructor(readonly docs: DocumentStore, readonly box: SecretBox) {}
 
   getAccount(accountId: string) { return this.docs.get<Account>({ kind: 'account', accountId, region: GLOBAL, id: accountId }); }
@@ -127,21 +126,13 @@ export class IdentityStore {
   getUser(accountId: string, userName: string) { return this.docs.get<IamUser>(this.key('iam-user', accountId, userName.toLowerCase())); }
   createUser(accountId: string, u: IamUser) { return this.docs.create(this.key('iam-user', accountId, u.userName.toLowerCase()), u); }
   putUser(accountId: string, u: IamUser) { return this.docs.put(this.key('iam-user', accountId, u.userName.toLowerCase()), u); }
-  deleteUser(accountId: string, userName: string) { return this.deleted(this.docs.delete(this.key('iam-user', accountId, userName.toLowerCase()))); }
+  deleteUser(accountId: string, userName: string) { return this.docs.delete(this.key('iam-user', accountId, userName.toLowerCase())); }
   async listUsers(accountId: string): Promise<IamUser[]> { return (await this.docs.list<IamUser>('iam-user', accountId, GLOBAL)).map((r) => r.doc); }
 
   getRole(accountId: string, roleName: string) { return this.docs.get<IamRole>(this.key('iam-role', accountId, roleName.toLowerCase())); }
   createRole(accountId: string, r: IamRole) { return this.docs.create(this.key('iam-role', accountId, r.roleName.toLowerCase()), r); }
   putRole(accountId: string, r: IamRole) { return this.docs.put(this.key('iam-role', accountId, r.roleName.toLowerCase()), r); }
-  deleteRole(accountId: string, roleName: string) { return this.deleted(this.docs.delete(this.key('iam-role', accountId, roleName.toLowerCase()))); }
-
-  /** Caches that hold users or roles (resolved credentials) hear of each deletion, once it is done. */
-  onUserOrRoleDeleted(listener: () => void): void { this.deletionListeners.add(listener); }
-  private async deleted(done: Promise<boolean>): Promise<boolean> {
-    const gone = await done;
-    for (const l of this.deletionListeners) l();
-    return gone;
-  }
+  deleteRole(accountId: string, roleName: string) { return this.docs.delete(this.key('iam-role', accountId, roleName.toLowerCase())); }
   async listRoles(accountId: string): Promise<IamRole[]> { return (await this.docs.list<IamRole>('iam-role', accountId, GLOBAL)).map((r) => r.doc); }
 
   getGroup(accountId: string, groupName: string) { return this.docs.get<IamGroup>(this.key('iam-group', accountId, groupName.toLowerCase())); }

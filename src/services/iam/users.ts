@@ -80,9 +80,6 @@ export function userHandlers(deps: IamDeps): Record<string, Handler> {
         await identity.deleteUser(ctx.accountId, user.userName);
         ctx.addResource('AWS::IAM::User', updated.arn);
       }
-      // Resolved credentials and cached policy sets carry the old name and ARN.
-      deps.credentials.invalidate();
-      deps.authorizer.invalidate();
     },
 
     async DeleteUser(input: { UserName: string }, ctx: CallContext) {
@@ -95,23 +92,18 @@ export function userHandlers(deps: IamDeps): Record<string, Handler> {
       if (user.attachedPolicies.length) throw iamErrors.mustDelete('detach all policies');
       if ((await identity.groupsOfUser(ctx.accountId, user.userId)).length) throw iamErrors.mustDelete('remove users from group');
       await identity.deleteUser(ctx.accountId, user.userName);
-      deps.credentials.invalidate();
-      deps.authorizer.invalidate();
     },
 
     async TagUser(input: { UserName: string; Tags: Tag[] }, ctx: CallContext) {
       const user = await requireUser(identity, ctx.accountId, input.UserName);
       ctx.addResource('AWS::IAM::User', user.arn);
       await identity.putUser(ctx.accountId, { ...user, tags: mergeTags(user.tags, input.Tags) });
-      // Policies may test aws:ResourceTag or aws:PrincipalTag.
-      deps.authorizer.invalidate();
     },
 
     async UntagUser(input: { UserName: string; TagKeys: string[] }, ctx: CallContext) {
       const user = await requireUser(identity, ctx.accountId, input.UserName);
       ctx.addResource('AWS::IAM::User', user.arn);
       await identity.putUser(ctx.accountId, { ...user, tags: removeTags(user.tags, input.TagKeys) });
-      deps.authorizer.invalidate();
     },
 
     PutUserPermissionsBoundary: boundaries.put,

@@ -2,6 +2,7 @@
 // partial ARN `123456789012:function:name`, full ARN) resolved against the caller's account and
 // region, the function ARN, and Lambda's own date format in FunctionConfiguration.
 import { invalidParameter, userError } from './errors.js';
+import { decodeToken, encodeToken } from '../shared/pagination.js';
 
 /** What a FunctionName input says, before it is checked against the call's account and region. */
 export interface FunctionNameParts {
@@ -56,14 +57,18 @@ export function lambdaTimestamp(d: Date): string {
   return d.toISOString().replace(/Z$/, '+0000');
 }
 
-/** ListFunctions markers: opaque to clients, they carry the last name of the previous page. */
+/** ListFunctions markers (src/services/shared/pagination.ts tokens): they carry the last name of the previous page. */
+const LIST_FUNCTIONS = {
+  scope: 'lambda:ListFunctions',
+  badToken: () => invalidParameter('Invalid marker: it does not come from a ListFunctions response.'),
+};
+
 export function encodeMarker(lastName: string): string {
-  return Buffer.from(`v1:${lastName}`, 'utf8').toString('base64url');
+  return encodeToken(LIST_FUNCTIONS.scope, lastName);
 }
 
 export function decodeMarker(marker: string): string {
-  const text = Buffer.from(marker, 'base64url').toString('utf8');
-  const m = /^v1:([a-zA-Z0-9_.-]{1,256})$/.exec(text);
-  if (!m) throw invalidParameter('Invalid marker: it does not come from a ListFunctions response.');
-  return m[1];
+  const name = decodeToken(marker, LIST_FUNCTIONS);
+  if (!/^[a-zA-Z0-9_.-]{1,256}$/.test(name)) throw LIST_FUNCTIONS.badToken();
+  return name;
 }

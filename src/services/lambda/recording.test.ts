@@ -29,3 +29,19 @@ test('configuration answers always show environment: {} and lastModified at whol
   assert.deepEqual(withVars.environment, {}, 'variables are never logged');
   assert.deepEqual(Object.keys(withVars), ['functionName', 'timeout', 'lastModified', 'environment']);
 });
+
+test('CreateFunction is recorded Pending with its reason and no lastUpdateStatus; updates keep theirs', () => {
+  const out = { FunctionName: 'f', Timeout: 3, State: 'Active', LastUpdateStatus: 'Successful', PackageType: 'Zip' };
+  const created = lambdaRecording.responseElements!.CreateFunction(out) as Record<string, unknown>;
+  // Real CreateFunction20150331 answers: state Pending, "The function is being created.", Creating.
+  assert.equal(created.state, 'Pending');
+  assert.equal(created.stateReason, 'The function is being created.');
+  assert.equal(created.stateReasonCode, 'Creating');
+  for (const k of ['lastUpdateStatus', 'lastUpdateStatusReason', 'lastUpdateStatusReasonCode']) assert.ok(!(k in created), k);
+  assert.equal(created.packageType, 'Zip');
+  // Real UpdateFunctionConfiguration20150331v2 (stratus-red-team) carries lastUpdateStatus and state.
+  const updated = lambdaRecording.responseElements!.UpdateFunctionConfiguration(out) as Record<string, unknown>;
+  assert.equal(updated.lastUpdateStatus, 'Successful');
+  assert.equal(updated.state, 'Active');
+  assert.ok(!('stateReason' in updated));
+});

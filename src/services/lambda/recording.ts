@@ -8,7 +8,7 @@ import type { RecordingRules } from '../types.js';
 const model = loadModel('lambda');
 
 /** Operations answering with a FunctionConfiguration, whose records always show `environment: {}`. */
-const CONFIGURATION_OUTPUTS = ['CreateFunction', 'UpdateFunctionCode', 'UpdateFunctionConfiguration', 'PublishVersion'];
+const CONFIGURATION_OUTPUTS = ['UpdateFunctionCode', 'UpdateFunctionConfiguration', 'PublishVersion'];
 
 /**
  * Lambda parses a full function ARN into `fullyQualifiedArn` in UpdateFunctionCode records. Only
@@ -33,6 +33,16 @@ function camelInput(op: string, input: Record<string, unknown>): Record<string, 
 function configurationElements(output: Record<string, unknown>): unknown {
   const lastModified = typeof output.LastModified === 'string' ? output.LastModified.replace(/\.\d{3}(?=[+-]\d{4}$)/, '.000') : output.LastModified;
   return loggedValue(model, model.shape('FunctionConfiguration'), { ...output, Environment: output.Environment ?? {}, LastModified: lastModified }, 'response', lambdaRecording);
+}
+
+/**
+ * CreateFunction's answer as Lambda's records show it: a new function is always reported `Pending`
+ * with its reason, and carries no lastUpdateStatus (that appears only once an update has run), whatever
+ * state this server's instant create reports to the caller.
+ */
+function createElements(output: Record<string, unknown>): unknown {
+  const { LastUpdateStatus: _s, LastUpdateStatusReason: _r, LastUpdateStatusReasonCode: _c, ...rest } = output;
+  return configurationElements({ ...rest, State: 'Pending', StateReason: 'The function is being created.', StateReasonCode: 'Creating' });
 }
 
 export const lambdaRecording: RecordingRules = {
@@ -80,5 +90,6 @@ export const lambdaRecording: RecordingRules = {
     DeleteAlias: () => null,
     RemovePermission: () => null,
     ...Object.fromEntries(CONFIGURATION_OUTPUTS.map((op) => [op, configurationElements])),
+    CreateFunction: createElements,
   },
 };

@@ -5,14 +5,22 @@ import type { CallContext, Handler } from '../types.js';
 import { crossAccountDenied, functionNotFound, invalidParameter, userError } from './errors.js';
 import { parseFunctionName, type FunctionRef, functionArn } from './names.js';
 import type { FunctionStore } from './store.js';
+import { mergeTags, removeTags, tagsFromMap, tagsToMap, type TagPolicy } from '../shared/tags.js';
 
-const MAX_TAGS = 50;
+type Tag = { Key: string; Value: string };
 
 /** Lambda's tag rules beyond the model: `aws:` keys are reserved and a function holds at most 50. */
+const TAGS: TagPolicy = {
+  maxTags: 50,
+  replaced: 'in-place',
+  errors: {
+    reserved: ({ key }) => invalidParameter(`Tag keys starting with "aws:" are reserved for AWS use: ${key}`),
+    tooMany: ({ max }) => invalidParameter(`A function can have at most ${max} tags.`),
+  },
+};
+
 export function checkTags(tags: Record<string, string>): void {
-  const reserved = Object.keys(tags).find((k) => k.toLowerCase().startsWith('aws:'));
-  if (reserved !== undefined) throw invalidParameter(`Tag keys starting with "aws:" are reserved for AWS use: ${reserved}`);
-  if (Object.keys(tags).length > MAX_TAGS) throw invalidParameter(`A function can have at most ${MAX_TAGS} tags.`);
+  mergeTags([], tagsFromMap(tags), TAGS);
 }
 
 function taggedFunction(resource: string, ctx: CallContext, op: string): FunctionRef {
@@ -30,25 +38,18 @@ function taggedFunction(resource: string, ctx: CallContext, op: string): Functio
 }
 
 export function tagHandlers(functions: FunctionStore): Record<string, Handler> {
-  const changeTags = async (resource: string, ctx: CallContext, op: string, change: (tags: Record<string, string>) => Record<string, string>) => {
+  const changeTags = async (resource: string, ctx: CallContext, op: string, change: (tags: Tag[]) => Tag[]) => {
     const ref = taggedFunction(resource, ctx, op);
-    const updated = await functions.update(ref.accountId, ref.region, ref.name, (cur) => {
-      const tags = change({ ...cur.tags });
-      checkTags(tags);
-      return { ...cur, tags };
-    });
+    const updated = await functions.update(ref.accountId, ref.region, ref.name, (cur) => ({ ...cur, tags: tagsToMap(change(tagsFromMap(cur.tags))) }));
     if (!updated) throw functionNotFound(ref.arn);
   };
   return {
     async TagResource(input: { Resource: string; Tags: Record<string, string> }, ctx: CallContext) {
-      await changeTags(input.Resource, ctx, 'TagResource', (tags) => ({ ...tags, ...input.Tags }));
+      await changeTags(input.Resource, ctx, 'TagResource', (tags) => mergeTags(tags, tagsFromMap(input.Tags), TAGS));
     },
 
     async UntagResource(input: { Resource: string; TagKeys: string[] }, ctx: CallContext) {
-      await changeTags(input.Resource, ctx, 'UntagResource', (tags) => {
-        for (const k of input.TagKeys) delete tags[k];
-        return tags;
-      });
+      await changeTags(input.Resource, ctx, 'UntagResource', (tags) => removeTags(tags, input.TagKeys));
     },
 
     async ListTags(input: { Resource: string }, ctx: CallContext) {

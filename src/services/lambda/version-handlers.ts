@@ -2,6 +2,7 @@
 // alias operations. Versions and aliases live inside the function's document, so each change is
 // one transaction with the function it belongs to.
 import type { CallContext, Handler } from '../types.js';
+import { pageOf as sharedPageOf } from '../shared/pagination.js';
 import { crossAccountDenied, functionNotFound, invalidParameter, userError } from './errors.js';
 import { resolveFunction, type FunctionRef } from './names.js';
 import type { FunctionStore, StoredAlias, StoredFunction } from './store.js';
@@ -19,18 +20,13 @@ interface AliasInput {
   RevisionId?: string;
 }
 
-/** One page of `keys` after the marker (the last key of the previous page). */
-export function pageOf(keys: string[], marker: string | undefined, maxItems: number | undefined): { keys: string[]; next?: string } {
-  let start = 0;
-  if (marker !== undefined) {
-    const after = Buffer.from(marker, 'base64url').toString('utf8').replace(/^v1:/, '');
-    start = keys.indexOf(after) + 1;
-    if (start === 0) throw invalidParameter('Invalid marker: it does not come from a previous response.');
-  }
-  const limit = Math.min(maxItems ?? PAGE_LIMIT, PAGE_LIMIT);
-  const page = keys.slice(start, start + limit);
-  const more = start + limit < keys.length;
-  return { keys: page, next: more ? Buffer.from(`v1:${page[page.length - 1]}`).toString('base64url') : undefined };
+/** One page of `keys` after the marker (the last key of the previous page, which must still be listed). */
+export function pageOf(keys: string[], marker: string | undefined, maxItems: number | undefined, listing: string): { keys: string[]; next?: string } {
+  const page = sharedPageOf(keys, (k) => k, marker, maxItems, {
+    scope: `lambda:${listing}`, defaultLimit: PAGE_LIMIT, maxLimit: PAGE_LIMIT, resume: 'position',
+    badToken: () => invalidParameter('Invalid marker: it does not come from a previous response.'),
+  });
+  return { keys: page.items, next: page.next };
 }
 
 /** Version numbers in numeric order. */
@@ -88,7 +84,7 @@ export function versionHandlers(functions: FunctionStore): Record<string, Handle
     async ListVersionsByFunction(input: { FunctionName: string; Marker?: string; MaxItems?: number }, ctx: CallContext) {
       const ref = unqualified(input, ctx, 'ListVersionsByFunction');
       const fn = await get(ref);
-      const { keys, next } = pageOf(['$LATEST', ...versionNumbers(fn)], input.Marker, input.MaxItems);
+      const { keys, next } = pageOf(['$LATEST', ...versionNumbers(fn)], input.Marker, input.MaxItems, `ListVersionsByFunction:${ref.arn}`);
       const Versions = keys.map((k) => k === '$LATEST'
         ? { ...functions.configurationOf(fn), FunctionArn: `${ref.arn}:$LATEST` }
         : functions.configurationOf(versionsOf(fn)[k]));
@@ -150,7 +146,7 @@ export function versionHandlers(functions: FunctionStore): Record<string, Handle
       const ref = unqualified(input, ctx, 'ListAliases');
       const all = aliasesOf(await get(ref));
       const names = Object.keys(all).filter((n) => input.FunctionVersion === undefined || all[n].FunctionVersion === input.FunctionVersion).sort();
-      const { keys, next } = pageOf(names, input.Marker, input.MaxItems);
+      const { keys, next } = pageOf(names, input.Marker, input.MaxItems, `ListAliases:${ref.arn}`);
       return { Aliases: keys.map((n) => aliasShape(ref, all[n])), NextMarker: next };
     },
   };

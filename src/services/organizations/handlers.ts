@@ -3,9 +3,9 @@
 // leave/remove/delete lifecycle. The management account is whoever called CreateOrganization.
 import { AwsError } from '../../protocol/errors.js';
 import type { CallContext, Handler } from '../types.js';
+import { pageOf } from '../shared/pagination.js';
 import type { Account, IdentityStore, IamRole } from '../iam/store.js';
 import { newAccountId } from '../iam/accounts.js';
-import type { Authorizer } from '../../auth/authorize.js';
 import type { CreateAccountStatusDoc, OrganizationDoc, OrganizationStore } from './store.js';
 import { ouHandlers } from './ous.js';
 import { policyHandlers } from './policies.js';
@@ -13,7 +13,6 @@ import { policyHandlers } from './policies.js';
 export interface OrganizationsDeps {
   orgs: OrganizationStore;
   identity: IdentityStore;
-  authorizer: Authorizer;
 }
 
 const ADMINISTRATOR_ACCESS = 'arn:aws:iam::aws:policy/AdministratorAccess';
@@ -78,17 +77,13 @@ export function organizationsHandlers(deps: OrganizationsDeps): Record<string, H
     return org;
   }
 
+  /** Items in their listing's order; a token names the last one served, which must still be listed. */
   function page<T>(items: T[], key: (t: T) => string, input: { NextToken?: string; MaxResults?: number }) {
-    let start = 0;
-    if (input.NextToken !== undefined) {
-      const after = Buffer.from(input.NextToken, 'base64').toString('utf8');
-      start = items.findIndex((t) => key(t) === after) + 1;
-      if (start === 0) throw new AwsError('InvalidInputException', 'You provided an invalid value for the NextToken parameter.', undefined, { Reason: 'INVALID_NEXT_TOKEN' });
-    }
-    const size = input.MaxResults ?? 20;
-    const slice = items.slice(start, start + size);
-    const more = start + size < items.length;
-    return { slice, next: more ? Buffer.from(key(slice[slice.length - 1])).toString('base64') : undefined };
+    const { items: slice, next } = pageOf(items, key, input.NextToken, input.MaxResults, {
+      scope: 'organizations', defaultLimit: 20, resume: 'position',
+      badToken: () => new AwsError('InvalidInputException', 'You provided an invalid value for the NextToken parameter.', undefined, { Reason: 'INVALID_NEXT_TOKEN' }),
+    });
+    return { slice, next };
   }
 
   return {
@@ -126,7 +121,6 @@ export function organizationsHandlers(deps: OrganizationsDeps): Record<string, H
         const accountId = newAccountId(ctx.ids);
         await identity.createAccount({ accountId, name: input.AccountName, email: input.Email, createdAt: now, organizationId: org.id });
         await identity.createRole(accountId, accessRole(ctx, accountId, org.managementAccountId, input.RoleName ?? 'OrganizationAccountAccessRole'));
-        deps.authorizer.invalidate();
         await orgs.updateOrganization(org.id, (cur) => cur && { ...cur, members: { ...cur.members, [accountId]: { joinedAt: now, joinedMethod: 'CREATED' } } });
         status.accountId = accountId;
       }

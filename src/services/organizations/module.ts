@@ -4,6 +4,7 @@
 import { loadModel } from '../../protocol/model.js';
 import type { Module, ModuleDeps } from '../../server/module.js';
 import { UNSCOPED, type ResourceResolver, type ServiceDefinition } from '../types.js';
+import { pinnedRegion } from '../../trail/regions.js';
 import { organizationsHandlers } from './handlers.js';
 import { OrganizationStore, type OrganizationDoc } from './store.js';
 
@@ -44,8 +45,8 @@ export function organizationsModule(deps: ModuleDeps): Module {
   const orgs = new OrganizationStore(deps.stores.documents, deps.identity);
   const service: ServiceDefinition = {
     model: loadModel('organizations'),
-    handlers: organizationsHandlers({ orgs, identity: deps.identity, authorizer: deps.authorizer }),
-    recording: { eventSource: 'organizations.amazonaws.com', globalRegion: 'us-east-1' },
+    handlers: organizationsHandlers({ orgs, identity: deps.identity }),
+    recording: { eventSource: 'organizations.amazonaws.com', globalRegion: pinnedRegion('organizations.amazonaws.com') },
     resolveResources: organizationsResolver(orgs),
     // Organizations reports malformed input as InvalidInputException, not ValidationException.
     validationErrorCode: 'InvalidInputException',

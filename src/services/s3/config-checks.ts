@@ -2,6 +2,7 @@
 // lifecycle, encryption, ownership, public access block), past what the model's shapes say:
 // each throws the code and message S3 answers with.
 import { AwsError } from '../../protocol/errors.js';
+import { replaceTags, type TagPolicy } from '../shared/tags.js';
 
 export type Tag = { Key: string; Value: string };
 type Doc = Record<string, unknown>;
@@ -23,20 +24,26 @@ function invalidRequest(message: string): AwsError {
   return new AwsError('InvalidRequest', message, 400);
 }
 
+const invalidTag = (message: string) => () => new AwsError('InvalidTag', message, 400);
+
+/** S3's tag rules: unique keys, S3's lengths, no `aws:` keys; the count's refusal differs by scope. */
+const TAG_RULES: Omit<TagPolicy, 'maxTags'> = {
+  errors: {
+    duplicate: invalidTag('Cannot provide multiple Tags with the same key'),
+    emptyKey: invalidTag('The TagKey you have provided is invalid'),
+    keyTooLong: invalidTag('The TagKey you have provided is too long, max 128'),
+    valueTooLong: invalidTag('The TagValue you have provided is too long, max 256'),
+    reserved: invalidTag('Your TagKey cannot be prefixed with aws:'),
+  },
+};
+const TAGS: Record<'bucket' | 'object', TagPolicy> = {
+  bucket: { ...TAG_RULES, maxTags: 50, errors: { ...TAG_RULES.errors, tooMany: invalidTag('Bucket tag count cannot be greater than 50') } },
+  object: { ...TAG_RULES, maxTags: 10, errors: { ...TAG_RULES.errors, tooMany: () => new AwsError('BadRequest', 'Object tags cannot be greater than 10', 400) } },
+};
+
 /** Bucket tags (at most 50) and object tags (at most 10): unique keys, S3's lengths, no `aws:` keys. */
 export function checkTags(tags: Tag[], scope: 'bucket' | 'object'): Tag[] {
-  if (scope === 'object' && tags.length > 10) throw new AwsError('BadRequest', 'Object tags cannot be greater than 10', 400);
-  if (scope === 'bucket' && tags.length > 50) throw new AwsError('InvalidTag', 'Bucket tag count cannot be greater than 50', 400);
-  const seen = new Set<string>();
-  for (const { Key, Value } of tags) {
-    if (seen.has(Key)) throw new AwsError('InvalidTag', 'Cannot provide multiple Tags with the same key', 400);
-    seen.add(Key);
-    if (Key.length === 0) throw new AwsError('InvalidTag', 'The TagKey you have provided is invalid', 400);
-    if ([...Key].length > 128) throw new AwsError('InvalidTag', 'The TagKey you have provided is too long, max 128', 400);
-    if ([...(Value ?? '')].length > 256) throw new AwsError('InvalidTag', 'The TagValue you have provided is too long, max 256', 400);
-    if (Key.toLowerCase().startsWith('aws:')) throw new AwsError('InvalidTag', 'Your TagKey cannot be prefixed with aws:', 400);
-  }
-  return tags.map((t) => ({ Key: t.Key, Value: t.Value ?? '' }));
+  return replaceTags(tags, TAGS[scope]).map((t) => ({ Key: t.Key, Value: t.Value ?? '' }));
 }
 
 /** `x-amz-tagging: k1=v1&k2=v2` (URL query encoding), as PutObject takes tags. */

@@ -1,8 +1,14 @@
-// CloudTrail's delivery check against bucket policies: the documented policy passes; a missing
+// CloudTrail's delivery check against bucket policies (S3's service-write grant, asked as
+// cloudtrail.amazonaws.com, in CloudTrail's words): the documented policy passes; a missing
 // GetBucketAcl grant, a wrong prefix, a mismatched aws:SourceArn or a Deny fail.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { deliveryAllowed } from './delivery-policy.js';
+import { serviceMayWrite } from './delivery-policy.js';
+import { bucketDeliveryCheck, cloudTrailWriter, type DeliveryCheck, type TrailSource } from '../../trail/sinks.js';
+
+/** The check as CreateTrail runs it: S3's grant for cloudtrail.amazonaws.com, in CloudTrail's words. */
+const deliveryAllowed = (bucket: string, p: string | undefined, prefix: string, src: TrailSource): DeliveryCheck =>
+  bucketDeliveryCheck(bucket, serviceMayWrite(bucket, p, prefix, cloudTrailWriter(src)) ? 'allowed' : 'refused');
 
 const ACCOUNT = '111122223333';
 const TRAIL = `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/main`;

@@ -1,41 +1,31 @@
-// Whether a bucket policy lets CloudTrail deliver: the check CreateTrail/UpdateTrail run, shared by
-// the embedded bucket sink and the external (S3-compatible endpoint) one so both judge alike.
-import type { DeliveryCheck } from '../../trail/sinks.js';
+// Whether a bucket policy lets an AWS service deliver files into it (CloudTrail's logs, later
+// Config's snapshots...): the check shared by the embedded bucket store and the external
+// (S3-compatible endpoint) one, so both judge alike. The service is the caller's to name.
+import type { ServiceWriter } from '../../core/capabilities.js';
 import { PolicyParseError } from '../../policy/document.js';
 import { evaluateResourcePolicy, type RequestPrincipal } from '../../policy/evaluate.js';
 import { bucketArn, parsedPolicy } from './access.js';
 
-export const CLOUDTRAIL_SERVICE = 'cloudtrail.amazonaws.com';
-
-const cloudTrail: RequestPrincipal = { type: 'AWSService', service: CLOUDTRAIL_SERVICE, arn: CLOUDTRAIL_SERVICE, accountId: '' };
-
-export function missingBucket(bucket: string): DeliveryCheck {
-  return { ok: false, code: 'S3BucketDoesNotExistException', message: `S3 bucket does not exist: ${bucket}` };
-}
-
-function insufficient(bucket: string): DeliveryCheck {
-  return { ok: false, code: 'InsufficientS3BucketPolicyException', message: `Incorrect S3 bucket policy is detected for bucket: ${bucket}` };
-}
-
 /**
- * CloudTrail needs s3:GetBucketAcl on the bucket and s3:PutObject under `keyPrefix` (written with
- * the `bucket-owner-full-control` ACL), with aws:SourceArn / aws:SourceAccount set to the trail's.
+ * The service needs s3:GetBucketAcl on the bucket and s3:PutObject under `keyPrefix` (written with
+ * the `bucket-owner-full-control` ACL), with aws:SourceArn / aws:SourceAccount set to its resource's.
+ * A bucket with no policy, or one that cannot be read, grants nothing.
  */
-export function deliveryAllowed(bucket: string, policyText: string | undefined, keyPrefix: string,
-  source: { trailArn: string; accountId: string }): DeliveryCheck {
-  if (!policyText) return insufficient(bucket);
+export function serviceMayWrite(bucket: string, policyText: string | undefined, keyPrefix: string, writer: ServiceWriter): boolean {
+  if (!policyText) return false;
   let doc;
   try {
     doc = parsedPolicy(policyText);
   } catch (e) {
-    if (e instanceof PolicyParseError) return insufficient(bucket);
+    if (e instanceof PolicyParseError) return false;
     throw e;
   }
-  const context = { 'aws:SourceArn': source.trailArn, 'aws:SourceAccount': source.accountId };
-  const acl = evaluateResourcePolicy({ action: 's3:GetBucketAcl', resource: bucketArn(bucket), principal: cloudTrail, context }, doc);
+  const principal: RequestPrincipal = { type: 'AWSService', service: writer.service, arn: writer.service, accountId: '' };
+  const context = { 'aws:SourceArn': writer.sourceArn, 'aws:SourceAccount': writer.sourceAccount };
+  const acl = evaluateResourcePolicy({ action: 's3:GetBucketAcl', resource: bucketArn(bucket), principal, context }, doc);
   const put = evaluateResourcePolicy({
-    action: 's3:PutObject', resource: `${bucketArn(bucket)}/${keyPrefix}*`, principal: cloudTrail,
+    action: 's3:PutObject', resource: `${bucketArn(bucket)}/${keyPrefix}*`, principal,
     context: { ...context, 's3:x-amz-acl': 'bucket-owner-full-control' },
   }, doc);
-  return acl === 'Allow' && put === 'Allow' ? { ok: true } : insufficient(bucket);
+  return acl === 'Allow' && put === 'Allow';
 }

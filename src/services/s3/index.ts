@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { AwsError } from '../../protocol/errors.js';
 import { FolderObjectStore } from '../../storage/objects.js';
+import { spoolDirOf, sweepSpool } from '../../storage/spool.js';
 import type { DocumentStore } from '../../storage/documents.js';
 import { AUTHORIZED_PER_ITEM, UNSCOPED, type Handler, type Ids, type ResourceResolver, type ServiceDefinition } from '../types.js';
 import { s3Model } from './model.js';
@@ -23,6 +24,8 @@ import { bucketArn, iamActionOf, objectArn } from './access.js';
 import { s3RequestId } from './ids.js';
 
 export function s3Deps(docs: DocumentStore, dataDir: string, maxObjectBytes: number): S3Deps {
+  // Upload bodies a crash left half-spooled: nothing will ever claim them.
+  sweepSpool(spoolDirOf(dataDir));
   return {
     buckets: new BucketStore(docs),
     objects: new FolderObjectStore(path.join(dataDir, 'objects'), docs),

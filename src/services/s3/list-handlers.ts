@@ -3,6 +3,7 @@
 import { AwsError } from '../../protocol/errors.js';
 import type { ListPage, ObjectMeta } from '../../storage/objects.js';
 import type { CallContext, Handler } from '../types.js';
+import { decodeToken, encodeToken } from '../shared/pagination.js';
 import { assertBucketAccess, bucketArn } from './access.js';
 import { ownerOf, quoted, requireBucket, str, type Input, type S3Deps } from './common.js';
 import type { Bucket } from './store.js';
@@ -46,10 +47,15 @@ export function listHandlers(deps: S3Deps): Record<string, Handler> {
     async ListObjectsV2(input: Input, ctx: CallContext) {
       const { bucket, maxKeys, prefix, delimiter, url } = await start(input, ctx);
       const token = str(input.ContinuationToken);
+      // Tokens (src/services/shared/pagination.ts) carry the store's cursor and belong to their bucket.
+      const tokens = {
+        scope: `s3:ListObjectsV2:${bucket.name}`,
+        badToken: () => new AwsError('InvalidArgument', 'The continuation token provided is incorrect', 400, { ArgumentName: 'continuation-token' }),
+      };
       let after = str(input.StartAfter);
       if (token !== undefined) {
-        after = Buffer.from(token, 'base64url').toString('latin1');
-        if (!/^[0-9a-f]*g?$/.test(after) || after === '') throw new AwsError('InvalidArgument', 'The continuation token provided is incorrect', 400, { ArgumentName: 'continuation-token' });
+        after = decodeToken(token, tokens);
+        if (!/^[0-9a-f]*g?$/.test(after) || after === '') throw tokens.badToken();
       }
       const page = await deps.objects.list(bucket.name, { prefix, delimiter, after, afterIsCursor: token !== undefined, maxKeys });
       const enc = encoder(url);
@@ -58,7 +64,7 @@ export function listHandlers(deps: S3Deps): Record<string, Handler> {
         Name: bucket.name, Prefix: enc(prefix), MaxKeys: maxKeys, KeyCount: page.entries.length,
         Delimiter: delimiter === undefined ? undefined : enc(delimiter), IsTruncated: page.truncated,
         ContinuationToken: token, StartAfter: str(input.StartAfter) === undefined ? undefined : enc(String(input.StartAfter)),
-        NextContinuationToken: page.truncated && page.cursor ? Buffer.from(page.cursor, 'latin1').toString('base64url') : undefined,
+        NextContinuationToken: page.truncated && page.cursor ? encodeToken(tokens.scope, page.cursor) : undefined,
         ...entries,
         EncodingType: url ? 'url' : undefined,
       };

@@ -6,7 +6,7 @@ import type { CallContext, Handler } from '../types.js';
 import { assertBucketAccess, objectArn } from './access.js';
 import type { Bucket } from './store.js';
 import { noSuchKey, quoted, requireBucket, touchObject, type Input, type S3Deps } from './common.js';
-import { objectKey, parseCopySource, writeOf } from './object-handlers.js';
+import { objectKey, parseCopySource, uploadedBody, writeOf } from './object-handlers.js';
 
 const MIN_PART_BYTES = 5 * 1024 * 1024;
 
@@ -34,9 +34,11 @@ export function multipartHandlers(deps: S3Deps): Record<string, Handler> {
     const head = await deps.objects.head(from.name, source.key);
     if (!head) throw noSuchKey(source.key);
     const range = typeof input.CopySourceRange === 'string' ? copyRange(input.CopySourceRange, head.size) : undefined;
-    const found = await deps.objects.get(from.name, source.key, range);
+    // Streamed from the source's open file, as CopyObject does.
+    const found = await deps.objects.open(from.name, source.key, range);
     if (!found) throw noSuchKey(source.key);
-    const part = await deps.objects.putPart(bucket.name, up.uploadId, n, found.body, ctx.clock.now());
+    const part = await deps.objects.putPart(bucket.name, up.uploadId, n, found.slice, ctx.clock.now())
+      .finally(() => found.slice.handle.close());
     if (!part) throw noSuchUpload(up.uploadId);
     ctx.addResource('AWS::S3::Object', objectArn(from.name, source.key));
     return { CopyPartResult: { ETag: quoted(part.etag), LastModified: part.lastModified } };
@@ -60,8 +62,7 @@ export function multipartHandlers(deps: S3Deps): Record<string, Handler> {
     async UploadPart(input: Input, ctx: CallContext) {
       const { bucket, up } = await upload(input, ctx, 's3:PutObject');
       const n = partNumberOf(input);
-      const body = Buffer.isBuffer(input.Body) ? input.Body : Buffer.alloc(0);
-      const part = await deps.objects.putPart(bucket.name, up.uploadId, n, body, ctx.clock.now());
+      const part = await deps.objects.putPart(bucket.name, up.uploadId, n, uploadedBody(input.Body), ctx.clock.now());
       if (!part) throw noSuchUpload(up.uploadId);
       return { ETag: quoted(part.etag), ServerSideEncryption: 'AES256' };
     },

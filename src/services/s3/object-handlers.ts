@@ -2,6 +2,7 @@
 // or many. These are data events; each names the object and its bucket.
 import { AwsError } from '../../protocol/errors.js';
 import type { ObjectMeta, ObjectWrite } from '../../storage/objects.js';
+import { fileBehind, sliceStandIn, type SpooledFile } from '../../protocol/payload.js';
 import type { CallContext, Handler } from '../types.js';
 import { assertBucketAccess, objectArn } from './access.js';
 import type { Bucket } from './store.js';
@@ -36,16 +37,22 @@ export function objectHandlers(deps: S3Deps): Record<string, Handler> {
     // Reading the source is a permission of its own: the pipeline authorized only the destination.
     await ctx.authorize('s3:GetObject', objectArn(from.name, source.key));
     const to = await reach(ctx, input.Bucket, key, 's3:PutObject', input, aclContext(input));
-    const found = await deps.objects.get(from.name, source.key);
-    if (!found) throw noSuchKey(source.key);
     const replace = input.MetadataDirective === 'REPLACE';
     if (!replace && from.name === to.name && source.key === key) {
       throw new AwsError('InvalidRequest', "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.", 400);
     }
-    const write = replace ? writeOf(input, ctx) : { ...found.meta, lastModified: ctx.clock.now() };
-    // Tags follow the source unless the copy asks for new ones (x-amz-tagging-directive: REPLACE).
-    write.tags = input.TaggingDirective === 'REPLACE' ? tagsOf(input) : found.meta.tags;
-    const meta = await deps.objects.put(to.name, key, found.body, write);
+    // The source is streamed from its open file into the new object: never whole in memory.
+    const found = await deps.objects.open(from.name, source.key);
+    if (!found) throw noSuchKey(source.key);
+    let meta: ObjectMeta;
+    try {
+      const write = replace ? writeOf(input, ctx) : { ...found.meta, lastModified: ctx.clock.now() };
+      // Tags follow the source unless the copy asks for new ones (x-amz-tagging-directive: REPLACE).
+      write.tags = input.TaggingDirective === 'REPLACE' ? tagsOf(input) : found.meta.tags;
+      meta = await deps.objects.put(to.name, key, found.slice, write);
+    } finally {
+      await found.slice.handle.close();
+    }
     ctx.addResource('AWS::S3::Object', objectArn(from.name, source.key));
     touchObject(ctx, to, key);
     return { CopyObjectResult: { ETag: quoted(meta.etag), LastModified: meta.lastModified }, ServerSideEncryption: 'AES256' };
@@ -55,9 +62,10 @@ export function objectHandlers(deps: S3Deps): Record<string, Handler> {
     async PutObject(input: Input, ctx: CallContext) {
       const key = objectKey(input.Key);
       const bucket = await reach(ctx, input.Bucket, key, 's3:PutObject', input, aclContext(input));
-      const body = Buffer.isBuffer(input.Body) ? input.Body : Buffer.alloc(0);
-      if (body.length > deps.maxObjectBytes) {
-        throw new AwsError('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', 400, { ProposedSize: String(body.length), MaxSizeAllowed: String(deps.maxObjectBytes) });
+      const body = uploadedBody(input.Body);
+      const size = Buffer.isBuffer(body) ? body.length : body.size;
+      if (size > deps.maxObjectBytes) {
+        throw new AwsError('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', 400, { ProposedSize: String(size), MaxSizeAllowed: String(deps.maxObjectBytes) });
       }
       await checkWritePreconditions(deps, bucket, key, input);
       const meta = await deps.objects.put(bucket.name, key, body, writeOf(input, ctx));
@@ -70,10 +78,13 @@ export function objectHandlers(deps: S3Deps): Record<string, Handler> {
     async GetObject(input: Input, ctx: CallContext) {
       const { key, bucket, head } = await readable(input, ctx);
       const range = str(input.Range) ? parseRange(String(input.Range), head.size) : undefined;
-      const found = await deps.objects.get(bucket.name, key, range);
+      // Over the wire the object is streamed from its open file; chattrail's own callers (the
+      // console's file browser) get the bytes.
+      const found = ctx.via ? await deps.objects.get(bucket.name, key, range) : await deps.objects.open(bucket.name, key, range);
       if (!found) throw noSuchKey(key);
-      const out: Input = { ...headersOf(found.meta, input, !range), Body: found.body, ContentLength: found.body.length };
-      if (range) out.ContentRange = `bytes ${range.start}-${range.start + found.body.length - 1}/${found.meta.size}`;
+      const length = 'slice' in found ? found.slice.length : found.body.length;
+      const out: Input = { ...headersOf(found.meta, input, !range), Body: 'slice' in found ? sliceStandIn(found.slice) : found.body, ContentLength: length };
+      if (range) out.ContentRange = `bytes ${range.start}-${range.start + length - 1}/${found.meta.size}`;
       return out;
     },
 
@@ -117,6 +128,11 @@ export function objectHandlers(deps: S3Deps): Record<string, Handler> {
       return { Deleted: Deleted.length ? Deleted : undefined, Errors: Errors.length ? Errors : undefined };
     },
   };
+}
+
+/** An upload's bytes: in memory, or the spool file the pipeline wrote a large one to. */
+export function uploadedBody(v: unknown): Buffer | SpooledFile {
+  return fileBehind(v) ?? (Buffer.isBuffer(v) ? v : Buffer.alloc(0));
 }
 
 export function objectKey(v: unknown): string {

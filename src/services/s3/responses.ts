@@ -7,6 +7,7 @@ import type { ServiceModel } from '../../protocol/model.js';
 import { serializeError, serializeResponse } from '../../protocol/codec.js';
 import type { AwsError } from '../../protocol/errors.js';
 import { escapeXml } from '../../protocol/xml.js';
+import { peekSlice } from '../../protocol/payload.js';
 import { s3HostId } from './ids.js';
 
 const NS = 'http://s3.amazonaws.com/doc/2006-03-01/';
@@ -65,7 +66,7 @@ export function responseSize(model: ServiceModel, opName: string, output: Record
   if (method === 'HEAD' || !op) return 0;
   if (error) return Buffer.byteLength(serializeError(model, error, requestId, method).body);
   if (!output) return 0;
-  if (Buffer.isBuffer(output.Body)) return output.Body.length;
+  if (Buffer.isBuffer(output.Body)) return peekSlice(output.Body)?.length ?? output.Body.length;
   const res = special(model, opName, output, requestId) ?? renamed(opName, serializeResponse(model, op, output, requestId, method));
   return Buffer.byteLength(res.body);
 }

@@ -33,7 +33,7 @@ export function rewriteS3Request(req: RawRequest): RawRequest {
   for (const [k, v] of Object.entries(payload.trailers)) if (headers[k] === undefined) headers[k] = v;
   const problem = payload.problem ?? bodyProblem(headers, payload);
   if (problem) headers[BODY_ERROR_HEADER] = `${problem.code} ${problem.message}`;
-  headers[BYTES_IN_HEADER] = String(payload.body.length);
+  headers[BYTES_IN_HEADER] = String(payload.size);
   // The object's ETag is this MD5: the store need not hash the body again.
   if (payload.md5 !== undefined) rememberMd5(payload.body, payload.md5);
   return { ...req, rawPath, query, headers, body: payload.body, payload };
@@ -64,7 +64,7 @@ const CHECKSUM_NAMES: Record<string, string> = {
 /** What S3 refuses in a body it received whole: a wrong length, MD5 or checksum. */
 function bodyProblem(headers: Record<string, string>, payload: Payload): { code: string; message: string } | undefined {
   const declared = headers['x-amz-decoded-content-length'];
-  if (payload.chunked && declared !== undefined && Number(declared) !== payload.body.length) {
+  if (payload.chunked && declared !== undefined && Number(declared) !== payload.size) {
     return { code: 'IncompleteBody', message: 'You did not provide the number of bytes specified by the x-amz-decoded-content-length HTTP header' };
   }
   const md5 = headers['content-md5'];
@@ -78,6 +78,8 @@ function bodyProblem(headers: Record<string, string>, payload: Payload): { code:
     if (value === undefined) continue;
     // A trailer not announced in x-amz-trailer was not computed on the way in.
     let computed = payload.checksums[header];
+    // A spooled body is not read again for it: such a checksum cannot be proven.
+    if (computed === undefined && payload.file) return { code: 'InvalidRequest', message: `The ${CHECKSUM_NAMES[header]} trailer was not announced in x-amz-trailer.` };
     if (computed === undefined) { const r = make(); r.update(payload.body); computed = r.digest(); }
     if (computed !== value.trim()) return { code: 'BadDigest', message: `The ${CHECKSUM_NAMES[header]} you specified did not match the calculated checksum.` };
   }

@@ -1,22 +1,22 @@
-// The embedded S3 as trail delivery's BucketSink: CloudTrail checks a bucket's policy before it
-// accepts a trail, then writes log and digest files as the service, with no record of its own
-// (CloudTrail's deliveries are not the bucket owner's API calls).
-import type { BucketSink, DeliveryCheck } from '../../trail/sinks.js';
+// The embedded S3 as a BucketStorage capability: whether an AWS service may deliver files into a
+// bucket by its policy, and the writes it then makes, with no record of their own (a service's
+// deliveries are not the bucket owner's API calls). Who the service is, is the caller's business.
+import type { BucketStorage, Grant, PutOptions, ServiceWriter } from '../../core/capabilities.js';
 import type { ObjectStore } from '../../storage/objects.js';
 import type { Clock } from '../types.js';
 import type { BucketStore } from './store.js';
-import { deliveryAllowed, missingBucket } from './delivery-policy.js';
+import { serviceMayWrite } from './delivery-policy.js';
 
-export class EmbeddedBucketSink implements BucketSink {
+export class EmbeddedBucketSink implements BucketStorage {
   constructor(private readonly buckets: BucketStore, private readonly objects: ObjectStore, private readonly clock: Clock) {}
 
-  async checkDelivery(bucket: string, keyPrefix: string, source: { trailArn: string; accountId: string }): Promise<DeliveryCheck> {
+  async serviceWriteGrant(bucket: string, keyPrefix: string, writer: ServiceWriter): Promise<Grant> {
     const found = await this.buckets.get(bucket);
-    if (!found) return missingBucket(bucket);
-    return deliveryAllowed(bucket, found.policy, keyPrefix, source);
+    if (!found) return 'missing';
+    return serviceMayWrite(bucket, found.policy, keyPrefix, writer) ? 'allowed' : 'refused';
   }
 
-  async putObject(bucket: string, key: string, body: Buffer, opts: { contentType: string; contentEncoding?: string; metadata?: Record<string, string> }): Promise<void> {
+  async putObject(bucket: string, key: string, body: Buffer, opts: PutOptions): Promise<void> {
     if (!(await this.buckets.get(bucket))) throw new Error(`S3 bucket ${bucket} does not exist`);
     await this.objects.put(bucket, key, body, {
       contentType: opts.contentType,

@@ -1,10 +1,10 @@
 // The embedded SNS: the query API (topics, http/https subscriptions, Publish), chattrail's
-// /_chattrail/sns/ endpoints (certificate, SubscribeURL, UnsubscribeURL), and the TopicSink that
-// trail delivery publishes its notifications through.
+// /_chattrail/sns/ endpoints (certificate, SubscribeURL, UnsubscribeURL), and the TopicPublisher
+// AWS services inside chattrail (trail delivery) publish their notifications through.
 import { loadModel } from '../../protocol/model.js';
 import { AwsError } from '../../protocol/errors.js';
 import type { Module, ModuleDeps } from '../../server/module.js';
-import type { DeliveryCheck, TopicSink } from '../../trail/sinks.js';
+import type { Grant, TopicPublisher } from '../../core/capabilities.js';
 import { UNSCOPED, type ResolvedResource, type ResourceResolver, type ServiceDefinition } from '../types.js';
 import { HttpDeliverer } from './delivery.js';
 import { OutboundGuard } from '../../net/outbound.js';
@@ -53,20 +53,18 @@ function snsResolver(store: SnsStore): ResourceResolver {
   };
 }
 
-const CLOUDTRAIL = 'cloudtrail.amazonaws.com';
-const NO_TOPIC = 'SNS Topic does not exist or the topic policy is incorrect!';
-
-function topicSink(store: SnsStore, engine: SnsEngine): TopicSink {
+/** Topics as a capability: whether a service may publish to one by its policy, and publishing. */
+function topicPublisher(store: SnsStore, engine: SnsEngine): TopicPublisher {
   return {
-    async checkPublish(topicArn, source): Promise<DeliveryCheck> {
+    async servicePublishGrant(topicArn, publisher): Promise<Grant | 'invalid'> {
       const ref = parseTopicArn(topicArn);
-      if (!ref) return { ok: false, code: 'InvalidSnsTopicNameException', message: `SNS Topic name ${topicArn} is not valid.` };
+      if (!ref) return 'invalid';
       const topic = await store.getTopic(ref);
-      if (!topic) return { ok: false, code: 'InsufficientSnsTopicPolicyException', message: NO_TOPIC };
+      if (!topic) return 'missing';
       const decision = topicPolicyDecision(topic.attributes.Policy ?? '', topic.arn, 'SNS:Publish',
-        { arn: CLOUDTRAIL, accountId: source.accountId, type: 'AWSService', service: CLOUDTRAIL },
-        { 'aws:SourceArn': source.trailArn, 'aws:SourceAccount': source.accountId });
-      return decision === 'Allow' ? { ok: true } : { ok: false, code: 'InsufficientSnsTopicPolicyException', message: NO_TOPIC };
+        { arn: publisher.service, accountId: publisher.sourceAccount, type: 'AWSService', service: publisher.service },
+        { 'aws:SourceArn': publisher.sourceArn, 'aws:SourceAccount': publisher.sourceAccount });
+      return decision === 'Allow' ? 'allowed' : 'refused';
     },
     async publish(topicArn, message, subject) {
       const ref = parseTopicArn(topicArn);
@@ -108,7 +106,7 @@ export function snsModule(deps: ModuleDeps): Module {
     name: 'sns',
     services: [service],
     routes: [snsRoute({ model, engine, ids: deps.ids, signer: loadSigner })],
-    topics: topicSink(store, engine),
+    topics: topicPublisher(store, engine),
     serviceEndpoints: engine,
     async start() {
       await loadSigner();

@@ -105,19 +105,21 @@ export function subscriptionHandlers(deps: SnsHandlerDeps): Record<string, Handl
     },
 
     async ListSubscriptions(input: { NextToken?: string }, ctx: CallContext) {
-      const after = afterToken(input.NextToken, (s) => parseSubscriptionArn(s) !== undefined);
+      const after = afterToken(input.NextToken, (s) => parseSubscriptionArn(s) !== undefined, 'ListSubscriptions');
       const all = (await store.subscriptionsOwnedBy(ctx.accountId, ctx.region)).filter((s) => after === undefined || s.arn > after);
-      const { page, next } = pageOf(all, (s) => s.arn);
+      const { page, next } = pageOf(all, (s) => s.arn, 'ListSubscriptions');
       return { Subscriptions: page.map(listed), NextToken: next };
     },
 
     async ListSubscriptionsByTopic(input: { TopicArn: string; NextToken?: string }, ctx: CallContext) {
       const topic = await requireTopic(deps, input.TopicArn, ctx, 'SNS:ListSubscriptionsByTopic');
-      const after = afterToken(input.NextToken, (s) => parseSubscriptionArn(s) !== undefined);
+      // A topic's tokens are its own: one from another topic's listing is refused.
+      const listing = `ListSubscriptionsByTopic:${topic.arn}`;
+      const after = afterToken(input.NextToken, (s) => parseSubscriptionArn(s) !== undefined, listing);
       const all = (await store.subscriptionsOf(topic, ctx.clock.now()))
         .filter((s) => s.status !== 'deleted' && (after === undefined || s.arn > after))
         .sort((a, b) => (a.arn < b.arn ? -1 : 1));
-      const { page, next } = pageOf(all, (s) => s.arn);
+      const { page, next } = pageOf(all, (s) => s.arn, listing);
       return { Subscriptions: page.map(listed), NextToken: next };
     },
 

@@ -1,6 +1,8 @@
 // SNS topic operations: CreateTopic (idempotent by name), DeleteTopic, ListTopics, Get/Set topic
 // attributes (with policy validation) and topic tags. Shared lookups used by the other handlers.
 import { AwsError } from '../../protocol/errors.js';
+import { mergeTags, removeTags, type TagPolicy } from '../shared/tags.js';
+import { decodeToken, pageOf as sharedPageOf, type PagePolicy } from '../shared/pagination.js';
 import type { CallContext, Handler } from '../types.js';
 import { authorizeOnTopic, defaultTopicPolicy, validateTopicPolicy } from './policy.js';
 import { parseTopicArn, topicArnOf, type SnsStore, type Tag, type TopicDoc, type TopicRef } from './store.js';
@@ -69,36 +71,39 @@ function validateName(name: string, fifo: boolean): void {
   }
 }
 
-const MAX_TAGS = 50;
-
 /** One request may not name a key twice; a topic carries at most 50 tags. */
+const TAGS: TagPolicy = {
+  maxTags: 50,
+  replaced: 'appended',
+  errors: {
+    duplicate: () => new AwsError('InvalidParameter', 'Invalid parameter: Duplicated keys are not allowed.'),
+    tooMany: () => new AwsError('TagLimitExceeded', 'Could not complete request: tag quota of per resource exceeded'),
+  },
+};
+
 export function checkTags(tags: Tag[], existing: Tag[] = []): Tag[] {
-  const keys = new Set<string>();
-  for (const t of tags) {
-    if (keys.has(t.Key)) throw new AwsError('InvalidParameter', 'Invalid parameter: Duplicated keys are not allowed.');
-    keys.add(t.Key);
-  }
-  const merged = [...existing.filter((t) => !keys.has(t.Key)), ...tags];
-  if (merged.length > MAX_TAGS) throw new AwsError('TagLimitExceeded', 'Could not complete request: tag quota of per resource exceeded');
-  return merged;
+  return mergeTags(existing, tags, TAGS);
 }
 
 const sameTags = (a: Tag[], b: Tag[]) => a.length === b.length && a.every((t) => b.some((u) => u.Key === t.Key && u.Value === t.Value));
 
-function nextTokenOf(last: string | undefined, more: boolean): string | undefined {
-  return more && last !== undefined ? Buffer.from(last).toString('base64') : undefined;
+/** SNS's paging (src/services/shared/pagination.ts): 100 a page, tokens scoped to their listing. */
+function paging(listing: string): PagePolicy {
+  return { scope: `sns:${listing}`, defaultLimit: PAGE, badToken: () => new AwsError('InvalidParameter', 'Invalid parameter: NextToken') };
 }
 
-export function afterToken(token: string | undefined, valid: (s: string) => boolean): string | undefined {
+/** The key a token resumes after, refused unless it is a token of `listing` naming a valid key. */
+export function afterToken(token: string | undefined, valid: (s: string) => boolean, listing: string): string | undefined {
   if (token === undefined) return undefined;
-  const decoded = Buffer.from(token, 'base64').toString('utf8');
-  if (!valid(decoded)) throw new AwsError('InvalidParameter', 'Invalid parameter: NextToken');
+  const decoded = decodeToken(token, paging(listing));
+  if (!valid(decoded)) throw paging(listing).badToken();
   return decoded;
 }
 
-export function pageOf<T>(items: T[], key: (t: T) => string): { page: T[]; next: string | undefined } {
-  const page = items.slice(0, PAGE);
-  return { page, next: nextTokenOf(page.length ? key(page[page.length - 1]) : undefined, items.length > PAGE) };
+/** The first page of `items` (already past the token's key), and the token of the next. */
+export function pageOf<T>(items: T[], key: (t: T) => string, listing: string): { page: T[]; next: string | undefined } {
+  const p = sharedPageOf(items, key, undefined, PAGE, paging(listing));
+  return { page: p.items, next: p.next };
 }
 
 export function topicHandlers(deps: SnsHandlerDeps): Record<string, Handler> {
@@ -138,9 +143,9 @@ export function topicHandlers(deps: SnsHandlerDeps): Record<string, Handler> {
     },
 
     async ListTopics(input: { NextToken?: string }, ctx: CallContext) {
-      const after = afterToken(input.NextToken, (s) => /^[A-Za-z0-9_.-]{1,256}$/.test(s));
+      const after = afterToken(input.NextToken, (s) => /^[A-Za-z0-9_.-]{1,256}$/.test(s), 'ListTopics');
       const topics = await store.listTopics(ctx.accountId, ctx.region, after, PAGE + 1);
-      const { page, next } = pageOf(topics, (t) => t.name);
+      const { page, next } = pageOf(topics, (t) => t.name, 'ListTopics');
       return { Topics: page.map((t) => ({ TopicArn: t.arn })), NextToken: next };
     },
 
@@ -187,7 +192,7 @@ export function topicHandlers(deps: SnsHandlerDeps): Record<string, Handler> {
 
     async UntagResource(input: { ResourceArn: string; TagKeys: string[] }, ctx: CallContext) {
       const topic = await taggedTopic(deps, input.ResourceArn, ctx, 'SNS:UntagResource');
-      await store.updateTopic(topic, (cur) => cur && { ...cur, tags: cur.tags.filter((t) => !input.TagKeys.includes(t.Key)) });
+      await store.updateTopic(topic, (cur) => cur && { ...cur, tags: removeTags(cur.tags, input.TagKeys) });
       return {};
     },
 

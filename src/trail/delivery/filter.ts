@@ -3,6 +3,7 @@
 // and the trail's basic or advanced event selectors. A filter is a plain snapshot so a delivery
 // intent can carry it and a replay selects exactly what the first attempt did.
 import type { StoredEvent } from '../event-store.js';
+import { isGlobalServiceEvent } from '../regions.js';
 import type { AdvancedEventSelector, AdvancedFieldSelector, EventSelector } from '../../services/cloudtrail/trails-model.js';
 
 export interface TrailFilter {
@@ -12,16 +13,6 @@ export interface TrailFilter {
   includeGlobal: boolean;
   eventSelectors?: EventSelector[];
   advancedEventSelectors?: AdvancedEventSelector[];
-}
-
-/**
- * Services whose calls are global service events (recorded in us-east-1). STS is not among them:
- * chattrail cannot tell the global endpoint from the regional one, and current SDKs use the latter.
- */
-const GLOBAL_SOURCES = new Set(['iam.amazonaws.com', 'organizations.amazonaws.com', 'chatbot.amazonaws.com', 'signin.amazonaws.com']);
-
-export function isGlobalServiceEvent(e: Pick<StoredEvent, 'eventSource'>): boolean {
-  return GLOBAL_SOURCES.has(e.eventSource);
 }
 
 interface ParsedRecord {
@@ -56,7 +47,7 @@ export function compileFilter(f: TrailFilter): (e: StoredEvent) => string | unde
   return (e) => {
     if (!accounts.has(e.accountId)) return undefined;
     let region: string;
-    if (isGlobalServiceEvent(e)) {
+    if (isGlobalServiceEvent(e.eventSource)) {
       if (!f.includeGlobal) return undefined;
       region = f.multiRegion ? e.region : f.homeRegion;
     } else {
