@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { openEmbeddedStores, openPostgresStores, type Stores } from '../src/storage/stores.js';
-import type { EventStore, StoredEvent } from '../src/trail/event-store.js';
+import type { EventStore, StoredEvent } from '../src/storage/event-store.js';
 
 const URL_ = process.env.BENCH_POSTGRES_URL;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);

@@ -3,7 +3,7 @@
 // LookupEvents is measured on the same tables and indexes the server writes.
 import crypto from 'node:crypto';
 import { openEmbeddedStores } from '../src/storage/stores.js';
-import type { StoredEvent } from '../src/trail/event-store.js';
+import type { StoredEvent } from '../src/storage/event-store.js';
 
 export const USERS = 1000;
 const SERVICES = ['iam', 'sts', 's3', 'lambda', 'sns', 'cloudtrail', 'organizations', 'ec2', 'kms', 'dynamodb'];

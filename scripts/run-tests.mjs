@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs every compiled test file (dist/**/*.test.js) with node's test runner. Node 20's runner
 // takes files, not globs, so this lists them. Extra arguments pass through (e.g. a name filter).
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
@@ -16,7 +16,10 @@ function find(dir, out = []) {
 }
 
 const filter = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const files = find('dist').filter((f) => filter.length === 0 || filter.some((x) => f.includes(x))).sort();
+// A compiled test whose source is gone (a file moved or deleted since an earlier build) is stale:
+// tsc never removes outputs, so only tests with a source beside them run.
+const hasSource = (f) => existsSync(f.replace(/^dist[\\/]/, '').replace(/\.js$/, '.ts'));
+const files = find('dist').filter(hasSource).filter((f) => filter.length === 0 || filter.some((x) => f.includes(x))).sort();
 if (files.length === 0) {
   console.error('no test files found under dist/: run npm run build first');
   process.exit(1);

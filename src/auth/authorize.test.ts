@@ -3,8 +3,8 @@
 // permission, and the AccessDenied wording for each refusing layer.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { iamTestbed, TRUST_ACCOUNT, userPrincipal, type IamTestbed } from '../services/iam/testing.js';
-import type { AssumedRolePrincipal, FederatedPrincipal, Principal } from './principal.js';
+import { iamTestbed, TRUST_ACCOUNT, userPrincipal, type IamTestbed } from '../../test/support/iam.js';
+import type { AssumedRolePrincipal, FederatedPrincipal, Principal } from '../common/principal.js';
 import { accessDeniedMessage } from './authorize.js';
 
 const ADMIN = 'arn:aws:iam::aws:policy/AdministratorAccess';

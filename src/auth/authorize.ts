@@ -2,8 +2,8 @@
 // that apply to it: user (and its groups') or role policies ∩ permissions boundary ∩ session
 // policy ∩ Chatbot guardrails. Parsed policy sets are cached per principal and dropped whenever
 // a user, group, role or managed policy document changes (the document store publishes each write).
-import { isSession, type Principal } from './principal.js';
-import type { IdentityStore } from '../services/iam/store.js';
+import { isSession, type Principal } from '../common/principal.js';
+import type { IdentityStore } from '../identity/store.js';
 import { evaluateLayers, type ContextValue, type PolicyLayer } from '../policy/evaluate.js';
 import { parsePolicyDocument, type PolicyDocument } from '../policy/document.js';
 import { MANAGED_POLICIES } from '../policy/managed.js';

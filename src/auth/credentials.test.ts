@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { iamTestbed, type IamTestbed } from '../services/iam/testing.js';
-import type { Principal } from './principal.js';
+import { iamTestbed, type IamTestbed } from '../../test/support/iam.js';
+import type { Principal } from '../common/principal.js';
 
 let tb: IamTestbed;
 before(async () => { tb = await iamTestbed(); });

@@ -3,8 +3,8 @@
 // A session is bound to its role's or user's unique id: it ends when that entity is deleted, and a
 // new role or user of the same name does not inherit it. The cache follows the document store's
 // changes to keys, sessions, users and roles: no handler has to remember to invalidate it.
-import type { Principal } from './principal.js';
-import type { IamUser, IdentityStore } from '../services/iam/store.js';
+import type { Principal } from '../common/principal.js';
+import type { IamUser, IdentityStore } from '../identity/store.js';
 
 export interface ResolvedCredential {
   secretAccessKey: string;

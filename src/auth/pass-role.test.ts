@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AwsError, isAwsError } from '../protocol/errors.js';
-import { randomIds, systemClock } from '../server/runtime.js';
-import type { CallContext } from '../services/types.js';
+import { randomIds, systemClock } from '../common/runtime.js';
+import type { CallContext } from '../core/service.js';
 import type { Stores } from '../storage/stores.js';
 import { authorizePassRole, CROSS_ACCOUNT_PASS_ROLE, parseRoleArn } from './pass-role.js';
 

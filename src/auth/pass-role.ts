@@ -2,7 +2,12 @@
 // function's execution role, a Chatbot channel's role): the role must live in the caller's account,
 // and the caller must be allowed iam:PassRole on it with iam:PassedToService naming the service.
 import type { AwsError } from '../protocol/errors.js';
-import type { CallContext } from '../services/types.js';
+
+/** What the check needs of a call (a handler's CallContext has both): whose account, and its authorization. */
+export interface PassRoleCall {
+  accountId: string;
+  authorize(action: string, resource: string, context?: Record<string, string | string[] | undefined>): Promise<void>;
+}
 
 /** AWS's words (and an AccessDenied) for a role of another account, whatever the caller's policies say. */
 export const CROSS_ACCOUNT_PASS_ROLE = 'Cross-account pass role is not allowed.';
@@ -39,7 +44,7 @@ export interface PassRoleRequest<R extends { arn: string }> {
  * policy is read: no policy can grant it. The policy is matched against the stored role's own ARN
  * (its path and case), so `role/ADMIN` or a made-up path cannot slip past a Deny on `role/admin`.
  */
-export async function authorizePassRole<R extends { arn: string }>(ctx: CallContext, r: PassRoleRequest<R>): Promise<R | undefined> {
+export async function authorizePassRole<R extends { arn: string }>(ctx: PassRoleCall, r: PassRoleRequest<R>): Promise<R | undefined> {
   const ref = parseRoleArn(r.roleArn);
   if (!ref || ref.accountId !== ctx.accountId) throw r.refuse(CROSS_ACCOUNT_PASS_ROLE);
   const role = await r.lookupRole(ref.accountId, ref.roleName);

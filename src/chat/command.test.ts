@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadModel } from '../protocol/model.js';
-import { UNSCOPED, type ServiceDefinition } from '../services/types.js';
+import { UNSCOPED, type ServiceDefinition } from '../core/service.js';
 import { normalizeSlackText, parseCommand, tokenize, type ServiceLookup } from './command.js';
 import { cliName } from './cli-names.js';
 import { parseShorthand } from './shorthand.js';

@@ -1,6 +1,6 @@
 // Reads a chat message in the AWS CLI's syntax (`@aws lambda list-functions --region us-west-2`)
 // into a service, an operation and an input typed by the model, or explains what is wrong.
-import type { ServiceDefinition } from '../services/types.js';
+import type { ServiceDefinition } from '../core/service.js';
 import { awsServiceNames, partitionRegions, type ServiceModel, type Shape } from '../protocol/model.js';
 import { readJsonValue } from '../protocol/json-shapes.js';
 import { readScalar } from '../protocol/xml.js';

@@ -1,16 +1,16 @@
 // One chat exchange: a message mentioning the bot becomes a command, checked against the channel's
 // configuration, confirmed with buttons when it changes something, run, and answered in the thread.
-import type { ChatDirectory, ChannelConfig, SlackPoster } from './directory.js';
+import type { ChatDirectory, ChannelConfig, SlackPoster } from '../core/chat-directory.js';
 import { normalizeSlackText, parseCommand, type ParsedCommand, type ServiceLookup } from './command.js';
 import { generalHelp, operationHelp, serviceHelp } from './help.js';
 import { cliName } from './cli-names.js';
 import { formatResult } from './format.js';
 import { slackAuthFailure } from './slack-poster.js';
 import type { CommandExecutor } from './executor.js';
-import { isReadOnly } from '../trail/record.js';
+import { isReadOnly } from '../records/record.js';
 import type { DocumentStore } from '../storage/documents.js';
-import type { Clock, Ids } from '../services/types.js';
-import type { Logger } from '../server/runtime.js';
+import type { Clock, Ids } from '../common/runtime.js';
+import type { Logger } from '../common/runtime.js';
 
 export interface IncomingMessage {
   teamId: string;

@@ -3,11 +3,11 @@
 // assumes the channel's (or the user's) role with a session name containing "chatbot", then makes
 // the call with those credentials, bounded by the channel's guardrail policies. Both calls go
 // through the internal client, so both are recorded (in both accounts when the role is another's).
-import type { InternalClient } from '../server/internal-client.js';
+import type { InternalClient } from '../core/internal-client.js';
 import type { CredentialResolver } from '../auth/credentials.js';
 import type { Authorizer } from '../auth/authorize.js';
-import type { Principal } from '../auth/principal.js';
-import { servicePrincipal, servicePrincipals } from '../auth/service-principals.js';
+import type { Principal } from '../common/principal.js';
+import { servicePrincipal, servicePrincipals } from '../common/service-principals.js';
 import type { CommandUser } from '../core/capabilities.js';
 import type { PolicyDocument } from '../policy/document.js';
 import type { AwsError } from '../protocol/errors.js';

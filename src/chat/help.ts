@@ -1,8 +1,8 @@
 // The answers to `@aws help`, `@aws <service> help [word]` and `@aws <service> <command> help`,
 // written from the models so they list exactly what this server speaks, and fit one Slack message.
-import type { ServiceDefinition } from '../services/types.js';
+import type { ServiceDefinition } from '../core/service.js';
 import type { MemberRef, Operation, ServiceModel, Shape } from '../protocol/model.js';
-import { isReadOnly } from '../trail/record.js';
+import { isReadOnly } from '../records/record.js';
 import { cliName } from './cli-names.js';
 import { servedOperationNames, type ServiceLookup } from './command.js';
 

@@ -1,15 +1,16 @@
 // The chat feature: Slack events and button presses in, AWS calls made as AWS Chatbot makes them,
 // answers out. Reads channel configurations and bot tokens through the `chatChannels` capability
 // (the Chatbot module's), and offers `channelCommands`: a command run as a channel would run it.
-import type { Module, ModuleDeps } from '../server/module.js';
-import type { ChatDirectory, SlackPoster } from './directory.js';
+import type { Module, ModuleDeps } from '../core/module.js';
+import type { ChatDirectory, SlackPoster } from '../core/chat-directory.js';
 import type { ChannelCommands } from '../core/capabilities.js';
 import { WebApiSlackPoster } from './slack-poster.js';
 import { CommandExecutor } from './executor.js';
 import { Conversation } from './conversation.js';
 import { SlackReceiver } from './slack-receiver.js';
-import { ChatNotifier, CHATBOT_SNS_ENDPOINT } from './notifier.js';
-import { isReadOnly } from '../trail/record.js';
+import { ChatNotifier } from './notifier.js';
+import { CHATBOT_SNS_ENDPOINT } from '../core/chat-directory.js';
+import { isReadOnly } from '../records/record.js';
 import { normalizeSlackText } from './command.js';
 
 /** The Chatbot module's channels, found on first use (modules are assembled in any order). */

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChatNotifier } from './notifier.js';
-import type { ChannelConfig, ChatDirectory, NotificationTargets, SlackPoster } from './directory.js';
-import { createLogger } from '../server/runtime.js';
+import type { ChannelConfig, ChatDirectory, NotificationTargets, SlackPoster } from '../core/chat-directory.js';
+import { createLogger } from '../common/runtime.js';
 import { migrate, openSqlite } from '../storage/sqlite.js';
 import { SqliteDocumentStore, documentMigrations } from '../storage/sqlite-documents.js';
 

@@ -3,15 +3,12 @@
 // that lists the topic gets it, formatted as Chatbot formats it. Custom notifications carrying a
 // metadata.threadId reply in the thread their first message started, across restarts.
 import crypto from 'node:crypto';
-import type { ServiceNotification } from '../server/module.js';
+import type { ServiceNotification } from '../core/module.js';
 import type { DocumentKey, DocumentStore } from '../storage/documents.js';
-import type { Logger } from '../server/runtime.js';
-import type { ChannelConfig, ChatDirectory, SlackPoster } from './directory.js';
+import type { Logger } from '../common/runtime.js';
+import type { ChannelConfig, ChatDirectory, SlackPoster } from '../core/chat-directory.js';
 import { formatNotification, type ChatNotification } from './notification-format.js';
 import { slackAuthFailure } from './slack-poster.js';
-
-/** The endpoint AWS Chatbot subscribes to topics, as `aws sns list-subscriptions-by-topic` shows it. */
-export const CHATBOT_SNS_ENDPOINT = 'https://global.sns-api.chatbot.amazonaws.com';
 
 const THREAD_KIND = 'chat-notification-thread';
 /** Notifications being formatted and posted at once; more wait their turn (a Publish flood stays bounded). */

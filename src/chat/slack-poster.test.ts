@@ -4,8 +4,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebApiSlackPoster, slackAuthFailure } from './slack-poster.js';
-import { SLACK_RETRY_POLICY, SlackCallError } from './slack/client.js';
-import { createLogger } from '../server/runtime.js';
+import { SLACK_RETRY_POLICY, SlackCallError } from '../slack/client.js';
+import { createLogger } from '../common/runtime.js';
 import { startSlackPeer, UPLOAD_URL_METHOD, type SlackPeer } from '../../test/slack-peer/peer.js';
 
 let peer: SlackPeer;

@@ -1,8 +1,8 @@
-// SlackPoster over the one Slack Web API client (src/chat/slack/client.ts): chat answers,
+// SlackPoster over the one Slack Web API client (src/slack/client.ts): chat answers,
 // notifications, message updates and file uploads share its retry policy (SLACK_RETRY_POLICY).
-import type { SlackPoster } from './directory.js';
-import { SlackApi, slackAuthFailure } from './slack/client.js';
-import type { Logger } from '../server/runtime.js';
+import type { SlackPoster } from '../core/chat-directory.js';
+import { SlackApi, slackAuthFailure } from '../slack/client.js';
+import type { Logger } from '../common/runtime.js';
 
 export { slackAuthFailure };
 

@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import { SlackReceiver } from './slack-receiver.js';
 import type { Conversation } from './conversation.js';
 import type { RawRequest } from '../protocol/http.js';
-import { createLogger } from '../server/runtime.js';
+import { createLogger } from '../common/runtime.js';
 
 const SECRET = 'slack-signing-secret';
 const NOW = new Date('2025-03-01T12:00:00Z');

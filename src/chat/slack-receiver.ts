@@ -3,8 +3,8 @@
 // acknowledged at once and the work continues in the background, as Slack's 3-second rule requires.
 import { verifySlackRequest } from '@slack/bolt/dist/receivers/verify-request.js';
 import type { RawRequest, RawResponse } from '../protocol/http.js';
-import type { Clock } from '../services/types.js';
-import type { Logger } from '../server/runtime.js';
+import type { Clock } from '../common/runtime.js';
+import type { Logger } from '../common/runtime.js';
 import type { Conversation } from './conversation.js';
 import { CANCEL_ACTION, CONFIRM_ACTION } from './conversation.js';
 

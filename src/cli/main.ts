@@ -3,7 +3,7 @@
 // `slack connect|workspaces` connects a Slack workspace.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { loadConfig, isLoopback, type Config } from '../config.js';
+import { loadConfig, isLoopback, type Config } from '../common/config.js';
 import { startChattrail } from '../server/app.js';
 import { PROFILE, configFile, credentialsFile, existingProfile, writeProfile } from '../server/bootstrap.js';
 import { readProfile } from './signed-client.js';
@@ -91,9 +91,9 @@ async function accountCreate(name: string | undefined): Promise<void> {
   // Uses the storage directly: an account is created by the operator, not through an API call.
   const { openStores } = await import('../storage/stores.js');
   const { SecretBox, loadMasterKey } = await import('../storage/secrets.js');
-  const { IdentityStore } = await import('../services/iam/store.js');
-  const { createAccount } = await import('../services/iam/accounts.js');
-  const { systemClock, randomIds } = await import('../server/runtime.js');
+  const { IdentityStore } = await import('../identity/store.js');
+  const { createAccount } = await import('../identity/accounts.js');
+  const { systemClock, randomIds } = await import('../common/runtime.js');
   const stores = await openStores(config);
   const identity = new IdentityStore(stores.documents, new SecretBox(loadMasterKey(config.dataDir, config.masterKey)));
   const creds = await createAccount(identity, randomIds, systemClock, name);

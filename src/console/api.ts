@@ -1,13 +1,13 @@
 // The console's JSON API under /console/api/. AWS calls go through the internal client, like signed
 // requests (validated, authorized by IAM policy, recorded, marked sessionCredentialFromConsole);
 // the rest is the session itself, live Event history and the chat test panel.
-import type { ModuleDeps } from '../server/module.js';
+import type { ModuleDeps } from '../core/module.js';
 import type { RawRequest, RawResponse } from '../protocol/http.js';
-import type { Principal } from '../auth/principal.js';
-import { lookupUserName } from '../auth/principal.js';
+import type { Principal } from '../common/principal.js';
+import { lookupUserName } from '../common/principal.js';
 import { isAwsError, statusOf } from '../protocol/errors.js';
 import { partitionRegions } from '../protocol/model.js';
-import type { LookupAttributeKey, StoredEvent } from '../trail/event-store.js';
+import type { LookupAttributeKey, StoredEvent } from '../storage/event-store.js';
 import { SessionStore, cookieValue, sessionCookie, clearedCookie, tokensEqual, SESSION_COOKIE, type ConsoleSession } from './sessions.js';
 import { SignIn } from './signin.js';
 import { LiveFeed } from './live.js';

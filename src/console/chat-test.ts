@@ -5,8 +5,8 @@
 // limits a channel's role must not lift: a command that changes resources first asks, as the
 // channel does, and every call must be allowed for the signed-in user too (their rights ∩ the
 // channel's), so the panel is never a way around one's own policies.
-import type { ModuleDeps } from '../server/module.js';
-import type { Principal } from '../auth/principal.js';
+import type { ModuleDeps } from '../core/module.js';
+import type { Principal } from '../common/principal.js';
 
 export interface ChatTestRequest {
   principal: Principal;

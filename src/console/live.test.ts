@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LiveFeed, matchesLive } from './live.js';
-import type { LookupAttributeKey, StoredEvent } from '../trail/event-store.js';
+import type { LookupAttributeKey, StoredEvent } from '../storage/event-store.js';
 
 function ev(n: number, over: Partial<StoredEvent> = {}): StoredEvent {
   return {

@@ -2,7 +2,7 @@
 // and long-poll waiters that answer as soon as a matching event arrives. The HTTP layer answers
 // whole responses only, so this is long polling rather than Server-Sent Events; the effect for the
 // page is the same (new events appear within milliseconds of being recorded).
-import type { LookupAttributeKey, StoredEvent } from '../trail/event-store.js';
+import type { LookupAttributeKey, StoredEvent } from '../storage/event-store.js';
 
 const RING_SIZE = 5_000;
 

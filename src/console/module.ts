@@ -1,7 +1,7 @@
 // The web console at /console/: the page shell and its files, and the JSON API the page calls.
 // Every page path serves the same shell (the browser code routes); assets come from two folders
 // (src/console/static, dist/console-web); the API lives in api.ts.
-import type { Module, ModuleDeps } from '../server/module.js';
+import type { Module, ModuleDeps } from '../core/module.js';
 import type { RawRequest, RawResponse } from '../protocol/http.js';
 import { ConsoleApi } from './api.js';
 import { chatTestRunner } from './chat-test.js';

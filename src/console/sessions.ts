@@ -2,7 +2,7 @@
 // in with and a CSRF token. Kept in memory (a restart signs everyone out); the key is resolved again
 // on every request, so deleting or deactivating it ends the session at once.
 import crypto from 'node:crypto';
-import type { Clock } from '../services/types.js';
+import type { Clock } from '../common/runtime.js';
 
 export const SESSION_COOKIE = 'chattrail_session';
 /** The console's sessions last at most 12 hours, like the AWS console's, and end after 2 idle hours. */

@@ -2,8 +2,8 @@
 // (notes/record-shapes.md): eventVersion 1.08, no requestID, no accessKeyId for a user, string flags.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildConsoleSignInEvent } from '../trail/record.js';
-import type { Principal } from '../auth/principal.js';
+import { buildConsoleSignInEvent } from '../records/record.js';
+import type { Principal } from '../common/principal.js';
 
 const USER: Principal = { type: 'IAMUser', accountId: '562283505220', arn: 'arn:aws:iam::562283505220:user/alice', userName: 'alice', userId: 'AIDA1ERT0661IN5R239V', accessKeyId: 'AKIAEXAMPLE' };
 const BASE = { accountId: '562283505220', region: 'eu-west-2', eventTime: new Date('2024-08-02T08:53:24.512Z'), eventId: 'b1a0e3c4-0000-4000-8000-000000000001', sourceIp: '198.51.100.7', userAgent: 'Mozilla/5.0', loginTo: 'https://chattrail.example/console/' };

@@ -1,11 +1,11 @@
 // Console sign-in with an access key pair (the first-start administrator's, or any IAM user's or
 // root key): checks the pair in constant time, records a ConsoleLogin event whatever the outcome,
 // and slows down an address that keeps failing.
-import type { ModuleDeps } from '../server/module.js';
+import type { ModuleDeps } from '../core/module.js';
 import type { ResolvedCredential } from '../auth/credentials.js';
-import { hashToken } from '../services/iam/store.js';
-import { buildConsoleSignInEvent } from '../trail/record.js';
-import { timeOrderedUuid } from '../server/runtime.js';
+import { hashToken } from '../identity/store.js';
+import { buildConsoleSignInEvent } from '../records/record.js';
+import { timeOrderedUuid } from '../common/runtime.js';
 import { tokensEqual } from './sessions.js';
 import { ApiProblem } from './respond.js';
 
@@ -69,7 +69,7 @@ export class SignIn {
       eventId: timeOrderedUuid(now.getTime()), sourceIp: a.sourceIp, userAgent: a.userAgent,
       loginTo: `${this.deps.config.publicUrl ?? this.deps.baseUrl()}/console/`,
     });
-    await this.deps.pipeline().appendRecord(event);
+    await this.deps.appendRecord(event);
   }
 
   private async firstAccount(): Promise<string | undefined> {

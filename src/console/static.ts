@@ -4,7 +4,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { RawResponse } from '../protocol/http.js';
-import { projectRoot } from '../paths.js';
+import { projectRoot } from '../common/paths.js';
 
 export const STATIC_DIR = path.join(projectRoot, 'src', 'console', 'static');
 export const WEB_DIR = path.join(projectRoot, 'dist', 'console-web');

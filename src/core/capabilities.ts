@@ -2,17 +2,8 @@
 // it does, never for who calls it: a bucket any AWS service may write its files into, a topic any
 // service may publish to. The caller (trail delivery, later Config or an event bus) brings its
 // own service principal and its own error wording.
-import type { Principal } from '../auth/principal.js';
-
-/** An AWS service writing for one of its resources: the principal and the aws:Source* keys a policy sees. */
-export interface ServiceWriter {
-  /** The service principal, e.g. `cloudtrail.amazonaws.com`. */
-  service: string;
-  /** The resource the service acts for (a trail's ARN): aws:SourceArn. */
-  sourceArn: string;
-  /** The account that resource belongs to: aws:SourceAccount. */
-  sourceAccount: string;
-}
+import type { Principal } from '../common/principal.js';
+import type { ServiceWriter } from '../policy/service-write.js';
 
 /** Whether a destination lets a service write: it is missing, its policy refuses, or it allows. */
 export type Grant = 'allowed' | 'refused' | 'missing';

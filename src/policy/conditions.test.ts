@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ConditionBlock } from './document.js';
+import type { ConditionBlock } from './conditions.js';
 import { conditionHolds, isKnownConditionOperator, parseDate } from './conditions.js';
 import type { AuthorizationRequest, ContextValue } from './request.js';
 

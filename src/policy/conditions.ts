@@ -2,7 +2,6 @@
 // `ForAllValues:` set prefixes, and AWS's rules for missing keys. Operators AND together, keys
 // within an operator AND together, and a key's several policy values OR together.
 
-import type { ConditionBlock, ConditionValue } from './document.js';
 import { arnMatches, equalsIgnoreCase, stringMatches } from './match.js';
 import { ipInCidr } from './ip.js';
 import { contextValue, hasVariables, substituteVariables, type AuthorizationRequest } from './request.js';
@@ -220,3 +219,10 @@ const EPOCH_SECONDS = /^\s*-?\d+(\.\d+)?\s*$/;
 export function parseDate(text: string): number {
   return EPOCH_SECONDS.test(text) ? Number(text) * 1000 : Date.parse(text);
 }
+
+export type ConditionScalar = string | number | boolean;
+
+export type ConditionValue = ConditionScalar | ConditionScalar[];
+
+/** operator (e.g. `StringEquals`, `ForAnyValue:StringLike`) → condition key → value(s). */
+export type ConditionBlock = Record<string, Record<string, ConditionValue>>;

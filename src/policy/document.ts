@@ -2,14 +2,10 @@
 // CreateRole's trust policy, PutBucketPolicy...) into a validated, normalized document.
 // Rejections carry AWS's MalformedPolicyDocument wording; size limits are the caller's job.
 
-import { isKnownConditionOperator } from './conditions.js';
+import { isKnownConditionOperator, type ConditionBlock, type ConditionScalar, type ConditionValue } from './conditions.js';
 
 export type Effect = 'Allow' | 'Deny';
 export type PrincipalSpec = '*' | Record<string, string | string[]>;
-export type ConditionScalar = string | number | boolean;
-export type ConditionValue = ConditionScalar | ConditionScalar[];
-/** operator (e.g. `StringEquals`, `ForAnyValue:StringLike`) → condition key → value(s). */
-export type ConditionBlock = Record<string, Record<string, ConditionValue>>;
 
 export interface Statement {
   Sid?: string;

@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { decode } from 'cbor2';
-import { projectRoot } from '../paths.js';
+import { projectRoot } from '../common/paths.js';
 import { modelFromDescription, type Operation, type Protocol, type RawModel, type ServiceMetadata, type ServiceModel, type Shape } from './model.js';
 import { parseRequest, serializeError, serializeResponse } from './codec.js';
 import { parseResponse, serializeRequest } from './client.js';

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { modelsDir } from '../paths.js';
+import { modelsDir } from '../common/paths.js';
 
 export type Protocol = 'json' | 'query' | 'rest-json' | 'rest-xml' | 'ec2' | 'smithy-rpc-v2-cbor';
 

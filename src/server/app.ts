@@ -1,41 +1,40 @@
 // Assembles a running chattrail: storage, identity, the services, the request pipeline and the
 // HTTP front door. `startChattrail` is what `chattrail start`, the tests and the benchmarks call.
 import type http from 'node:http';
-import crypto from 'node:crypto';
-import type { Config } from '../config.js';
+import type { Config } from '../common/config.js';
 import { openStores, type Stores } from '../storage/stores.js';
 import { SecretBox, loadMasterKey } from '../storage/secrets.js';
-import { IdentityStore } from '../services/iam/store.js';
+import { IdentityStore } from '../identity/store.js';
 import { CredentialResolver } from '../auth/credentials.js';
 import { Authorizer } from '../auth/authorize.js';
-import { ServiceRegistry } from './registry.js';
+import { ServiceRegistry } from '../core/registry.js';
 import { Pipeline } from './pipeline.js';
-import { InternalClient } from './internal-client.js';
-import { createHttpServer, type Route } from './http.js';
+import { PipelineClient } from './internal-client.js';
+import { createHttpServer } from './http.js';
+import { type Route } from '../core/routes.js';
 import { TrustedProxies } from './client-address.js';
 import { secureDataDir } from '../storage/file-modes.js';
-import { createLogger, randomIds, systemClock, type Logger } from './runtime.js';
-import type { Clock, Ids, ServiceDefinition } from '../services/types.js';
+import { createLogger, randomIds, systemClock, type Logger } from '../common/runtime.js';
+import type { ServiceDefinition } from '../core/service.js';
+import type { Clock, Ids } from '../common/runtime.js';
 import { ensureDefaultAccount } from './bootstrap.js';
-import type { AdminCredentials } from '../services/iam/accounts.js';
+import type { AdminCredentials } from '../identity/accounts.js';
 import { stsService } from '../services/sts/index.js';
 import { iamService } from '../services/iam/index.js';
 import { accessAnalyzerService } from '../services/accessanalyzer/index.js';
-import { cloudtrailService } from '../services/cloudtrail/index.js';
-import { EventHistory } from '../services/cloudtrail/lookup.js';
-import type { Module, ModuleDeps } from './module.js';
+import type { Module, ModuleDeps } from '../core/module.js';
 import { chatbotModule } from '../services/chatbot/module.js';
 import { s3Module } from '../services/s3/module.js';
 import { snsModule } from '../services/sns/module.js';
 import { lambdaModule } from '../services/lambda/module.js';
 import { organizationsModule } from '../services/organizations/module.js';
-import { trailsModule } from '../trail/delivery/module.js';
+import { cloudtrailModule } from '../services/cloudtrail/module.js';
 import { chatModule } from '../chat/module.js';
 import { consoleModule } from '../console/module.js';
-import { RecordFeed } from '../trail/feed.js';
+import { RecordFeed } from '../records/feed.js';
 
 /** Feature modules, in dependency order (trails use S3 and SNS; chat uses Chatbot's channels). */
-const MODULES = [s3Module, snsModule, organizationsModule, lambdaModule, chatbotModule, trailsModule, chatModule, consoleModule];
+const MODULES = [s3Module, snsModule, organizationsModule, lambdaModule, chatbotModule, cloudtrailModule, chatModule, consoleModule];
 
 export interface Chattrail {
   url: string;
@@ -78,9 +77,6 @@ export async function startChattrail(config: Config, opts: StartOptions = {}): P
   const credentials = new CredentialResolver(identity);
   const authorizer = new Authorizer(identity);
   const registry = new ServiceRegistry();
-  // NextTokens are signed with a key derived from the master key, so paging survives a restart
-  // (and works across processes sharing a PostgreSQL database and master key).
-  const history = new EventHistory(crypto.createHmac('sha256', masterKey).update('chattrail/lookup-events-next-token').digest(), config.retentionDays);
   registry.register(stsService({ identity }));
   registry.register(iamService({ identity, authorizer, credentials }));
   registry.register(accessAnalyzerService());
@@ -91,8 +87,8 @@ export async function startChattrail(config: Config, opts: StartOptions = {}): P
   const readyPipeline = (): Pipeline => { if (!pipeline) throw new Error('pipeline not ready'); return pipeline; };
   const deps: ModuleDeps = {
     config, stores, box, identity, credentials, authorizer, registry, clock, ids, logger,
-    pipeline: readyPipeline,
-    client: new InternalClient({ pipeline: readyPipeline, registry, ids, homeRegion: config.region }),
+    appendRecord: (event) => readyPipeline().appendRecord(event),
+    client: new PipelineClient({ pipeline: readyPipeline, registry, ids, homeRegion: config.region }),
     buckets: () => modules.find((m) => m.buckets)?.buckets,
     topics: () => modules.find((m) => m.topics)?.topics,
     serviceEndpoints: () => modules.find((m) => m.serviceEndpoints)?.serviceEndpoints,
@@ -101,9 +97,7 @@ export async function startChattrail(config: Config, opts: StartOptions = {}): P
     baseUrl: () => baseUrl,
   };
   for (const make of [...MODULES, ...(opts.modules ?? [])]) modules.push(make(deps));
-  const trailHandlers = modules.flatMap((m) => m.services ?? []).find((s) => s.model.name === 'cloudtrail');
-  registry.register(trailHandlers ? mergeCloudTrail(cloudtrailService({ history }), trailHandlers) : cloudtrailService({ history }));
-  for (const m of modules) for (const s of m.services ?? []) if (s.model.name !== 'cloudtrail') registry.register(s);
+  for (const m of modules) for (const s of m.services ?? []) registry.register(s);
   const feed = new RecordFeed(stores.events, logger);
   for (const m of modules) for (const c of m.consumers ?? []) feed.register(c);
   pipeline = new Pipeline({
@@ -155,17 +149,6 @@ export async function startChattrail(config: Config, opts: StartOptions = {}): P
       for (const m of [...modules].reverse()) await m.stop?.().catch((e: unknown) => logger.error('module stop failed', { module: m.name, error: String(e) }));
       await stores.close();
     },
-  };
-}
-
-/** Event history lives in the core; a trails module contributes the trail operations of the same API. */
-function mergeCloudTrail(core: ServiceDefinition, trails: ServiceDefinition): ServiceDefinition {
-  return {
-    ...trails, ...core,
-    handlers: { ...trails.handlers, ...core.handlers },
-    recording: { ...trails.recording, ...core.recording },
-    precheck: (op, input) => { core.precheck?.(op, input); trails.precheck?.(op, input); },
-    resolveResources: (op, input, ctx) => (op in core.handlers ? core : trails).resolveResources(op, input, ctx),
   };
 }
 

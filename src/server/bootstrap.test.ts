@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { configFile, credentialsFile, existingProfile, writeProfile } from './bootstrap.js';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../common/config.js';
 
 const creds = (accountId: string, key: string) => ({ accountId, userName: 'admin', accessKeyId: key, secretAccessKey: `${key}-secret` });
 

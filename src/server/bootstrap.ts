@@ -3,9 +3,9 @@
 // any AWS SDK. The secret is shown once on the console and kept only in that file.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { IdentityStore } from '../services/iam/store.js';
-import type { Clock, Ids } from '../services/types.js';
-import { createAccount, type AdminCredentials } from '../services/iam/accounts.js';
+import type { IdentityStore } from '../identity/store.js';
+import type { Clock, Ids } from '../common/runtime.js';
+import { createAccount, type AdminCredentials } from '../identity/accounts.js';
 
 export const PROFILE = 'chattrail';
 

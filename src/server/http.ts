@@ -8,15 +8,10 @@ import http from 'node:http';
 import { pipeline } from 'node:stream';
 import { takeSlice } from '../protocol/payload.js';
 import { BodyTooLarge, type PendingRequest, type RawRequest, type RawResponse, type RequestHead } from '../protocol/http.js';
-import type { Logger } from './runtime.js';
+import type { Logger } from '../common/runtime.js';
+import type { Route } from '../core/routes.js';
 import { clientAddress, type TrustedProxies } from './client-address.js';
 import { IncomingBody } from './incoming-body.js';
-
-export interface Route {
-  /** Path prefix this receiver owns, e.g. `/slack/`; the AWS pipeline takes everything else. */
-  prefix: string;
-  handle(req: RawRequest, sourceIp: string): Promise<RawResponse>;
-}
 
 export interface FrontDoor {
   routes: Route[];

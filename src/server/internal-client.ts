@@ -1,40 +1,10 @@
-// The one way anything inside chattrail calls an AWS API of chattrail (chat commands, the console,
-// AWS Chatbot's own SNS subscriptions, later rule targets and alarm actions): a call as some
-// principal, through the same validation, authorization and recording as a signed HTTP request.
-import type { Principal } from '../auth/principal.js';
-import type { ServicePrincipalName } from '../auth/service-principals.js';
-import type { PolicyDocument } from '../policy/document.js';
-import type { Ids } from '../services/types.js';
-import type { CallResult, OnBehalfOf, Pipeline } from './pipeline.js';
-import type { ServiceRegistry } from './registry.js';
-
-/** Where a person's request comes from: their address and user agent, as conditions and records see them. */
-export interface Origin {
-  sourceIp: string;
-  userAgent: string;
-}
-
-/**
- * How the call reaches the API:
- * - `invokedBy`: an AWS service makes it (AWS Chatbot): its name is the record's source address and
- *   user agent, aws:ViaAWSService is true and aws:SourceIp is absent, as in AWS;
- * - `console`: a signed-in user's browser (recorded with sessionCredentialFromConsole);
- * - `direct`: code with a caller of its own (tests, tools), recorded as that origin.
- */
-export type Via =
-  | { invokedBy: ServicePrincipalName }
-  | { console: Origin }
-  | { direct: Origin };
-
-export interface CallOptions {
-  via: Via;
-  /** The region the call is made in (a signed request's scope); the home region when omitted. */
-  region?: string;
-  /** Policies every action must also be allowed by (a Chatbot channel's guardrails). */
-  guardrails?: PolicyDocument[];
-  /** A signed-in user the call runs for: every action must be allowed for them too. */
-  onBehalfOf?: OnBehalfOf;
-}
+// The internal client (core/internal-client.ts) run through the request pipeline: an internal call
+// is a `Call` like a signed HTTP request's, so it is validated, authorized and recorded the same way.
+import type { Principal } from '../common/principal.js';
+import type { Ids } from '../common/runtime.js';
+import type { Pipeline } from './pipeline.js';
+import type { CallOptions, CallResult, InternalClient } from '../core/internal-client.js';
+import type { ServiceRegistry } from '../core/registry.js';
 
 export interface InternalClientDeps {
   /** Resolved lazily: modules get the client before the pipeline is assembled. */
@@ -44,7 +14,7 @@ export interface InternalClientDeps {
   homeRegion: string;
 }
 
-export class InternalClient {
+export class PipelineClient implements InternalClient {
   constructor(private readonly deps: InternalClientDeps) {}
 
   /**

@@ -10,16 +10,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { openEmbeddedStores, type Stores } from '../storage/stores.js';
 import { SecretBox } from '../storage/secrets.js';
-import { IdentityStore } from '../services/iam/store.js';
+import { IdentityStore } from '../identity/store.js';
 import { Authorizer } from '../auth/authorize.js';
 import { CredentialResolver } from '../auth/credentials.js';
-import type { UserPrincipal } from '../auth/principal.js';
+import type { UserPrincipal } from '../common/principal.js';
 import { loadModel } from '../protocol/model.js';
-import { AUTHORIZED_PER_ITEM, type CallContext, type ResourceResolution, type ServiceDefinition } from '../services/types.js';
+import { AUTHORIZED_PER_ITEM, type CallContext, type ResourceResolution, type ServiceDefinition } from '../core/service.js';
 import { Pipeline } from './pipeline.js';
-import { InternalClient } from './internal-client.js';
-import { ServiceRegistry } from './registry.js';
-import { createLogger, randomIds, systemClock } from './runtime.js';
+import { PipelineClient } from './internal-client.js';
+import type { InternalClient } from '../core/internal-client.js';
+import { ServiceRegistry } from '../core/registry.js';
+import { createLogger, randomIds, systemClock } from '../common/runtime.js';
 
 const ACCT = '111122223333';
 const OTHER = '444455556666';
@@ -70,7 +71,7 @@ before(() => {
     registry, credentials: new CredentialResolver(identity), authorizer: auth, stores, clock: systemClock, ids: randomIds,
     logger: createLogger('error'), homeRegion: 'us-east-1',
   });
-  client = new InternalClient({ pipeline: () => pipeline, registry, ids: randomIds, homeRegion: 'us-east-1' });
+  client = new PipelineClient({ pipeline: () => pipeline, registry, ids: randomIds, homeRegion: 'us-east-1' });
 });
 after(async () => {
   await stores.close();

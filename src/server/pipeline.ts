@@ -4,6 +4,7 @@
 // the internal client (internal-client.ts), the only caller of it besides `handle`.
 import { BodyTooLarge, type PendingRequest, type RawRequest, type RawResponse } from '../protocol/http.js';
 import { AwsError, isAwsError } from '../protocol/errors.js';
+import type { CallResult, OnBehalfOf } from '../core/internal-client.js';
 import { parseRequest, protocolOf, resolveOperation, queryForm, serializeError, serializeResponse, targetPrefixMatches, validationErrorCode, type ParsedCall } from '../protocol/codec.js';
 import { validateInput } from '../protocol/validate.js';
 import { checkTime, declaredPayloadHash, isHexSha256, readScope, scopeProblem, signatureMatches, type SignatureProblem, type SignatureScope } from '../auth/sigv4.js';
@@ -13,20 +14,21 @@ import { DEFAULT_UNVERIFIED_BODY_BYTES, expectedLength, readBody, smallBody, dro
 import type { Payload, Spill } from '../protocol/payload.js';
 import { Spool, spoolDirOf } from '../storage/spool.js';
 import type { Protocol } from '../protocol/model.js';
-import { hashToken } from '../services/iam/store.js';
-import type { Principal } from '../auth/principal.js';
+import { hashToken } from '../identity/store.js';
+import type { Principal } from '../common/principal.js';
 import type { CredentialResolver } from '../auth/credentials.js';
 import type { Authorizer } from '../auth/authorize.js';
 import { accessDeniedMessage } from '../auth/authorize.js';
 import type { PolicyDocument } from '../policy/document.js';
 import type { ContextValue } from '../policy/request.js';
-import { AUTHORIZED_PER_ITEM, type CallContext, type Clock, type Ids, type ServiceDefinition } from '../services/types.js';
+import { AUTHORIZED_PER_ITEM, type CallContext, type ServiceDefinition } from '../core/service.js';
+import { type Clock, type Ids } from '../common/runtime.js';
 import type { Stores } from '../storage/stores.js';
-import type { ServiceRegistry } from './registry.js';
-import { timeOrderedUuid, type Logger } from './runtime.js';
-import { buildEvents } from '../trail/record.js';
-import type { StoredEvent } from '../trail/event-store.js';
-import type { RecordFeed } from '../trail/feed.js';
+import type { ServiceRegistry } from '../core/registry.js';
+import { timeOrderedUuid, type Logger } from '../common/runtime.js';
+import { buildEvents } from '../records/record.js';
+import type { StoredEvent } from '../storage/event-store.js';
+import type { RecordFeed } from '../records/feed.js';
 
 export interface PipelineDeps {
   registry: ServiceRegistry;
@@ -70,15 +72,6 @@ export interface Call {
   /** A signed-in user the call runs for (the console's chat test): every action must be allowed for them too. */
   onBehalfOf?: OnBehalfOf;
 }
-
-/** Who a call made with other credentials (a channel's role) runs for, and from where. */
-export interface OnBehalfOf {
-  principal: Principal;
-  sourceIp: string;
-  userAgent: string;
-}
-
-export type CallResult = { ok: true; output: Record<string, unknown> } | { ok: false; error: AwsError };
 
 export class Pipeline {
   /** Where large authenticated upload bodies are written as they arrive (made on first use). */

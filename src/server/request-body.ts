@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import { AwsError } from '../protocol/errors.js';
 import { protocolOf, resolveOperation } from '../protocol/codec.js';
 import { payloadOf } from '../protocol/rest-json.js';
-import type { ServiceDefinition } from '../services/types.js';
+import type { ServiceDefinition } from '../core/service.js';
 import { bufferedBody, type BodySource, type PendingRequest, type RawRequest } from '../protocol/http.js';
 import type { Protocol } from '../protocol/model.js';
 import { PayloadReader, type Payload, type PayloadOptions, type Spill } from '../protocol/payload.js';

@@ -4,7 +4,7 @@
 // resource or refused / not found; never authorized on a variant and then acting.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { resourceBed, violations, Variants, type ResourceBed } from './resources-testbed.js';
+import { resourceBed, violations, Variants, type ResourceBed } from '../../test/support/resources-testbed.js';
 
 // Fixed, so a failure reproduces; seeds 1-7 were also run by hand when this was written.
 const SEED = 18;

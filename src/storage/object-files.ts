@@ -4,7 +4,13 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ObjectSource } from './objects.js';
+import type { FileSlice, SpooledFile } from '../protocol/payload.js';
+
+/**
+ * An object's bytes on their way in: in memory, a spooled upload (moved into place by rename), or
+ * a slice of an open file (a copy's source), which is streamed.
+ */
+export type ObjectSource = Buffer | SpooledFile | FileSlice;
 
 /**
  * MD5s computed while a body arrived (the request pipeline hashes as it reads), by the very buffer,

@@ -6,15 +6,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { DocumentKey, DocumentStore } from './documents.js';
 import type { FileSlice, SpooledFile } from '../protocol/payload.js';
-import { renamed, sweepTemp, unlinkQuietly, writeContent } from './object-files.js';
+import { renamed, sweepTemp, unlinkQuietly, writeContent, type ObjectSource } from './object-files.js';
+
+export type { ObjectSource };
 
 export { rememberMd5 } from './object-files.js';
-
-/**
- * An object's bytes on their way in: in memory, a spooled upload (moved into place by rename), or
- * a slice of an open file (a copy's source), which is streamed.
- */
-export type ObjectSource = Buffer | SpooledFile | FileSlice;
 
 function sizeOf(src: ObjectSource): number {
   return Buffer.isBuffer(src) ? src.length : 'handle' in src ? src.length : src.size;

@@ -8,8 +8,8 @@ import { createPool, migrate, type Postgres } from './postgres.js';
 import { PostgresDocumentStore, pgDocumentMigrations } from './postgres-documents.js';
 import { PgChangeListener, changeChannel } from './pg-changes.js';
 import type { Change } from './changes.js';
-import { checkChangeContract, checkPublishedAfterCommit } from './change-contract.js';
-import { SKIP, createTestSchema, type TestSchema } from './postgres-testing.js';
+import { checkChangeContract, checkPublishedAfterCommit } from '../../test/support/change-contract.js';
+import { SKIP, createTestSchema, type TestSchema } from '../../test/support/postgres.js';
 
 let ts: TestSchema;
 let db: Postgres;

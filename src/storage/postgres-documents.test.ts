@@ -8,7 +8,7 @@ import { createPool, migrate, type Postgres } from './postgres.js';
 import { PostgresDocumentStore, pgDocumentMigrations } from './postgres-documents.js';
 import { SqliteDocumentStore, documentMigrations } from './sqlite-documents.js';
 import { migrate as migrateSqlite } from './sqlite.js';
-import { SKIP, createTestSchema, type TestSchema } from './postgres-testing.js';
+import { SKIP, createTestSchema, type TestSchema } from '../../test/support/postgres.js';
 
 let ts: TestSchema;
 let db: Postgres;

@@ -3,27 +3,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-
-/**
- * Random bytes drawn from the CSPRNG 4 KiB at a time, as crypto.randomUUID does internally: each
- * randomBytes() call is a trip into OpenSSL (~8 µs here), and a chat command needs half a dozen.
- * Bytes are handed out once (copied, then zeroed in the pool) and never reused.
- */
-const POOL_SIZE = 4096;
-let pool = Buffer.alloc(0);
-let poolOffset = 0;
-export function pooledRandomBytes(len: number): Buffer {
-  if (!Number.isSafeInteger(len) || len < 0) throw new RangeError(`random byte count must be a non-negative integer, got ${len}`);
-  if (len > POOL_SIZE) return crypto.randomBytes(len);
-  if (poolOffset + len > pool.length) {
-    pool = crypto.randomBytes(POOL_SIZE);
-    poolOffset = 0;
-  }
-  const out = Buffer.from(pool.subarray(poolOffset, poolOffset + len));
-  pool.fill(0, poolOffset, poolOffset + len);
-  poolOffset += len;
-  return out;
-}
+import { pooledRandomBytes } from '../common/random.js';
 
 export class SecretBox {
   constructor(private readonly key: Buffer) {
@@ -35,6 +15,14 @@ export class SecretBox {
     const cipher = crypto.createCipheriv('aes-256-gcm', this.key, iv);
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     return `v1:${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64')}`;
+  }
+
+  /**
+   * A key for one purpose, derived from the master key (HMAC-SHA256 of `label`): stable across
+   * restarts and across processes sharing the master key, and useless for anything but its purpose.
+   */
+  derivedKey(label: string): Buffer {
+    return crypto.createHmac('sha256', this.key).update(label).digest();
   }
 
   open(sealed: string): string {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { SqliteDocumentStore, documentMigrations } from './sqlite-documents.js';
 import { migrate } from './sqlite.js';
-import { checkChangeContract, checkPublishedAfterCommit } from './change-contract.js';
+import { checkChangeContract, checkPublishedAfterCommit } from '../../test/support/change-contract.js';
 
 const db = new Database(':memory:');
 migrate(db, documentMigrations);

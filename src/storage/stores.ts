@@ -2,11 +2,11 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import type { DocumentStore } from './documents.js';
-import type { EventStore } from '../trail/event-store.js';
+import type { EventStore } from './event-store.js';
 import { migrate, openSqlite, type Migration, type Sqlite } from './sqlite.js';
 import { SqliteDocumentStore, documentMigrations } from './sqlite-documents.js';
-import { SqliteEventStore, eventMigrations } from '../trail/sqlite-event-store.js';
-import type { Config } from '../config.js';
+import { SqliteEventStore, eventMigrations } from './sqlite-event-store.js';
+import type { Config } from '../common/config.js';
 import type { PgMigration } from './postgres.js';
 
 export interface Stores {
@@ -56,7 +56,7 @@ export interface PostgresStorageOptions {
 export async function openPostgresStores(opts: PostgresStorageOptions): Promise<Stores> {
   const { createPool, migrate: migratePostgres } = await import('./postgres.js');
   const { PostgresDocumentStore, pgDocumentMigrations } = await import('./postgres-documents.js');
-  const { PostgresEventStore, pgEventMigrations } = await import('../trail/postgres-event-store.js');
+  const { PostgresEventStore, pgEventMigrations } = await import('./postgres-event-store.js');
   const { PgChangeListener, changeChannel } = await import('./pg-changes.js');
   const db = createPool({ url: opts.url, schema: opts.schema, max: opts.max, onError: opts.onError });
   try {

@@ -12,7 +12,7 @@ import { connectSlackWorkspace } from './slack-setup.js';
 import { startSlackPeer, type SlackPeer } from '../slack-peer/peer.js';
 import { appMention, blockAction, sendEvent, sendInteraction } from '../slack-peer/events.js';
 import { openChatbotStore } from '../../src/services/chatbot/module.js';
-import type { ModuleDeps } from '../../src/server/module.js';
+import type { ModuleDeps } from '../../src/core/module.js';
 
 const SECRET = 'test-signing-secret';
 const TEAM = 'T0CHAT';

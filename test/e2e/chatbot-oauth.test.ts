@@ -9,7 +9,7 @@ import { STSClient, AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { startTestServer, cliErrorCode, type TestServer } from './harness.js';
 import { signedFetch, errorCodeOf, errorMessageOf, type Credentials } from './signed-fetch.js';
 import { startSlackPeer, DEFAULT_BOT_SCOPES, type SlackPeer } from '../slack-peer/peer.js';
-import { createLogger } from '../../src/server/runtime.js';
+import { createLogger } from '../../src/common/runtime.js';
 
 const REGION = 'us-east-2';
 const CLIENT = { clientId: '1111.2222', clientSecret: 'peer-client-secret' };

@@ -9,9 +9,9 @@ import { startSlackPeer, type SlackPeer } from '../slack-peer/peer.js';
 import { openChatbotStore } from '../../src/services/chatbot/module.js';
 import { chatbotModel } from '../../src/services/chatbot/index.js';
 import type { ChatbotStore } from '../../src/services/chatbot/store.js';
-import { createAccount, type AdminCredentials } from '../../src/services/iam/accounts.js';
+import { createAccount, type AdminCredentials } from '../../src/identity/accounts.js';
 import { SecretBox, loadMasterKey } from '../../src/storage/secrets.js';
-import { randomIds, systemClock } from '../../src/server/runtime.js';
+import { randomIds, systemClock } from '../../src/common/runtime.js';
 
 const CLIENT = { clientId: '1111.2222', clientSecret: 'peer-client-secret' };
 const TEAM = 'T0API';

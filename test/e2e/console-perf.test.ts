@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { startTestServer, type TestServer } from './harness.js';
 import { launchBrowser, openPage, type WatchedPage } from './console-browser.js';
-import type { StoredEvent } from '../../src/trail/event-store.js';
+import type { StoredEvent } from '../../src/storage/event-store.js';
 
 const TOTAL = 100_000;
 const LIMIT_MS = 1000;

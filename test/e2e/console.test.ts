@@ -9,7 +9,7 @@ import http from 'node:http';
 import type { Browser } from 'playwright-core';
 import { startTestServer, type TestServer } from './harness.js';
 import { launchBrowser, openPage, signInWithKeyboard, type WatchedPage } from './console-browser.js';
-import type { StoredEvent } from '../../src/trail/event-store.js';
+import type { StoredEvent } from '../../src/storage/event-store.js';
 
 const HTTP_401 = /status of 401/;
 

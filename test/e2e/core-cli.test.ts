@@ -7,8 +7,8 @@ import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { CloudTrailClient, LookupEventsCommand, type LookupEventsCommandInput } from '@aws-sdk/client-cloudtrail';
 import { startTestServer, cliErrorCode, type TestServer } from './harness.js';
 import { ALLOW_ALL, MovableClock, byRequestId, createRole, createUser, lookup, lookupAllSdk, parseEvents, randomIds, type KeyPair } from './core-fixtures.js';
-import { createAccount } from '../../src/services/iam/accounts.js';
-import { systemClock } from '../../src/server/runtime.js';
+import { createAccount } from '../../src/identity/accounts.js';
+import { systemClock } from '../../src/common/runtime.js';
 
 /** Top-level keys of a successful API-call record, in CloudTrail's native order (no TLS here). */
 const RECORD_KEYS = ['eventVersion', 'userIdentity', 'eventTime', 'eventSource', 'eventName', 'awsRegion', 'sourceIPAddress', 'userAgent',

@@ -3,9 +3,9 @@
 // readers for Event history answers. Switch the setup to `aws iam create-user/create-role` later.
 import { CloudTrailClient, LookupEventsCommand, type LookupEventsCommandInput } from '@aws-sdk/client-cloudtrail';
 import type { TestServer } from './harness.js';
-import type { Clock } from '../../src/services/types.js';
-import { randomIds } from '../../src/server/runtime.js';
-import { userIdFor } from '../../src/services/iam/accounts.js';
+import type { Clock } from '../../src/common/runtime.js';
+import { randomIds } from '../../src/common/runtime.js';
+import { userIdFor } from '../../src/identity/accounts.js';
 
 export interface KeyPair {
   accessKeyId: string;

@@ -7,7 +7,7 @@ import { STSClient, AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { startTestServer, cliErrorCode, type TestServer } from './harness.js';
 import { ALLOW_ALL, byRequestId, createRole, createUser, lookup, lookupAllSdk, type KeyPair } from './core-fixtures.js';
-import { formatLoggedDate } from '../../src/trail/record.js';
+import { formatLoggedDate } from '../../src/records/record.js';
 
 const LOOKUP_AND_WHOAMI = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['cloudtrail:LookupEvents', 'sts:GetCallerIdentity'], Resource: '*' }] });
 

@@ -3,9 +3,9 @@
 // Its effect: each record's seq and eventID appended to OUT_FILE and fsynced before the feed commits
 // the cursor (at least once; the eventID is the idempotence key). Slow on purpose, so it lags behind.
 import fs from 'node:fs';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/common/config.js';
 import { startChattrail } from '../../src/server/app.js';
-import type { StoredEvent } from '../../src/trail/event-store.js';
+import type { StoredEvent } from '../../src/storage/event-store.js';
 
 /** Name and batch size are repeated in feed-durability.test.ts (importing this file would start a server). */
 const CONSUMER = 'test-notifier';

@@ -5,10 +5,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { loadConfig, type Config } from '../../src/config.js';
+import { loadConfig, type Config } from '../../src/common/config.js';
 import { startChattrail, type Chattrail, type StartOptions } from '../../src/server/app.js';
-import type { AdminCredentials } from '../../src/services/iam/accounts.js';
-import { createLogger } from '../../src/server/runtime.js';
+import type { AdminCredentials } from '../../src/identity/accounts.js';
+import { createLogger } from '../../src/common/runtime.js';
 
 const execFileP = promisify(execFile);
 

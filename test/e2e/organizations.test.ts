@@ -4,9 +4,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, cliErrorCode, type TestServer } from './harness.js';
-import { createAccount } from '../../src/services/iam/accounts.js';
-import { randomIds, systemClock } from '../../src/server/runtime.js';
-import { OrganizationStore } from '../../src/services/organizations/store.js';
+import { createAccount } from '../../src/identity/accounts.js';
+import { randomIds, systemClock } from '../../src/common/runtime.js';
+import { OrganizationStore } from '../../src/identity/organizations.js';
 
 describe('organizations', () => {
   let srv: TestServer;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startTestServer, cliErrorCode, type TestServer } from './harness.js';
-import { SKIP, createTestSchema, type TestSchema } from '../../src/storage/postgres-testing.js';
+import { SKIP, createTestSchema, type TestSchema } from '../support/postgres.js';
 
 let ts: TestSchema | undefined;
 let srv: TestServer | undefined;

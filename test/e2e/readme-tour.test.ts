@@ -12,7 +12,7 @@ import { startTestServer, type TestServer } from './harness.js';
 import { startSlackPeer, type SlackPeer } from '../slack-peer/peer.js';
 import { appMention, sendEvent } from '../slack-peer/events.js';
 import { freePort } from '../support/ports.js';
-import type { AdminCredentials } from '../../src/services/iam/accounts.js';
+import type { AdminCredentials } from '../../src/identity/accounts.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const CLI = path.join(HERE, '..', '..', 'src', 'cli', 'main.js');

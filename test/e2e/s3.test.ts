@@ -17,9 +17,9 @@ import {
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { startTestServer, cliErrorCode, type TestServer } from './harness.js';
 import { signedFetch, errorCodeOf, fetchUrl } from './signed-fetch.js';
-import { createAccount, type AdminCredentials } from '../../src/services/iam/accounts.js';
-import { randomIds, systemClock } from '../../src/server/runtime.js';
-import { cloudTrailBuckets, type BucketSink } from '../../src/trail/sinks.js';
+import { createAccount, type AdminCredentials } from '../../src/identity/accounts.js';
+import { randomIds, systemClock } from '../../src/common/runtime.js';
+import { cloudTrailBuckets, type BucketSink } from '../../src/services/cloudtrail/delivery/sinks.js';
 
 const execFileP = promisify(execFile);
 

@@ -10,10 +10,10 @@ import { signedFetch, type Credentials } from './signed-fetch.js';
 import { startSlackPeer, type SlackPeer } from '../slack-peer/peer.js';
 import { appMention, blockAction, sendEvent, sendInteraction } from '../slack-peer/events.js';
 import { openChatbotStore } from '../../src/services/chatbot/module.js';
-import type { ModuleDeps } from '../../src/server/module.js';
-import { createAccount, type AdminCredentials } from '../../src/services/iam/accounts.js';
-import { randomIds, systemClock } from '../../src/server/runtime.js';
-import type { StoredEvent } from '../../src/trail/event-store.js';
+import type { ModuleDeps } from '../../src/core/module.js';
+import { createAccount, type AdminCredentials } from '../../src/identity/accounts.js';
+import { randomIds, systemClock } from '../../src/common/runtime.js';
+import type { StoredEvent } from '../../src/storage/event-store.js';
 
 const SECRET = 'security-signing-secret';
 const TEAM = 'T0SEC';

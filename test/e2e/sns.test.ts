@@ -8,9 +8,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SNSClient, CreateTopicCommand, ListTopicsCommand } from '@aws-sdk/client-sns';
 import { startTestServer, cliErrorCode, type TestServer } from './harness.js';
-import { createAccount, userIdFor } from '../../src/services/iam/accounts.js';
-import { randomIds, systemClock } from '../../src/server/runtime.js';
-import { cloudTrailTopics } from '../../src/trail/sinks.js';
+import { createAccount, userIdFor } from '../../src/identity/accounts.js';
+import { randomIds, systemClock } from '../../src/common/runtime.js';
+import { cloudTrailTopics } from '../../src/services/cloudtrail/delivery/sinks.js';
 
 interface Received { headers: http.IncomingHttpHeaders; body: string; json: Record<string, string> }
 

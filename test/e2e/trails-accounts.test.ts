@@ -8,9 +8,9 @@ import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { startTestServer, cliErrorCode, type TestServer } from './harness.js';
 import { awsText, deliveryCounts, logFiles, s3Of, sleep, trailBucketPolicy, waitDelivered, waitFor } from './trails-helpers.js';
-import { createAccount } from '../../src/services/iam/accounts.js';
-import { randomIds, systemClock } from '../../src/server/runtime.js';
-import { readState } from '../../src/trail/delivery/state.js';
+import { createAccount } from '../../src/identity/accounts.js';
+import { randomIds, systemClock } from '../../src/common/runtime.js';
+import { readState } from '../../src/services/cloudtrail/delivery/state.js';
 import type { TrailDoc } from '../../src/services/cloudtrail/trails-model.js';
 
 describe('trails across accounts', () => {

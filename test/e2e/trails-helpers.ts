@@ -7,9 +7,9 @@ import zlib from 'node:zlib';
 import { S3Client, ListObjectsV2Command, GetObjectCommand } from '@aws-sdk/client-s3';
 import type { TestServer } from './harness.js';
 import type { DocumentStore } from '../../src/storage/documents.js';
-import type { EventStore, StoredEvent } from '../../src/trail/event-store.js';
+import type { EventStore, StoredEvent } from '../../src/storage/event-store.js';
 import { TRAIL_KIND, type TrailDoc } from '../../src/services/cloudtrail/trails-model.js';
-import { readState } from '../../src/trail/delivery/state.js';
+import { readState } from '../../src/services/cloudtrail/delivery/state.js';
 
 export interface LoggedRecord { requestID: string; eventName: string; eventSource: string; awsRegion: string; readOnly: boolean; recipientAccountId: string }
 

@@ -10,7 +10,7 @@ import zlib from 'node:zlib';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { startTestServer, type TestServer } from './harness.js';
 import { awsText, createTrailBucket, sleep, waitDelivered, waitFor } from './trails-helpers.js';
-import { readState } from '../../src/trail/delivery/state.js';
+import { readState } from '../../src/services/cloudtrail/delivery/state.js';
 import type { TrailDoc } from '../../src/services/cloudtrail/trails-model.js';
 
 /** validate-logs --verbose output: each valid digest with the log files it listed. */

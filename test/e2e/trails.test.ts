@@ -11,7 +11,7 @@ import { CloudTrailClient, ListTrailsCommand } from '@aws-sdk/client-cloudtrail'
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { startTestServer, cliErrorCode, type TestServer } from './harness.js';
 import { createTrailBucket, deliveryCounts, logFiles, requestIdOf, s3Of, storedEvents, waitDelivered, waitFor } from './trails-helpers.js';
-import type { StoredEvent } from '../../src/trail/event-store.js';
+import type { StoredEvent } from '../../src/storage/event-store.js';
 
 describe('trails', () => {
   let srv: TestServer;

@@ -3,7 +3,8 @@
 // answers unimplemented operations. Calls are recorded with eventSource access-analyzer.amazonaws.com.
 import { AwsError } from '../../protocol/errors.js';
 import { loadModel } from '../../protocol/model.js';
-import { UNSCOPED, type RecordingRules, type ServiceDefinition } from '../types.js';
+import { UNSCOPED, type ServiceDefinition } from '../../core/service.js';
+import { type RecordingRules } from '../../records/rules.js';
 import { validatePolicy, type PolicyType } from './policy-checks.js';
 
 interface ValidatePolicyInput {

@@ -2,7 +2,7 @@
 // channel's configuration, a workspace's bot token, a user's linked role, where a topic's
 // notifications go. Configurations and workspaces are cached until their documents change: the
 // store publishes every write, so a deleted or changed configuration governs the very next command.
-import type { ChannelConfig, ChatDirectory } from '../../chat/directory.js';
+import type { ChannelConfig, ChatDirectory } from '../../core/chat-directory.js';
 import type { ChangeFeed } from '../../storage/changes.js';
 import type { SlackChannelConfiguration } from './records.js';
 import type { ChatbotStore } from './store.js';

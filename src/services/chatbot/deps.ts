@@ -1,6 +1,6 @@
 // What Chatbot's handlers share: its store, the OAuth states, configuration and the server's URL.
-import type { Config } from '../../config.js';
-import type { OAuthStates } from '../../chat/slack/oauth-state.js';
+import type { Config } from '../../common/config.js';
+import type { OAuthStates } from '../../slack/oauth-state.js';
 import type { ChatbotStore } from './store.js';
 import type { TopicSubscriber } from './topic-subscriptions.js';
 import type { RoleLookup } from '../../auth/pass-role.js';

@@ -2,7 +2,7 @@
 // preferences, and tags on any Chatbot resource (configurations of all kinds, custom actions).
 // Every call naming a resource lists it in its record, so LookupEvents by ResourceName finds it.
 import { AwsError } from '../../protocol/errors.js';
-import type { CallContext, Handler } from '../types.js';
+import type { CallContext, Handler } from '../../core/service.js';
 import type { ChatbotDeps } from './deps.js';
 import type { CustomAction, CustomActionAttachment, Tag } from './records.js';
 import { customActionArn, parseChatbotArn, type ChatbotResource } from './arns.js';

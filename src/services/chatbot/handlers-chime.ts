@@ -1,7 +1,7 @@
 // Chatbot's Amazon Chime webhook configurations. The webhook URL carries Chime's token, so it is
 // sealed at rest and, as in AWS, never returned by any operation.
 import { AwsError } from '../../protocol/errors.js';
-import type { CallContext, Handler } from '../types.js';
+import type { CallContext, Handler } from '../../core/service.js';
 import type { ChatbotDeps } from './deps.js';
 import { MAX_CONFIGURATIONS } from './deps.js';
 import type { ChimeWebhookConfiguration, Tag } from './records.js';

@@ -2,10 +2,10 @@
 // (GetSlackOAuthParameters → Slack → RedeemSlackOAuthCode, which calls oauth.v2.access) and
 // DescribeSlackChannels, which pages through conversations.list with the workspace's own token.
 import { AwsError } from '../../protocol/errors.js';
-import type { CallContext, Handler } from '../types.js';
+import type { CallContext, Handler } from '../../core/service.js';
 import type { ChatbotDeps } from './deps.js';
-import { BOT_SCOPES } from '../../chat/slack/scopes.js';
-import { SlackCallError, type SlackChannelInfo } from '../../chat/slack/client.js';
+import { BOT_SCOPES } from '../../slack/scopes.js';
+import { SlackCallError, type SlackChannelInfo } from '../../slack/client.js';
 import { decodeToken, encodeToken } from './pagination.js';
 import { SLACK_SETTINGS_HINT, slackFailure, stateFailure } from './slack-errors.js';
 

@@ -3,14 +3,14 @@
 // bot can see in Slack (checked with conversations.info through the workspace's stored token).
 // A configuration shows DISABLED while its workspace needs authorizing again (e.g. token revoked).
 import { AwsError } from '../../protocol/errors.js';
-import type { CallContext, Handler } from '../types.js';
+import type { CallContext, Handler } from '../../core/service.js';
 import type { ChatbotDeps } from './deps.js';
 import { DEFAULT_GUARDRAILS, MAX_CONFIGURATIONS } from './deps.js';
 import type { SlackChannelConfiguration, SlackInstallation, SlackUserIdentity, Tag } from './records.js';
 import { checkGuardrailArns, checkRoleArn, checkTopicArns, configurationArn, configurationName } from './arns.js';
 import { pageOf } from './pagination.js';
 import { slackFailure } from './slack-errors.js';
-import { SlackCallError } from '../../chat/slack/client.js';
+import { SlackCallError } from '../../slack/client.js';
 import { slackUserIdentityId } from './store.js';
 import { tagsForCreate } from './tags.js';
 import { passConfigurationRole } from './roles.js';

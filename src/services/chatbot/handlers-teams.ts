@@ -3,7 +3,7 @@
 // the API defines them. A team becomes "configured" with its first channel configuration; like a
 // Slack channel, a Teams channel has at most one configuration per account.
 import { AwsError } from '../../protocol/errors.js';
-import type { CallContext, Handler } from '../types.js';
+import type { CallContext, Handler } from '../../core/service.js';
 import type { ChatbotDeps } from './deps.js';
 import { MAX_CONFIGURATIONS } from './deps.js';
 import type { Tag, TeamsChannelConfiguration } from './records.js';

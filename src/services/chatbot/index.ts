@@ -4,8 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadModel, ServiceModel, type Operation, type Shape } from '../../protocol/model.js';
-import { modelsDir } from '../../paths.js';
-import { UNSCOPED, type ResolvedResource, type ResourceResolver, type ServiceDefinition } from '../types.js';
+import { modelsDir } from '../../common/paths.js';
+import { UNSCOPED, type ResolvedResource, type ResourceResolver, type ServiceDefinition } from '../../core/service.js';
 import type { ChatbotDeps } from './deps.js';
 import { chatbotRecording } from './recording.js';
 import { slackHandlers } from './handlers-slack.js';

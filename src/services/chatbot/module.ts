@@ -2,10 +2,10 @@
 // OAuth redirect endpoint, and the `chatChannels` capability the chat side reads channels through.
 // Configurations listing SNS topics subscribe AWS Chatbot's endpoint to them through the internal
 // client (topic-subscriptions.ts).
-import type { Module, ModuleDeps } from '../../server/module.js';
-import type { ServiceDefinition } from '../types.js';
-import { SlackApi } from '../../chat/slack/client.js';
-import { OAuthStates } from '../../chat/slack/oauth-state.js';
+import type { Module, ModuleDeps } from '../../core/module.js';
+import type { ServiceDefinition } from '../../core/service.js';
+import { SlackApi } from '../../slack/client.js';
+import { OAuthStates } from '../../slack/oauth-state.js';
 import { ChatbotStore } from './store.js';
 import { chatbotService } from './index.js';
 import { oauthRoute } from './oauth-route.js';

@@ -1,13 +1,13 @@
 // GET /slack/oauth/callback: where Slack sends the browser after the install. It redeems the code
 // through the internal client as the caller the state is bound to (so the RedeemSlackOAuthCode
 // record exists, like a console call) and answers a small HTML page saying what happened.
-import type { Route } from '../../server/http.js';
+import type { Route } from '../../core/routes.js';
 import type { RawResponse } from '../../protocol/http.js';
-import type { InternalClient } from '../../server/internal-client.js';
+import type { InternalClient } from '../../core/internal-client.js';
 import type { ServiceModel } from '../../protocol/model.js';
 import { statusOf } from '../../protocol/errors.js';
-import type { OAuthStates } from '../../chat/slack/oauth-state.js';
-import { OAuthStateError } from '../../chat/slack/oauth-state.js';
+import type { OAuthStates } from '../../slack/oauth-state.js';
+import { OAuthStateError } from '../../slack/oauth-state.js';
 import { stateFailure } from './slack-errors.js';
 
 export const CALLBACK_PATH = '/slack/oauth/callback';

@@ -3,7 +3,7 @@
 // requestParameters keeping the wire names (SlackTeamId, MaxResults) as the seed's records show.
 // Reads (Describe*/List*/Get*) are readOnly with responseElements null: the recorder's defaults.
 // Sensitive members (channel names, webhook URLs, OAuth codes) are hidden by the model's marks.
-import type { RecordingRules } from '../types.js';
+import type { RecordingRules } from '../../records/rules.js';
 
 export const chatbotRecording: RecordingRules = {
   eventSource: 'chatbot.amazonaws.com',

@@ -1,7 +1,7 @@
 // The shapes Chatbot keeps in the document store. Resources are stored in the model's own output
 // shapes (PascalCase), plus a few internal fields the serializer never writes because the model
 // does not declare them; Slack installations hold the sealed bot token and are never serialized.
-import type { SealedBotToken } from '../../chat/slack/token-vault.js';
+import type { SealedBotToken } from '../../slack/token-vault.js';
 
 export interface Tag {
   TagKey: string;

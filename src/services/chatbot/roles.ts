@@ -3,8 +3,8 @@
 // authorizes iam:PassRole to chatbot.amazonaws.com, in the caller's account only.
 import { AwsError } from '../../protocol/errors.js';
 import { authorizePassRole, type RoleLookup } from '../../auth/pass-role.js';
-import type { CallContext } from '../types.js';
-import { servicePrincipals } from '../../auth/service-principals.js';
+import type { CallContext } from '../../core/service.js';
+import { servicePrincipals } from '../../common/service-principals.js';
 
 /**
  * Refuses a role the caller may not pass. The Chatbot model declares no access-denied shape; its

@@ -1,8 +1,8 @@
 // Slack's answers, as a Chatbot caller sees them: each SlackCallError and OAuth state problem
 // becomes the model's error with a message that says what happened and what to do next.
 import { AwsError } from '../../protocol/errors.js';
-import { SlackCallError } from '../../chat/slack/client.js';
-import { OAuthStateError } from '../../chat/slack/oauth-state.js';
+import { SlackCallError } from '../../slack/client.js';
+import { OAuthStateError } from '../../slack/oauth-state.js';
 
 export const SLACK_SETTINGS_HINT = 'set CHATTRAIL_SLACK_CLIENT_ID and CHATTRAIL_SLACK_CLIENT_SECRET (your Slack app\'s Basic Information page) and restart chattrail';
 

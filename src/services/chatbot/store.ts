@@ -3,8 +3,8 @@
 // through `ChatbotStore`, never through the document store's raw kinds.
 import type { DocumentStore } from '../../storage/documents.js';
 import type { SecretBox } from '../../storage/secrets.js';
-import { BotTokenVault } from '../../chat/slack/token-vault.js';
-import { SlackCallError, type SlackApi } from '../../chat/slack/client.js';
+import { BotTokenVault } from '../../slack/token-vault.js';
+import { SlackCallError, type SlackApi } from '../../slack/client.js';
 import type { WebAPICallResult } from '@slack/web-api';
 import type {
   AccountPreferences, Association, ChimeWebhookConfiguration, ConfiguredTeam, CustomAction, SlackChannelConfiguration,

@@ -2,9 +2,9 @@
 // topic's messages reach the channel. The Subscribe call is made the way Chatbot makes it: as the
 // service principal chatbot.amazonaws.com, through the internal client, so it is authorized by
 // the topic's policy and recorded in the topic's region like any other SNS call.
-import type { ModuleDeps } from '../../server/module.js';
-import { servicePrincipal, servicePrincipals } from '../../auth/service-principals.js';
-import { CHATBOT_SNS_ENDPOINT } from '../../chat/notifier.js';
+import type { ModuleDeps } from '../../core/module.js';
+import { servicePrincipal, servicePrincipals } from '../../common/service-principals.js';
+import { CHATBOT_SNS_ENDPOINT } from '../../core/chat-directory.js';
 
 export type TopicSubscriber = (accountId: string, topicArns: string[]) => Promise<void>;
 

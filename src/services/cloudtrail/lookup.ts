@@ -2,8 +2,8 @@
 // newest first, one lookup attribute, with an opaque NextToken that only works for the same query.
 import crypto from 'node:crypto';
 import { AwsError } from '../../protocol/errors.js';
-import type { CallContext } from '../types.js';
-import type { LookupAttributeKey, StoredEvent } from '../../trail/event-store.js';
+import type { CallContext } from '../../core/service.js';
+import type { LookupAttributeKey, StoredEvent } from '../../storage/event-store.js';
 
 export interface LookupEventsInput {
   LookupAttributes?: { AttributeKey: LookupAttributeKey; AttributeValue: string }[];

@@ -2,11 +2,11 @@
 // StartLogging, StopLogging, GetTrailStatus. Destinations are checked as CloudTrail does: the bucket
 // exists and its policy lets cloudtrail.amazonaws.com write under the trail's prefix; same for SNS.
 import { AwsError } from '../../protocol/errors.js';
-import type { CallContext } from '../types.js';
+import type { CallContext } from '../../core/service.js';
 import { pageOf } from '../shared/pagination.js';
-import type { BucketSink, TopicSink } from '../../trail/sinks.js';
-import { readState, stateKey } from '../../trail/delivery/state.js';
-import { accountRoot } from '../../trail/delivery/log-file.js';
+import type { BucketSink, TopicSink } from './delivery/sinks.js';
+import { readState, stateKey } from './delivery/state.js';
+import { accountRoot } from './delivery/log-file.js';
 import {
   trailArn, trailResponse, trailShape, validateBucketName, validateKeyPrefix, validateTrailName, type Tag, type TrailDoc,
 } from './trails-model.js';

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openEmbeddedStores, type Stores } from '../../storage/stores.js';
 import { isAwsError } from '../../protocol/errors.js';
-import { AUTHORIZED_PER_ITEM, type CallContext, type ResolvedResource, type ResourceResolution } from '../types.js';
+import { AUTHORIZED_PER_ITEM, type CallContext, type ResolvedResource, type ResourceResolution } from '../../core/service.js';
 import { TrailStore } from './trails-store.js';
 import { trailsResolver } from './trails-service.js';
 import type { TrailDoc } from './trails-model.js';

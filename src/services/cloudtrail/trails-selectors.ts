@@ -1,7 +1,7 @@
 // Event selectors (basic and advanced) and Insights selectors: validation with CloudTrail's rules
 // and messages, storage on the trail, and the normalized form Get*/Put* answer with.
 import { AwsError } from '../../protocol/errors.js';
-import type { CallContext } from '../types.js';
+import type { CallContext } from '../../core/service.js';
 import { trailArn, type AdvancedEventSelector, type EventSelector, type InsightSelector } from './trails-model.js';
 import type { TrailStore } from './trails-store.js';
 

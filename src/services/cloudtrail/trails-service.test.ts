@@ -5,10 +5,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AwsError } from '../../protocol/errors.js';
 import { loadModel } from '../../protocol/model.js';
-import { buildEvent } from '../../trail/record.js';
-import type { RecordingRules } from '../types.js';
+import { buildEvent } from '../../records/record.js';
+import type { RecordingRules } from '../../records/rules.js';
 import { cloudtrailRecording } from './index.js';
-import { precheckTrails, trailsRecording } from './trails-service.js';
+import { precheckTrails } from './trails-service.js';
 import { isShadow } from './trails-store.js';
 import type { TrailDoc } from './trails-model.js';
 
@@ -26,7 +26,7 @@ function recordOf(rules: RecordingRules, opName: string, input: Record<string, u
 }
 
 test('trail records list no resources, as real StopLogging/DeleteTrail/PutEventSelectors records; Event history keeps the trail', () => {
-  for (const rules of [trailsRecording, cloudtrailRecording]) {
+  for (const rules of [cloudtrailRecording]) {
     const e = recordOf(rules, 'StopLogging', { Name: 'audit' }, {});
     const record = JSON.parse(e.record) as Record<string, unknown>;
     assert.equal('resources' in record, false);
@@ -34,13 +34,13 @@ test('trail records list no resources, as real StopLogging/DeleteTrail/PutEventS
     assert.equal(record.responseElements, null);
     assert.deepEqual(e.resources, [{ type: 'AWS::CloudTrail::Trail', name: ARN }]);
   }
-  const put = JSON.parse(recordOf(trailsRecording, 'PutEventSelectors', { TrailName: 'audit', EventSelectors: [{ ReadWriteType: 'ReadOnly' }] },
+  const put = JSON.parse(recordOf(cloudtrailRecording, 'PutEventSelectors', { TrailName: 'audit', EventSelectors: [{ ReadWriteType: 'ReadOnly' }] },
     { TrailARN: ARN, EventSelectors: [{ ReadWriteType: 'ReadOnly', IncludeManagementEvents: true, DataResources: [], ExcludeManagementEventSources: [] }] }).record);
   assert.deepEqual(put.responseElements, { trailARN: ARN, eventSelectors: [{ readWriteType: 'ReadOnly', includeManagementEvents: true, dataResources: [], excludeManagementEventSources: [] }] });
 });
 
 test('DescribeTrails logs the defaults CloudTrail applied, never null', () => {
-  const params = (input: Record<string, unknown>) => JSON.parse(recordOf(trailsRecording, 'DescribeTrails', input, { trailList: [] }).record).requestParameters;
+  const params = (input: Record<string, unknown>) => JSON.parse(recordOf(cloudtrailRecording, 'DescribeTrails', input, { trailList: [] }).record).requestParameters;
   assert.deepEqual(params({}), { trailNameList: [], includeShadowTrails: true }, '`aws cloudtrail describe-trails` with no arguments');
   assert.deepEqual(params({ trailNameList: ['audit'], includeShadowTrails: false }), { trailNameList: ['audit'], includeShadowTrails: false });
   assert.deepEqual(params({ trailNameList: [ARN] }), { trailNameList: [ARN], includeShadowTrails: true });

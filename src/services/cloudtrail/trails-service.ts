@@ -1,29 +1,13 @@
-// The trail half of the CloudTrail API as a ServiceDefinition: handlers, the resource each call is
-// authorized against (the trail's ARN), and how CloudTrail records its own trail calls.
-import { loadModel } from '../../protocol/model.js';
+// What trail operations act on (the trail's ARN, as stored) and the checks they make before any
+// policy is evaluated; the service definition (index.ts) puts them together with Event history.
 import { AwsError } from '../../protocol/errors.js';
-import { UNSCOPED, type RecordingRules, type ResolvedResource, type ResourceResolver, type ServiceDefinition } from '../types.js';
-import type { SigningKeys } from '../../trail/delivery/signing-keys.js';
+import { UNSCOPED, type ResolvedResource, type ResourceResolver } from '../../core/service.js';
+import type { SigningKeys } from './delivery/signing-keys.js';
 import { isArn, parseTrailArn, trailArn, validateTrailName } from './trails-model.js';
 import type { TrailStore } from './trails-store.js';
-import { trailHandlers, type TrailHandlerDeps } from './trails-handlers.js';
-import { precheckInsightSelectors, selectorHandlers } from './trails-selectors.js';
-import { precheckTags, tagHandlers } from './trails-tags.js';
-
-/**
- * Trail calls log camelCased parameters (`name`, `s3BucketName`, `isMultiRegionTrail`...) and, for
- * writes, the camelCased output (`trailARN`...): the recorder's defaults. The records list no
- * `resources`, as real CloudTrail records do not; Event history still shows the trail.
- */
-export const trailsRecording: RecordingRules = {
-  eventSource: 'cloudtrail.amazonaws.com',
-  resourcesInRecord: false,
-  requestParameters: {
-    // CloudTrail logs the defaults it applied: `describe-trails` with no arguments is recorded as
-    // {"trailNameList": [], "includeShadowTrails": true}, never null.
-    DescribeTrails: (input) => ({ trailNameList: input.trailNameList ?? [], includeShadowTrails: input.includeShadowTrails ?? true }),
-  },
-};
+import type { TrailHandlerDeps } from './trails-handlers.js';
+import { precheckInsightSelectors } from './trails-selectors.js';
+import { precheckTags } from './trails-tags.js';
 
 export interface TrailsServiceDeps extends TrailHandlerDeps {
   keys: SigningKeys;
@@ -76,18 +60,4 @@ export function precheckTrails(op: string, input: Record<string, unknown>): void
   if (op === 'PutInsightSelectors') precheckInsightSelectors(input);
   if (op === 'CreateTrail') precheckTags(input.TagsList);
   if (op === 'AddTags' || op === 'RemoveTags') precheckTags(input.TagsList);
-}
-
-export function trailsService(deps: TrailsServiceDeps): ServiceDefinition {
-  return {
-    model: loadModel('cloudtrail'),
-    handlers: {
-      ...trailHandlers(deps),
-      ...selectorHandlers(deps.store, deps.changed),
-      ...tagHandlers(deps.store, deps.keys),
-    },
-    recording: trailsRecording,
-    precheck: precheckTrails,
-    resolveResources: trailsResolver(deps.store),
-  };
 }

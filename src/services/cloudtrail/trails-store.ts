@@ -3,8 +3,8 @@
 // from member accounts (read-only). Writes are allowed only in the trail's home region.
 import { AwsError } from '../../protocol/errors.js';
 import type { DocumentStore } from '../../storage/documents.js';
-import type { CallContext } from '../types.js';
-import type { OrgLookup } from '../../trail/delivery/deliver.js';
+import type { CallContext } from '../../core/service.js';
+import type { OrgLookup } from './delivery/deliver.js';
 import { TRAIL_KIND, isArn, parseTrailArn, trailArn, trailKey, validateTrailName, type TrailDoc } from './trails-model.js';
 
 export type Access = 'read' | 'write';

@@ -2,8 +2,8 @@
 // the per-region keys that sign digest files, as validate-logs reads them.
 import { AwsError } from '../../protocol/errors.js';
 import { checkTag, mergeTags as sharedMerge, removeTags, validateTags as sharedValidate, type TagPolicy } from '../shared/tags.js';
-import type { CallContext } from '../types.js';
-import type { SigningKeys } from '../../trail/delivery/signing-keys.js';
+import type { CallContext } from '../../core/service.js';
+import type { SigningKeys } from './delivery/signing-keys.js';
 import { isArn, parseTrailArn, trailArn, type Tag, type TrailDoc } from './trails-model.js';
 import type { TrailStore } from './trails-store.js';
 

@@ -2,8 +2,8 @@
 // keys of other users are invisible, and every change reaches the credential cache at once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { iamTestbed, rejectsWith, userPrincipal, type IamTestbed } from './testing.js';
-import type { AssumedRolePrincipal, RootPrincipal } from '../../auth/principal.js';
+import { iamTestbed, rejectsWith, userPrincipal, type IamTestbed } from '../../../test/support/iam.js';
+import type { AssumedRolePrincipal, RootPrincipal } from '../../common/principal.js';
 
 let tb: IamTestbed;
 before(async () => {

@@ -2,9 +2,9 @@
 // ever returned), list, activate/deactivate, delete, last use. The credential cache follows the
 // key documents' changes (auth/credentials.ts), so the next signed request sees each at once.
 import { AwsError } from '../../protocol/errors.js';
-import type { CallContext, Handler } from '../types.js';
-import type { AccessKeyRecord } from './store.js';
-import type { IamDeps } from './index.js';
+import type { CallContext, Handler } from '../../core/service.js';
+import type { AccessKeyRecord } from '../../identity/store.js';
+import type { IamDeps } from './deps.js';
 import { iamErrors, nowSeconds, paginate, requireUser, targetUserName, wholeSeconds } from './common.js';
 
 const KEYS_PER_USER = 2;

@@ -2,9 +2,9 @@
 // account, unique across accounts, and kept on the Account document.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createAccount } from './accounts.js';
-import { randomIds, systemClock } from '../../server/runtime.js';
-import { iamTestbed, rejectsWith, TRUST_ACCOUNT, type IamTestbed } from './testing.js';
+import { createAccount } from '../../identity/accounts.js';
+import { randomIds, systemClock } from '../../common/runtime.js';
+import { iamTestbed, rejectsWith, TRUST_ACCOUNT, type IamTestbed } from '../../../test/support/iam.js';
 
 let tb: IamTestbed;
 before(async () => { tb = await iamTestbed(); });

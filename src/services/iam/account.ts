@@ -1,9 +1,9 @@
 // Account-wide IAM: the account summary (real counts of what this account holds, and IAM's
 // default quotas) and the account alias, kept on the Account document.
 import { AwsError } from '../../protocol/errors.js';
-import type { CallContext, Handler } from '../types.js';
-import type { Account } from './store.js';
-import type { IamDeps } from './index.js';
+import type { CallContext, Handler } from '../../core/service.js';
+import type { Account } from '../../identity/store.js';
+import type { IamDeps } from './deps.js';
 import { nowSeconds, paginate } from './common.js';
 
 /** The Account document with the alias IAM lets an account have (one at most). */

@@ -2,7 +2,7 @@
 // customer policies, and the authorizer seeing each change on the very next request.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ALLOW_S3_LIST, iamTestbed, rejectsWith, TRUST_ACCOUNT, userPrincipal, type IamTestbed } from './testing.js';
+import { ALLOW_S3_LIST, iamTestbed, rejectsWith, TRUST_ACCOUNT, userPrincipal, type IamTestbed } from '../../../test/support/iam.js';
 
 const READ_ONLY = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
 let tb: IamTestbed;

@@ -1,8 +1,8 @@
 // Attaching managed policies (AWS managed or the account's own) to users, groups and roles, detaching
 // them, listing them. Keeps each customer policy's attachmentCount in step; cached permissions
 // follow the documents' changes (auth/authorize.ts).
-import type { CallContext, Handler } from '../types.js';
-import type { IamDeps } from './index.js';
+import type { CallContext, Handler } from '../../core/service.js';
+import type { IamDeps } from './deps.js';
 import { iamErrors, paginate } from './common.js';
 import { findPolicy, parsePolicyArn, policyNameOf, type PolicyView } from './policy-lookup.js';
 import { GROUP_HOLDER, loadHolder, ROLE_HOLDER, USER_HOLDER, type HolderInput, type HolderKind } from './holders.js';

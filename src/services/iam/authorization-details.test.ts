@@ -2,7 +2,7 @@
 // group memberships and instance profiles, the Filter, AWS policies only when used, and paging.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ALLOW_S3_LIST, iamTestbed, TRUST_ACCOUNT, type IamTestbed } from './testing.js';
+import { ALLOW_S3_LIST, iamTestbed, TRUST_ACCOUNT, type IamTestbed } from '../../../test/support/iam.js';
 
 const READ_ONLY = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
 let tb: IamTestbed;

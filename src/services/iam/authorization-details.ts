@@ -1,9 +1,9 @@
 // Whole-account views of who holds which policy: ListEntitiesForPolicy (the users, groups and
 // roles one managed policy reaches) and GetAccountAuthorizationDetails (everything, paged).
 // Policy documents are URL-encoded, as GetUserPolicy and GetPolicyVersion return them.
-import type { CallContext, Handler } from '../types.js';
-import type { IamDeps } from './index.js';
-import type { IamGroup, IamRole, IamUser, InstanceProfile } from './store.js';
+import type { CallContext, Handler } from '../../core/service.js';
+import type { IamDeps } from './deps.js';
+import type { IamGroup, IamRole, IamUser, InstanceProfile } from '../../identity/store.js';
 import { boundaryOut, encodeDocument, paginate, tagsOut, wholeSeconds } from './common.js';
 import { awsPolicyViews, policyNameOf, policyUsage, viewOfStored, type PolicyUsage, type PolicyView } from './policy-lookup.js';
 import { requireView, usageOf } from './policies.js';

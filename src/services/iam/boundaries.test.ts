@@ -2,7 +2,7 @@
 // malformed policy ARNs on attach, and IAM refusing GetSessionToken credentials.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { iamTestbed, rejectsWith, TRUST_ACCOUNT, userPrincipal, type IamTestbed } from './testing.js';
+import { iamTestbed, rejectsWith, TRUST_ACCOUNT, userPrincipal, type IamTestbed } from '../../../test/support/iam.js';
 
 const READ_ONLY = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
 const BOUNDARY = { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: READ_ONLY };

@@ -1,7 +1,7 @@
 // Permissions boundaries: Put/Delete<User|Role>PermissionsBoundary are one pair of operations on two
 // kinds of holder. Setting one checks the policy exists; removing an absent one is not an error.
-import type { CallContext, Handler } from '../types.js';
-import type { IamDeps } from './index.js';
+import type { CallContext, Handler } from '../../core/service.js';
+import type { IamDeps } from './deps.js';
 import { loadHolder, type HolderInput, type HolderKind } from './holders.js';
 import { requireBoundary } from './policy-lookup.js';
 

@@ -2,10 +2,10 @@
 // lists, policy-text checks and the per-account write lock. Nothing here knows one operation.
 import { AwsError } from '../../protocol/errors.js';
 import { parsePolicyDocument, PolicyParseError, type PolicyKind } from '../../policy/document.js';
-import type { CallContext } from '../types.js';
+import type { CallContext } from '../../core/service.js';
 import { mergeTags as sharedMergeTags, removeTags as sharedRemoveTags, type TagPolicy } from '../shared/tags.js';
 import { pageOf, sortedByKey, type PagePolicy } from '../shared/pagination.js';
-import type { IamGroup, IamRole, IamUser, IdentityStore } from './store.js';
+import type { IamGroup, IamRole, IamUser, IdentityStore } from '../../identity/store.js';
 
 export type Tag = { Key: string; Value: string };
 

@@ -2,7 +2,7 @@
 // side), the conflicts that block deletion, and group policies reaching members' permissions.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ALLOW_S3_LIST, iamTestbed, rejectsWith, userPrincipal, type IamTestbed } from './testing.js';
+import { ALLOW_S3_LIST, iamTestbed, rejectsWith, userPrincipal, type IamTestbed } from '../../../test/support/iam.js';
 
 const READ_ONLY = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
 let tb: IamTestbed;

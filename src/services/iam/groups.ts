@@ -2,9 +2,9 @@
 // Members are kept on the group by user id, so renaming either side keeps them; a group's
 // policies live in inline-policies.ts and attachments.ts, and reach its members in authorize.ts.
 import { AwsError } from '../../protocol/errors.js';
-import type { CallContext, Handler } from '../types.js';
-import type { IamGroup, IamUser } from './store.js';
-import type { IamDeps } from './index.js';
+import type { CallContext, Handler } from '../../core/service.js';
+import type { IamGroup, IamUser } from '../../identity/store.js';
+import type { IamDeps } from './deps.js';
 import { groupArn, iamErrors, nowSeconds, paginate, requireGroup, requireUser, wholeSeconds } from './common.js';
 
 const GROUPS_PER_ACCOUNT = 300;

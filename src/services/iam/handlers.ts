@@ -2,9 +2,9 @@
 // serialized per account (see AccountLocks for why) and re-checked against the entities they were
 // authorized on, and GetSessionToken credentials refused.
 import { AwsError } from '../../protocol/errors.js';
-import { AUTHORIZED_PER_ITEM, type CallContext, type Handler, type ResourceResolver } from '../types.js';
-import { isReadOnly } from '../../trail/record.js';
-import type { IamDeps } from './index.js';
+import { AUTHORIZED_PER_ITEM, type CallContext, type Handler, type ResourceResolver } from '../../core/service.js';
+import { isReadOnly } from '../../records/record.js';
+import type { IamDeps } from './deps.js';
 import { AccountLocks } from './common.js';
 import { userHandlers } from './users.js';
 import { accessKeyHandlers } from './access-keys.js';

@@ -1,6 +1,6 @@
 // Users, groups and roles as holders of permission policies. Inline policies and attachments work the
 // same on both; only names, quotas and wording differ, and those live here.
-import type { IamDeps } from './index.js';
+import type { IamDeps } from './deps.js';
 import { requireGroup, requireRole, requireUser } from './common.js';
 
 export interface PolicyHolder {

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { iamService } from './index.js';
-import { iamTestbed, rejectsWith, type IamTestbed } from './testing.js';
+import { iamTestbed, rejectsWith, type IamTestbed } from '../../../test/support/iam.js';
 
 let tb: IamTestbed;
 before(async () => { tb = await iamTestbed(); });

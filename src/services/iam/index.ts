@@ -1,19 +1,11 @@
 // IAM as a ServiceDefinition: handlers (handlers.ts and the files it gathers), recording rules
 // (recording.ts), and the resource each action applies to for policy evaluation (resources.ts).
 import { loadModel } from '../../protocol/model.js';
-import type { ServiceDefinition } from '../types.js';
-import type { IdentityStore } from './store.js';
-import type { Authorizer } from '../../auth/authorize.js';
-import type { CredentialResolver } from '../../auth/credentials.js';
+import type { ServiceDefinition } from '../../core/service.js';
+import type { IamDeps } from './deps.js';
 import { iamHandlers } from './handlers.js';
 import { iamRecording } from './recording.js';
 import { iamResolver } from './resources.js';
-
-export interface IamDeps {
-  identity: IdentityStore;
-  authorizer: Authorizer;
-  credentials: CredentialResolver;
-}
 
 export function iamService(deps: IamDeps): ServiceDefinition {
   return {

@@ -1,8 +1,8 @@
 // Inline policies embedded in a user, group or role: put, get (URL-encoded, as IAM returns them),
 // delete, list. One set of functions serves all three through holders.ts.
 import { AwsError } from '../../protocol/errors.js';
-import type { CallContext, Handler } from '../types.js';
-import type { IamDeps } from './index.js';
+import type { CallContext, Handler } from '../../core/service.js';
+import type { IamDeps } from './deps.js';
 import { checkPolicyText, encodeDocument, inlineKey, paginate, policySize } from './common.js';
 import { GROUP_HOLDER, loadHolder, ROLE_HOLDER, USER_HOLDER, type HolderInput, type HolderKind } from './holders.js';
 

@@ -2,7 +2,7 @@
 // the profile or its role, listings by path and by role.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { iamTestbed, rejectsWith, TRUST_ACCOUNT, type IamTestbed } from './testing.js';
+import { iamTestbed, rejectsWith, TRUST_ACCOUNT, type IamTestbed } from '../../../test/support/iam.js';
 
 let tb: IamTestbed;
 before(async () => {

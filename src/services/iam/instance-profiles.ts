@@ -1,9 +1,9 @@
 // Instance profiles: the containers that hand one role to an EC2 instance. Create, read, list,
 // delete, and adding or removing their (single) role; DeleteRole refuses a role still in one.
 import { AwsError } from '../../protocol/errors.js';
-import type { CallContext, Handler } from '../types.js';
-import type { InstanceProfile } from './store.js';
-import type { IamDeps } from './index.js';
+import type { CallContext, Handler } from '../../core/service.js';
+import type { InstanceProfile } from '../../identity/store.js';
+import type { IamDeps } from './deps.js';
 import { roleOut } from './roles.js';
 import { iamErrors, instanceProfileArn, mergeTags, nowSeconds, paginate, requireRole, tagsOut, wholeSeconds, type Tag } from './common.js';
 

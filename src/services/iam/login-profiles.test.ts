@@ -2,7 +2,7 @@
 // password policy, the caller as default user, DeleteUser's conflict; and ListMFADevices.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { iamTestbed, rejectsWith, userPrincipal, type IamTestbed } from './testing.js';
+import { iamTestbed, rejectsWith, userPrincipal, type IamTestbed } from '../../../test/support/iam.js';
 import { checkPassword, hashPassword, verifyPassword } from './login-profiles.js';
 
 const PASSWORD = 'Correct-Horse-9';

@@ -3,9 +3,9 @@
 import crypto from 'node:crypto';
 import { promisify } from 'node:util';
 import { AwsError } from '../../protocol/errors.js';
-import type { CallContext, Handler } from '../types.js';
-import type { IamUser } from './store.js';
-import type { IamDeps } from './index.js';
+import type { CallContext, Handler } from '../../core/service.js';
+import type { IamUser } from '../../identity/store.js';
+import type { IamDeps } from './deps.js';
 import { iamErrors, nowSeconds, requireUser, targetUserName, wholeSeconds } from './common.js';
 
 const scrypt = promisify(crypto.scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;

@@ -2,7 +2,7 @@
 // AWS managed policies (readable, never changeable), and ListPolicies' scopes and filters.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ALLOW_S3_LIST, iamTestbed, rejectsWith, userPrincipal, type IamTestbed } from './testing.js';
+import { ALLOW_S3_LIST, iamTestbed, rejectsWith, userPrincipal, type IamTestbed } from '../../../test/support/iam.js';
 
 const DENY_NOTHING = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sqs:ListQueues', Resource: '*' }] });
 const READ_ONLY = 'arn:aws:iam::aws:policy/ReadOnlyAccess';

@@ -1,8 +1,8 @@
 // Managed policies: customer policies with up to five versions (create, read, version, delete),
 // and the AWS managed policies chattrail ships, readable and listable but never changed.
 import { AwsError } from '../../protocol/errors.js';
-import type { CallContext, Handler } from '../types.js';
-import type { IamDeps } from './index.js';
+import type { CallContext, Handler } from '../../core/service.js';
+import type { IamDeps } from './deps.js';
 import { checkPolicyText, encodeDocument, iamErrors, mergeTags, nowSeconds, paginate, policyArn, policySize, tagsOut, type Tag } from './common.js';
 import {
   awsPolicyViews, findPolicy, parsePolicyArn, policyUsage, requireCustomerPolicy, viewOfStored,

@@ -3,8 +3,8 @@
 import crypto from 'node:crypto';
 import { AwsError } from '../../protocol/errors.js';
 import { MANAGED_POLICIES, type ManagedPolicy as AwsManagedPolicy } from '../../policy/managed.js';
-import type { CallContext } from '../types.js';
-import type { IdentityStore, ManagedPolicy } from './store.js';
+import type { CallContext } from '../../core/service.js';
+import type { IdentityStore, ManagedPolicy } from '../../identity/store.js';
 import { iamErrors, type Tag } from './common.js';
 
 /** A customer policy as stored, plus the counter that keeps version ids from being reused. */

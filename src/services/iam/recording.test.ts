@@ -3,10 +3,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadModel } from '../../protocol/model.js';
-import { buildEvent } from '../../trail/record.js';
-import type { StoredEvent } from '../../trail/event-store.js';
+import { buildEvent } from '../../records/record.js';
+import type { StoredEvent } from '../../storage/event-store.js';
 import { formatIamDate, iamRecording } from './recording.js';
-import { iamTestbed, TRUST_ACCOUNT, type IamTestbed } from './testing.js';
+import { iamTestbed, TRUST_ACCOUNT, type IamTestbed } from '../../../test/support/iam.js';
 
 let tb: IamTestbed;
 before(async () => { tb = await iamTestbed(); });

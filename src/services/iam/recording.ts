@@ -2,9 +2,9 @@
 // writes in camelCase with IAM's own date format ("Aug 1, 2024 1:33:28 PM", unlike STS), secrets
 // left out (the secret access key, passwords) and policy documents as URL-encoded as IAM returns them.
 import { loadModel, type Shape } from '../../protocol/model.js';
-import { isReadOnly } from '../../trail/record.js';
-import { pinnedRegion } from '../../trail/regions.js';
-import type { RecordingRules } from '../types.js';
+import { isReadOnly } from '../../records/record.js';
+import { pinnedRegion } from '../../records/regions.js';
+import type { RecordingRules } from '../../records/rules.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const EVENT_SOURCE = 'iam.amazonaws.com';

@@ -3,9 +3,9 @@
 // writes re-checked under the lock against what was authorized.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { AUTHORIZED_PER_ITEM, type ResolvedResource, type ResourceResolution } from '../types.js';
+import { AUTHORIZED_PER_ITEM, type ResolvedResource, type ResourceResolution } from '../../core/service.js';
 import { iamResolver } from './resources.js';
-import { iamTestbed, rejectsWith, TRUST_ACCOUNT, type IamTestbed } from './testing.js';
+import { iamTestbed, rejectsWith, TRUST_ACCOUNT, type IamTestbed } from '../../../test/support/iam.js';
 
 let tb: IamTestbed;
 before(async () => {

@@ -1,10 +1,10 @@
 // What each IAM operation acts on, resolved against the store before authorization: the stored
 // entity's ARN (its path and case) for names IAM looks up case-insensitively, the exact policy ARN,
 // and for creations the ARN the new entity will have.
-import type { Principal } from '../../auth/principal.js';
-import type { CallContext, ResolvedResource, ResourceResolver } from '../types.js';
-import { UNSCOPED } from '../types.js';
-import type { IdentityStore } from './store.js';
+import type { Principal } from '../../common/principal.js';
+import type { CallContext, ResolvedResource, ResourceResolver } from '../../core/service.js';
+import { UNSCOPED } from '../../core/service.js';
+import type { IdentityStore } from '../../identity/store.js';
 import { groupArn, iamErrors, instanceProfileArn, policyArn, roleArn, userArn } from './common.js';
 import { parsePolicyArn } from './policy-lookup.js';
 

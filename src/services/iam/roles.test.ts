@@ -2,7 +2,7 @@
 // applies, case-insensitive names, updates, the conflicts that block deletion, and tags.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { iamTestbed, rejectsWith, TRUST_ACCOUNT, type IamTestbed } from './testing.js';
+import { iamTestbed, rejectsWith, TRUST_ACCOUNT, type IamTestbed } from '../../../test/support/iam.js';
 
 let tb: IamTestbed;
 let trust: string;

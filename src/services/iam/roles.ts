@@ -1,9 +1,9 @@
 // IAM roles: create (with the trust policy that says who may assume them), read, list, update,
 // delete, their tags and permissions boundary. A role's permission policies live in
 // inline-policies.ts and attachments.ts.
-import type { CallContext, Handler } from '../types.js';
-import type { IamRole } from './store.js';
-import type { IamDeps } from './index.js';
+import type { CallContext, Handler } from '../../core/service.js';
+import type { IamRole } from '../../identity/store.js';
+import type { IamDeps } from './deps.js';
 import { requireBoundary } from './policy-lookup.js';
 import { boundaryHandlers } from './boundaries.js';
 import { ROLE_HOLDER } from './holders.js';

@@ -2,8 +2,8 @@
 // paging, renames, the conflicts that block deletion, and tags.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { iamTestbed, rejectsWith, type IamTestbed } from './testing.js';
-import type { AssumedRolePrincipal, RootPrincipal } from '../../auth/principal.js';
+import { iamTestbed, rejectsWith, type IamTestbed } from '../../../test/support/iam.js';
+import type { AssumedRolePrincipal, RootPrincipal } from '../../common/principal.js';
 
 let tb: IamTestbed;
 before(async () => { tb = await iamTestbed(); });

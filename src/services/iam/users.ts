@@ -1,9 +1,9 @@
 // IAM users: create, read, list, rename, delete, their tags and permissions boundary. A user's access keys live in
 // access-keys.ts, its policies in inline-policies.ts and attachments.ts.
-import type { CallContext, Handler } from '../types.js';
-import type { IamUser } from './store.js';
-import type { IamDeps } from './index.js';
-import { userIdFor } from './accounts.js';
+import type { CallContext, Handler } from '../../core/service.js';
+import type { IamUser } from '../../identity/store.js';
+import type { IamDeps } from './deps.js';
+import { userIdFor } from '../../identity/accounts.js';
 import { requireBoundary } from './policy-lookup.js';
 import { boundaryHandlers } from './boundaries.js';
 import { USER_HOLDER } from './holders.js';

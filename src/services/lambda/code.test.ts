@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CodeStore, looksLikeZip } from './code.js';
-import { randomIds } from '../../server/runtime.js';
+import { randomIds } from '../../common/runtime.js';
 import type { RawRequest } from '../../protocol/http.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-code-'));

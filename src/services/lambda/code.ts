@@ -4,9 +4,9 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Route } from '../../server/http.js';
+import type { Route } from '../../core/routes.js';
 import type { RawRequest, RawResponse } from '../../protocol/http.js';
-import type { Clock, Ids } from '../types.js';
+import type { Clock, Ids } from '../../common/runtime.js';
 
 export const CODE_ROUTE_PREFIX = '/_chattrail/lambda/';
 const CODE_PATH = `${CODE_ROUTE_PREFIX}code/`;

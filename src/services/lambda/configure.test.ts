@@ -3,8 +3,8 @@
 import { after, before, describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AwsError, isAwsError } from '../../protocol/errors.js';
-import { iamTestbed, type IamTestbed } from '../iam/testing.js';
-import type { CallContext } from '../types.js';
+import { iamTestbed, type IamTestbed } from '../../../test/support/iam.js';
+import type { CallContext } from '../../core/service.js';
 import { checkExecutionRole, checkLimits } from './configure.js';
 
 test('memory stops at 10240 MB although the model allows 32768', () => {

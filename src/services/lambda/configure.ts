@@ -5,8 +5,8 @@ import crypto from 'node:crypto';
 import { authorizePassRole, parseRoleArn } from '../../auth/pass-role.js';
 import { parsePolicyDocument, PolicyParseError } from '../../policy/document.js';
 import { evaluateTrustPolicy } from '../../policy/evaluate.js';
-import type { IdentityStore } from '../iam/store.js';
-import type { CallContext } from '../types.js';
+import type { IdentityStore } from '../../identity/store.js';
+import type { CallContext } from '../../core/service.js';
 import { invalidParameter, userError, validationError } from './errors.js';
 import type { FunctionConfiguration } from './store.js';
 

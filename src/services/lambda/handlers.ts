@@ -1,9 +1,9 @@
 // Lambda's function operations, one handler each, named after the operation: create, read, list,
 // update configuration or code, delete, tag, and the account settings. Functions live per account
 // and region; code packages in the CodeStore; nothing here knows HTTP.
-import type { IdentityStore } from '../iam/store.js';
+import type { IdentityStore } from '../../identity/store.js';
 import { AwsError } from '../../protocol/errors.js';
-import type { CallContext, Handler } from '../types.js';
+import type { CallContext, Handler } from '../../core/service.js';
 import { CodeStore, looksLikeZip } from './code.js';
 import { applyConfiguration, checkExecutionRole, checkLimits, checkRuntime, rejectUnsupported, type ConfigurationInput } from './configure.js';
 import { crossAccountDenied, functionExists, functionNotFound, invalidParameter, userError } from './errors.js';

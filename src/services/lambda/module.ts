@@ -1,8 +1,8 @@
 // Lambda (rest-json, API 2015-03-31): functions per account and region with their zip packages,
 // configuration, tags and account settings, plus the route that serves GetFunction's code URLs.
 import { loadModel } from '../../protocol/model.js';
-import type { Module, ModuleDeps } from '../../server/module.js';
-import { UNSCOPED, type ResourceResolver, type ServiceDefinition } from '../types.js';
+import type { Module, ModuleDeps } from '../../core/module.js';
+import { UNSCOPED, type ResourceResolver, type ServiceDefinition } from '../../core/service.js';
 import { CodeStore } from './code.js';
 import { lambdaHandlers } from './handlers.js';
 import { functionArn, parseFunctionName } from './names.js';

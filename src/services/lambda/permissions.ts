@@ -1,7 +1,7 @@
 // A function's resource-based policy: AddPermission, GetPolicy and RemovePermission. Statements are
 // kept per qualifier (the unqualified function, a version or an alias) and printed the way Lambda
 // prints them, since CloudTrail logs AddPermission's `statement` string verbatim.
-import type { CallContext, Handler } from '../types.js';
+import type { CallContext, Handler } from '../../core/service.js';
 import { crossAccountDenied, functionNotFound, userError } from './errors.js';
 import { resolveFunction, type FunctionRef } from './names.js';
 import type { FunctionStore, PolicyStatement, StoredFunction } from './store.js';

@@ -2,8 +2,8 @@
 // (ListFunctions20150331, GetFunction20150331v2, TagResource20170331v2...), while IAM actions do
 // not. Code packages are never logged and environment variables show as `environment: {}`.
 import { loadModel } from '../../protocol/model.js';
-import { loggedValue } from '../../trail/record.js';
-import type { RecordingRules } from '../types.js';
+import { loggedValue } from '../../records/record.js';
+import type { RecordingRules } from '../../records/rules.js';
 
 const model = loadModel('lambda');
 

@@ -1,7 +1,7 @@
 // Tagging Lambda functions: TagResource, UntagResource and ListTags address a function by its full
 // ARN. Other taggable Lambda resources (event source mappings, code signing configs) do not exist
 // in chattrail, so their ARNs are never found.
-import type { CallContext, Handler } from '../types.js';
+import type { CallContext, Handler } from '../../core/service.js';
 import { crossAccountDenied, functionNotFound, invalidParameter, userError } from './errors.js';
 import { parseFunctionName, type FunctionRef, functionArn } from './names.js';
 import type { FunctionStore } from './store.js';

@@ -1,7 +1,7 @@
 // The handlers of Lambda's versions and aliases: PublishVersion, ListVersionsByFunction and the
 // alias operations. Versions and aliases live inside the function's document, so each change is
 // one transaction with the function it belongs to.
-import type { CallContext, Handler } from '../types.js';
+import type { CallContext, Handler } from '../../core/service.js';
 import { pageOf as sharedPageOf } from '../shared/pagination.js';
 import { crossAccountDenied, functionNotFound, invalidParameter, userError } from './errors.js';
 import { resolveFunction, type FunctionRef } from './names.js';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isAwsError } from '../../protocol/errors.js';
-import type { CallContext } from '../types.js';
+import type { CallContext } from '../../core/service.js';
 import { resolveFunction } from './names.js';
 import type { StoredFunction } from './store.js';
 import { codeFilesOf, deleteVersion, publish, resolveQualifier } from './versions.js';

@@ -1,7 +1,7 @@
 // Published versions and aliases of a Lambda function: resolving a qualifier ($LATEST, a version
 // number or an alias name) to what it names, PublishVersion's snapshot rules, and which code
 // packages are still referenced so that replacing or deleting one never loses a version's code.
-import type { CallContext } from '../types.js';
+import type { CallContext } from '../../core/service.js';
 import { functionNotFound, invalidParameter, userError } from './errors.js';
 import { lambdaTimestamp, type FunctionRef } from './names.js';
 import type { StoredAlias, StoredFunction, StoredVersion } from './store.js';

@@ -2,11 +2,11 @@
 // real chattrail accounts reachable through OrganizationAccountAccessRole, and the minimal
 // leave/remove/delete lifecycle. The management account is whoever called CreateOrganization.
 import { AwsError } from '../../protocol/errors.js';
-import type { CallContext, Handler } from '../types.js';
+import type { CallContext, Handler } from '../../core/service.js';
 import { pageOf } from '../shared/pagination.js';
-import type { Account, IdentityStore, IamRole } from '../iam/store.js';
-import { newAccountId } from '../iam/accounts.js';
-import type { CreateAccountStatusDoc, OrganizationDoc, OrganizationStore } from './store.js';
+import type { Account, IdentityStore, IamRole } from '../../identity/store.js';
+import { newAccountId } from '../../identity/accounts.js';
+import type { CreateAccountStatusDoc, OrganizationDoc, OrganizationStore } from '../../identity/organizations.js';
 import { ouHandlers } from './ous.js';
 import { policyHandlers } from './policies.js';
 

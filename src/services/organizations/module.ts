@@ -2,11 +2,11 @@
 // recorded as a global service in us-east-1, and the accounts, OUs and roots each call is authorized
 // on. Membership lives on IAM's Account documents.
 import { loadModel } from '../../protocol/model.js';
-import type { Module, ModuleDeps } from '../../server/module.js';
-import { UNSCOPED, type ResourceResolver, type ServiceDefinition } from '../types.js';
-import { pinnedRegion } from '../../trail/regions.js';
+import type { Module, ModuleDeps } from '../../core/module.js';
+import { UNSCOPED, type ResourceResolver, type ServiceDefinition } from '../../core/service.js';
+import { pinnedRegion } from '../../records/regions.js';
 import { organizationsHandlers } from './handlers.js';
-import { OrganizationStore, type OrganizationDoc } from './store.js';
+import { OrganizationStore, type OrganizationDoc } from '../../identity/organizations.js';
 
 /** Input members naming an account, OU or root, per operation, in the order the operation acts on them. */
 const ID_MEMBERS: Record<string, readonly string[]> = {

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isAwsError } from '../../protocol/errors.js';
-import type { IdentityStore } from '../iam/store.js';
-import type { CallContext } from '../types.js';
+import type { IdentityStore } from '../../identity/store.js';
+import type { CallContext } from '../../core/service.js';
 import { ouHandlers } from './ous.js';
-import type { OrganizationDoc, OrganizationStore } from './store.js';
+import type { OrganizationDoc, OrganizationStore } from '../../identity/organizations.js';
 
 function setup() {
   let doc: OrganizationDoc = {

@@ -2,9 +2,9 @@
 // accounts between the root and OUs, and the tree listings (children, parents, OUs and accounts
 // for a parent). The tree lives on the organization document: OUs by id, each member's parent.
 import { AwsError } from '../../protocol/errors.js';
-import type { Account, IdentityStore } from '../iam/store.js';
-import type { CallContext, Handler } from '../types.js';
-import type { OrganizationDoc, OrganizationStore, OrganizationalUnitDoc } from './store.js';
+import type { Account, IdentityStore } from '../../identity/store.js';
+import type { CallContext, Handler } from '../../core/service.js';
+import type { OrganizationDoc, OrganizationStore, OrganizationalUnitDoc } from '../../identity/organizations.js';
 
 export interface OuDeps {
   orgs: OrganizationStore;

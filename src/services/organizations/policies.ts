@@ -2,8 +2,8 @@
 // offers none. Enabling a type, creating or attaching a policy answers the model's error for a
 // type that is not available, rather than accepting a guardrail that would silently not apply.
 import { AwsError } from '../../protocol/errors.js';
-import type { CallContext, Handler } from '../types.js';
-import type { OrganizationDoc } from './store.js';
+import type { CallContext, Handler } from '../../core/service.js';
+import type { OrganizationDoc } from '../../identity/organizations.js';
 
 export interface PolicyDeps {
   managed(ctx: CallContext): Promise<OrganizationDoc>;

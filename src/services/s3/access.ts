@@ -4,8 +4,8 @@
 import { AwsError } from '../../protocol/errors.js';
 import { parsePolicyDocument, type PolicyDocument } from '../../policy/document.js';
 import { evaluateResourcePolicy, type ContextValue, type Decision, type RequestPrincipal } from '../../policy/evaluate.js';
-import type { Principal } from '../../auth/principal.js';
-import type { CallContext } from '../types.js';
+import type { Principal } from '../../common/principal.js';
+import type { CallContext } from '../../core/service.js';
 import type { Bucket } from './store.js';
 
 /** The IAM action an operation is authorized as, where it differs from `s3:<Operation>`. */

@@ -2,7 +2,7 @@
 // These are management events; each names the bucket it touched once it succeeded.
 import { AwsError } from '../../protocol/errors.js';
 import { PolicyParseError, type PolicyDocument } from '../../policy/document.js';
-import type { CallContext, Handler } from '../types.js';
+import type { CallContext, Handler } from '../../core/service.js';
 import { assertBucketAccess, bucketArn, parsedPolicy } from './access.js';
 import { bucketNameProblem, type Bucket } from './store.js';
 import { ownerOf, requireBucket, str, touchBucket, type Input, type S3Deps } from './common.js';

@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import { AwsError } from '../../protocol/errors.js';
 import type { ObjectStore } from '../../storage/objects.js';
-import type { CallContext, Handler } from '../types.js';
+import type { CallContext, Handler } from '../../core/service.js';
 import type { BucketStore, Bucket } from './store.js';
 import { s3HostId } from './ids.js';
 

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openEmbeddedStores } from '../../storage/stores.js';
 import { AwsError } from '../../protocol/errors.js';
-import type { CallContext, Handler } from '../types.js';
+import type { CallContext, Handler } from '../../core/service.js';
 import { s3Deps } from './index.js';
 import { bucketHandlers } from './bucket-handlers.js';
 import { objectHandlers } from './object-handlers.js';

@@ -3,7 +3,7 @@
 // access block, ownership controls, tags, and the always-empty logging/accelerate/notification/
 // request-payment/object-lock answers. Management events; each names its bucket once it succeeded.
 import { AwsError } from '../../protocol/errors.js';
-import type { CallContext, Handler } from '../types.js';
+import type { CallContext, Handler } from '../../core/service.js';
 import { assertBucketAccess, bucketArn, iamActionOf } from './access.js';
 import type { Bucket, BucketConfig } from './store.js';
 import { requireBucket, touchBucket, type Input, type S3Deps } from './common.js';

@@ -1,7 +1,7 @@
 // S3's identifiers have the shapes real S3 answers and CloudTrail records carry.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomIds } from '../../server/runtime.js';
+import { randomIds } from '../../common/runtime.js';
 import { s3HostId, s3RequestId } from './ids.js';
 import { s3Model } from './model.js';
 import { s3RawResponse } from './responses.js';

@@ -2,7 +2,7 @@
 // KeyCount), with Prefix, Delimiter/CommonPrefixes, MaxKeys and `encoding-type=url`.
 import { AwsError } from '../../protocol/errors.js';
 import type { ListPage, ObjectMeta } from '../../storage/objects.js';
-import type { CallContext, Handler } from '../types.js';
+import type { CallContext, Handler } from '../../core/service.js';
 import { decodeToken, encodeToken } from '../shared/pagination.js';
 import { assertBucketAccess, bucketArn } from './access.js';
 import { ownerOf, quoted, requireBucket, str, type Input, type S3Deps } from './common.js';

@@ -1,6 +1,6 @@
 // The embedded S3 module: the S3 API on the shared pipeline, plus the bucket sink trail delivery
 // writes through. Objects live under `<dataDir>/objects/`, their index in the documents store.
-import type { Module, ModuleDeps } from '../../server/module.js';
+import type { Module, ModuleDeps } from '../../core/module.js';
 import { s3Deps, s3Service } from './index.js';
 import { EmbeddedBucketSink } from './sink.js';
 

@@ -2,7 +2,7 @@
 // list them, complete (parts in order, 5 MiB minimum but the last) or abort.
 import { AwsError } from '../../protocol/errors.js';
 import type { Upload } from '../../storage/objects.js';
-import type { CallContext, Handler } from '../types.js';
+import type { CallContext, Handler } from '../../core/service.js';
 import { assertBucketAccess, objectArn } from './access.js';
 import type { Bucket } from './store.js';
 import { noSuchKey, quoted, requireBucket, touchObject, type Input, type S3Deps } from './common.js';

@@ -2,7 +2,7 @@
 // owner's FULL_CONTROL: buckets are BucketOwnerEnforced). Data events naming object and bucket.
 import { AwsError } from '../../protocol/errors.js';
 import type { ObjectMeta } from '../../storage/objects.js';
-import type { CallContext, Handler } from '../types.js';
+import type { CallContext, Handler } from '../../core/service.js';
 import { assertBucketAccess, iamActionOf, objectArn } from './access.js';
 import { noSuchKey, ownerOf, requireBucket, touchObject, type Input, type S3Deps } from './common.js';
 import { checkTags, type Tag } from './config-checks.js';

@@ -3,7 +3,7 @@
 import { AwsError } from '../../protocol/errors.js';
 import type { ObjectMeta, ObjectWrite } from '../../storage/objects.js';
 import { fileBehind, sliceStandIn, type SpooledFile } from '../../protocol/payload.js';
-import type { CallContext, Handler } from '../types.js';
+import type { CallContext, Handler } from '../../core/service.js';
 import { assertBucketAccess, objectArn } from './access.js';
 import type { Bucket } from './store.js';
 import { noSuchKey, quoted, requireBucket, str, touchBucket, touchObject, type Input, type S3Deps } from './common.js';

@@ -2,7 +2,7 @@
 // sub-resource flag as `"policy": ""`, query parameters as sent); responseElements are null;
 // object-level calls are data events; ListObjectsV2 is logged as ListObjects.
 import type { ServiceModel, Shape } from '../../protocol/model.js';
-import type { RecordingRules } from '../types.js';
+import type { RecordingRules } from '../../records/rules.js';
 import { EXTRA_MEMBERS } from './model.js';
 import { CONFIG_PUTS } from './config-body.js';
 
@@ -48,7 +48,7 @@ export function s3Recording(model: ServiceModel): RecordingRules {
     eventNames: S3_EVENT_NAMES,
     dataEvents: S3_DATA_EVENTS,
     // Real listings log their Object resource as `{"type": "AWS::S3::Object", "ARNPrefix": "arn:aws:s3:::b/"}`;
-    // trail data selectors match ARNPrefix as they match ARN (src/trail/delivery/filter.ts).
+    // trail data selectors match ARNPrefix as they match ARN (src/services/cloudtrail/delivery/filter.ts).
     prefixResources: S3_PREFIX_RESOURCES,
     requestParameters,
     responseElements,

@@ -1,11 +1,12 @@
 // The embedded S3 as a BucketStorage capability: whether an AWS service may deliver files into a
 // bucket by its policy, and the writes it then makes, with no record of their own (a service's
 // deliveries are not the bucket owner's API calls). Who the service is, is the caller's business.
-import type { BucketStorage, Grant, PutOptions, ServiceWriter } from '../../core/capabilities.js';
+import type { BucketStorage, Grant, PutOptions } from '../../core/capabilities.js';
+import type { ServiceWriter } from '../../policy/service-write.js';
 import type { ObjectStore } from '../../storage/objects.js';
-import type { Clock } from '../types.js';
+import type { Clock } from '../../common/runtime.js';
 import type { BucketStore } from './store.js';
-import { serviceMayWrite } from './delivery-policy.js';
+import { serviceMayWrite } from '../../policy/service-write.js';
 
 export class EmbeddedBucketSink implements BucketStorage {
   constructor(private readonly buckets: BucketStore, private readonly objects: ObjectStore, private readonly clock: Clock) {}

@@ -3,7 +3,7 @@
 // S3's key-marker / version-id-marker pair; with a delimiter, keys collapse into CommonPrefixes.
 import { AwsError } from '../../protocol/errors.js';
 import type { ListEntry } from '../../storage/objects.js';
-import type { CallContext, Handler } from '../types.js';
+import type { CallContext, Handler } from '../../core/service.js';
 import { assertBucketAccess, bucketArn } from './access.js';
 import { ownerOf, quoted, requireBucket, str, type Input, type S3Deps } from './common.js';
 

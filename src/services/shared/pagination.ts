@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AwsError } from '../../protocol/errors.js';
-import { modelsDir } from '../../paths.js';
+import { modelsDir } from '../../common/paths.js';
 
 /** One operation's entry of a botocore paginator file. */
 export interface Paginator {

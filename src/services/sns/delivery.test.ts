@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HttpDeliverer, retryDelaySeconds } from './delivery.js';
-import { createLogger } from '../../server/runtime.js';
+import { createLogger } from '../../common/runtime.js';
 import { OutboundGuard } from '../../net/outbound.js';
 
 const quiet = createLogger('error', () => undefined);

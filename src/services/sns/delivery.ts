@@ -2,7 +2,7 @@
 // the topic's delivery policy (bounded) when the endpoint fails, never on the caller's path.
 // Pending retries live in memory: a restart drops them. Every POST goes through the OutboundGuard:
 // an endpoint whose address is not allowed is refused (and logged), never retried.
-import type { Logger } from '../../server/runtime.js';
+import type { Logger } from '../../common/runtime.js';
 import { OutboundGuard, OutboundRefused } from '../../net/outbound.js';
 import type { OutgoingMessage } from './messages.js';
 

@@ -2,8 +2,8 @@
 // TopicSink: publishing to a topic's confirmed http(s) subscriptions, the confirmation handshake,
 // unsubscribing, and the delivery policies that govern retries.
 import { AwsError } from '../../protocol/errors.js';
-import type { ServiceEndpoints, ServiceNotification } from '../../server/module.js';
-import type { Clock, Ids } from '../types.js';
+import type { ServiceEndpoints, ServiceNotification } from '../../core/module.js';
+import type { Clock, Ids } from '../../common/runtime.js';
 import type { SnsSigner } from './signing.js';
 import { confirmationMessage, notificationFor, signNotification, type MessageAttribute, type SignedNotification, type SigningContext } from './messages.js';
 import { DEFAULT_RETRY, type HttpDeliverer, type RetryPolicy } from './delivery.js';

@@ -3,9 +3,9 @@
 // AWS services inside chattrail (trail delivery) publish their notifications through.
 import { loadModel } from '../../protocol/model.js';
 import { AwsError } from '../../protocol/errors.js';
-import type { Module, ModuleDeps } from '../../server/module.js';
+import type { Module, ModuleDeps } from '../../core/module.js';
 import type { Grant, TopicPublisher } from '../../core/capabilities.js';
-import { UNSCOPED, type ResolvedResource, type ResourceResolver, type ServiceDefinition } from '../types.js';
+import { UNSCOPED, type ResolvedResource, type ResourceResolver, type ServiceDefinition } from '../../core/service.js';
 import { HttpDeliverer } from './delivery.js';
 import { OutboundGuard } from '../../net/outbound.js';
 import { SnsEngine } from './engine.js';

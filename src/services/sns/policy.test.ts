@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AwsError } from '../../protocol/errors.js';
-import type { Principal } from '../../auth/principal.js';
+import type { Principal } from '../../common/principal.js';
 import { authorizeOnTopic, defaultTopicPolicy, topicPolicyDecision, validateTopicPolicy } from './policy.js';
 
 const OWNER = '111122223333';

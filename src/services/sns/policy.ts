@@ -3,7 +3,7 @@
 import { AwsError } from '../../protocol/errors.js';
 import { parsePolicyDocument, PolicyParseError, type PolicyDocument } from '../../policy/document.js';
 import { evaluateResourcePolicy, type Decision, type RequestPrincipal } from '../../policy/evaluate.js';
-import type { Principal } from '../../auth/principal.js';
+import type { Principal } from '../../common/principal.js';
 
 /** What SNS grants the owner account on a new topic. */
 export function defaultTopicPolicy(topicArn: string, ownerAccountId: string): string {

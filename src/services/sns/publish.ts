@@ -1,7 +1,7 @@
 // SNS Publish: input checks worded as SNS words them (subject, size, message attributes, FIFO
 // rules), the topic policy check, then background delivery. Answers with the MessageId at once.
 import { AwsError } from '../../protocol/errors.js';
-import type { CallContext, Handler } from '../types.js';
+import type { CallContext, Handler } from '../../core/service.js';
 import type { MessageAttribute } from './messages.js';
 import { parsePerProtocol } from './engine.js';
 import { requireTopic, type SnsHandlerDeps } from './topics.js';

@@ -1,6 +1,6 @@
 // How CloudTrail logs SNS: Publish is a data event whose message, subject and attributes are
 // hidden; confirmation tokens are hidden too. Everything else follows the model.
-import type { RecordingRules } from '../types.js';
+import type { RecordingRules } from '../../records/rules.js';
 
 const HIDDEN = 'HIDDEN_DUE_TO_SECURITY_REASONS';
 

@@ -5,8 +5,8 @@ import { isAwsError, statusOf } from '../../protocol/errors.js';
 import type { RawRequest, RawResponse } from '../../protocol/http.js';
 import type { ServiceModel } from '../../protocol/model.js';
 import { serializeQueryError, serializeQueryResponse } from '../../protocol/query.js';
-import type { Route } from '../../server/http.js';
-import type { Ids } from '../types.js';
+import type { Route } from '../../core/routes.js';
+import type { Ids } from '../../common/runtime.js';
 import { ROUTE_PREFIX, type SnsEngine } from './engine.js';
 import type { SnsSigner } from './signing.js';
 

@@ -1,7 +1,7 @@
 // SNS subscription operations: Subscribe (http/https, with the confirmation handshake),
 // ConfirmSubscription, Unsubscribe, the two listings, and Get/SetSubscriptionAttributes.
 import { AwsError } from '../../protocol/errors.js';
-import type { CallContext, Handler } from '../types.js';
+import type { CallContext, Handler } from '../../core/service.js';
 import { parseSubscriptionArn, type SubscriptionDoc } from './store.js';
 import { afterToken, jsonObjectOrThrow, pageOf, requireTopic, type SnsHandlerDeps } from './topics.js';
 

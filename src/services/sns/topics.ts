@@ -3,7 +3,7 @@
 import { AwsError } from '../../protocol/errors.js';
 import { mergeTags, removeTags, type TagPolicy } from '../shared/tags.js';
 import { decodeToken, pageOf as sharedPageOf, type PagePolicy } from '../shared/pagination.js';
-import type { CallContext, Handler } from '../types.js';
+import type { CallContext, Handler } from '../../core/service.js';
 import { authorizeOnTopic, defaultTopicPolicy, validateTopicPolicy } from './policy.js';
 import { parseTopicArn, topicArnOf, type SnsStore, type Tag, type TopicDoc, type TopicRef } from './store.js';
 import type { SnsEngine } from './engine.js';

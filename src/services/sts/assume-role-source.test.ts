@@ -3,10 +3,10 @@
 // policy that names the source (the rule lives in policy/evaluate.ts).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { iamTestbed, rejectsWith, type IamTestbed } from '../iam/testing.js';
-import type { ServicePrincipal } from '../../auth/principal.js';
+import { iamTestbed, rejectsWith, type IamTestbed } from '../../../test/support/iam.js';
+import type { ServicePrincipal } from '../../common/principal.js';
 import { stsHandlers } from './handlers.js';
-import type { Handler } from '../types.js';
+import type { Handler } from '../../core/service.js';
 
 const TENANT = '444455556666';
 let tb: IamTestbed;

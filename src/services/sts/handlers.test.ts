@@ -3,10 +3,10 @@
 // and managed session policies (PolicyArns) carried into the session.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { iamTestbed, rejectsWith, TRUST_ACCOUNT, type IamTestbed } from '../iam/testing.js';
-import type { AssumedRolePrincipal, Principal } from '../../auth/principal.js';
+import { iamTestbed, rejectsWith, TRUST_ACCOUNT, type IamTestbed } from '../../../test/support/iam.js';
+import type { AssumedRolePrincipal, Principal } from '../../common/principal.js';
 import { stsHandlers } from './handlers.js';
-import type { Handler } from '../types.js';
+import type { Handler } from '../../core/service.js';
 
 const READ_ONLY = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
 let tb: IamTestbed;

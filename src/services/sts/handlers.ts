@@ -1,10 +1,10 @@
 // AWS STS: who am I, and temporary credentials (AssumeRole with trust policy evaluation,
 // GetSessionToken, GetFederationToken). Issued sessions are stored sealed; tokens only as hashes.
 import { AwsError } from '../../protocol/errors.js';
-import type { AssumedRolePrincipal, FederatedPrincipal, Principal } from '../../auth/principal.js';
-import { isSession, principalId } from '../../auth/principal.js';
-import type { CallContext, Handler } from '../types.js';
-import { hashToken, type IdentityStore } from '../iam/store.js';
+import type { AssumedRolePrincipal, FederatedPrincipal, Principal } from '../../common/principal.js';
+import { isSession, principalId } from '../../common/principal.js';
+import type { CallContext, Handler } from '../../core/service.js';
+import { hashToken, type IdentityStore } from '../../identity/store.js';
 import { evaluateTrustPolicy } from '../../policy/evaluate.js';
 import { parsePolicyDocument } from '../../policy/document.js';
 

@@ -2,7 +2,7 @@
 // authorized on (AssumeRole: the role, whose stored ARN must be exactly the RoleArn asked for).
 import { AwsError } from '../../protocol/errors.js';
 import { loadModel } from '../../protocol/model.js';
-import { UNSCOPED, type ResourceResolver, type ServiceDefinition } from '../types.js';
+import { UNSCOPED, type ResourceResolver, type ServiceDefinition } from '../../core/service.js';
 import { parseRoleArn, stsHandlers, type StsDeps } from './handlers.js';
 import { stsRecording } from './recording.js';
 

@@ -1,9 +1,9 @@
 // STS's recording rules against real CloudTrail STS records (public samples, trimmed).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Principal } from '../../auth/principal.js';
+import type { Principal } from '../../common/principal.js';
 import { loadModel } from '../../protocol/model.js';
-import { buildEvent } from '../../trail/record.js';
+import { buildEvent } from '../../records/record.js';
 import { stsRecording } from './recording.js';
 
 const user: Principal = { type: 'IAMUser', accountId: '111111111111', arn: 'arn:aws:iam::111111111111:user/u', userName: 'u', userId: 'AIDAEXAMPLEEXAMPLE01', accessKeyId: 'AKIAEXAMPLEEXAMPLE01' };

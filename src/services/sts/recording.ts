@@ -1,8 +1,8 @@
 // How CloudTrail logs STS: credentials appear in responseElements without the secret (the model
 // marks it sensitive), with the expiration in the Java date format; AssumeRole counts as read-only;
 // MFA token codes are left out of requestParameters.
-import type { RecordingRules } from '../types.js';
-import { formatLoggedDate } from '../../trail/record.js';
+import type { RecordingRules } from '../../records/rules.js';
+import { formatLoggedDate } from '../../records/record.js';
 
 interface CredentialsOut { Credentials?: { AccessKeyId: string; SessionToken: string; Expiration: Date } }
 

@@ -1,0 +1,50 @@
+// The contract between chat (src/chat/) and the Chatbot service: what the chat receiver needs to
+// know about Slack channels and workspaces, implemented over Chatbot's store (services/chatbot/
+// channels.ts), and where Chatbot's SNS subscriptions deliver. Neither side imports the other.
+export interface ChannelConfig {
+  accountId: string;
+  configurationArn: string;
+  configurationName: string;
+  teamId: string;
+  channelId: string;
+  iamRoleArn: string;
+  guardrailPolicyArns: string[];
+  userAuthorizationRequired: boolean;
+  loggingLevel: 'ERROR' | 'INFO' | 'NONE';
+}
+
+export interface WorkspaceAuth {
+  teamId: string;
+  teamName: string;
+  botToken: string;
+  botUserId?: string;
+  needsReauthorization: boolean;
+}
+
+export interface ChatDirectory {
+  channelConfiguration(teamId: string, channelId: string): Promise<ChannelConfig | undefined>;
+  channelConfigurationByArn(arn: string): Promise<ChannelConfig | undefined>;
+  workspace(teamId: string): Promise<WorkspaceAuth | undefined>;
+  /** The role a Slack user linked for a configuration (Slack user identities), if any. */
+  userRoleArn(configurationArn: string, slackUserId: string): Promise<string | undefined>;
+  /** Slack refused the workspace's bot token: Chatbot shows the workspace as needing authorization again. */
+  markNeedsReauthorization(teamId: string, slackError: string, failedToken: string): Promise<void>;
+  /** Where AWS Chatbot posts a topic's notifications: enabled configurations of the topic's account that list it. */
+  notificationTargets(topicArn: string): Promise<NotificationTargets>;
+}
+
+export interface NotificationTargets {
+  slack: ChannelConfig[];
+  /** Chime webhook URLs carry their token: never log them. */
+  chimeWebhookUrls: { configurationArn: string; url: string }[];
+}
+
+/** Sends messages to Slack on behalf of a workspace's bot. */
+export interface SlackPoster {
+  post(token: string, msg: { channel: string; text: string; blocks?: unknown[]; thread_ts?: string }): Promise<{ ts: string }>;
+  update(token: string, msg: { channel: string; ts: string; text: string; blocks?: unknown[] }): Promise<void>;
+  upload(token: string, file: { channel: string; thread_ts?: string; filename: string; content: string; title?: string }): Promise<void>;
+}
+
+/** The endpoint AWS Chatbot subscribes to topics, as `aws sns list-subscriptions-by-topic` shows it. */
+export const CHATBOT_SNS_ENDPOINT = 'https://global.sns-api.chatbot.amazonaws.com';
