@@ -39,10 +39,13 @@ function stopper(proc: ChildProcess): () => Promise<void> {
   });
 }
 
-/** Starts `chattrail start` on `dataDir` (created by the first start, with its admin key). */
-export async function startChattrail(dataDir: string): Promise<Server> {
+/**
+ * Starts `chattrail start` on `dataDir` (created by the first start, with its admin key); `cli` runs
+ * another build's CLI (bench/versus.ts compares with an earlier commit).
+ */
+export async function startChattrail(dataDir: string, cli = CLI): Promise<Server> {
   const port = await freePort();
-  const proc = spawn(process.execPath, [...(process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []), CLI, "start"], {
+  const proc = spawn(process.execPath, [...(process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []), cli, "start"], {
     env: { ...process.env, CHATTRAIL_PORT: String(port), CHATTRAIL_HOST: '127.0.0.1', CHATTRAIL_DATA_DIR: dataDir, CHATTRAIL_LOG_LEVEL: 'error' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
