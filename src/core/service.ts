@@ -23,7 +23,8 @@ export interface CallContext {
   /** This deployment's region, where global control-plane work (Chatbot) is processed. */
   homeRegion: string;
   /** Calls made by chattrail itself on behalf of a user: Chatbot commands, console. */
-  via?: { console?: boolean; chatbot?: boolean };
+  /** `invokedBy`: an AWS service inside chattrail made the call (AWS Chatbot): aws:ViaAWSService, no aws:SourceIp. */
+  via?: { console?: boolean; invokedBy?: string };
   /**
    * What the pipeline authorized the call's action on, as the service resolved it (the stored
    * entity's canonical ARN and owner); set before the handler runs, empty for per-item operations.

@@ -224,3 +224,19 @@ function isScalar(value: unknown): value is ConditionScalar {
 function isConditionValue(value: unknown): value is ConditionValue {
   return isScalar(value) || (Array.isArray(value) && value.every(isScalar));
 }
+
+/**
+ * A resource policy (a bucket's) parsed once per distinct text: the same few policies are checked on
+ * every call to their resource and by every delivery into it. Throws PolicyParseError as
+ * parsePolicyDocument does.
+ */
+const parsedResourcePolicies = new Map<string, PolicyDocument>();
+export function parsedResourcePolicy(text: string): PolicyDocument {
+  let doc = parsedResourcePolicies.get(text);
+  if (!doc) {
+    doc = parsePolicyDocument(text, 'resource');
+    if (parsedResourcePolicies.size > 1000) parsedResourcePolicies.clear();
+    parsedResourcePolicies.set(text, doc);
+  }
+  return doc;
+}

@@ -1,22 +1,10 @@
 // Whether a bucket policy lets an AWS service deliver files into it (CloudTrail's logs, later
 // Config's snapshots...): the check shared by the embedded bucket store and the external
 // (S3-compatible endpoint) one, so both judge alike. The service is the caller's to name.
-import { PolicyParseError, parsePolicyDocument, type PolicyDocument } from './document.js';
+import { PolicyParseError, parsedResourcePolicy } from './document.js';
 import { evaluateResourcePolicy, type RequestPrincipal } from './evaluate.js';
 
 const bucketArn = (bucket: string): string => `arn:aws:s3:::${bucket}`;
-
-/** Bucket policies are parsed once per distinct text: deliveries check the same few policies again and again. */
-const parsed = new Map<string, PolicyDocument>();
-function parsedPolicy(text: string): PolicyDocument {
-  let doc = parsed.get(text);
-  if (!doc) {
-    doc = parsePolicyDocument(text, 'resource');
-    if (parsed.size > 1000) parsed.clear();
-    parsed.set(text, doc);
-  }
-  return doc;
-}
 
 /**
  * The service needs s3:GetBucketAcl on the bucket and s3:PutObject under `keyPrefix` (written with
@@ -27,7 +15,7 @@ export function serviceMayWrite(bucket: string, policyText: string | undefined, 
   if (!policyText) return false;
   let doc;
   try {
-    doc = parsedPolicy(policyText);
+    doc = parsedResourcePolicy(policyText);
   } catch (e) {
     if (e instanceof PolicyParseError) return false;
     throw e;

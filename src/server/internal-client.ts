@@ -33,7 +33,7 @@ export class PipelineClient implements InternalClient {
     return this.deps.pipeline().execute({
       service: definition, opName: operation, input, principal, region: opts.region ?? this.deps.homeRegion,
       sourceIp: origin.sourceIp, userAgent: origin.userAgent, requestId: this.deps.ids.uuid(),
-      via: 'invokedBy' in via ? { chatbot: true } : 'console' in via ? { console: true } : undefined,
+      via: 'invokedBy' in via ? { invokedBy: via.invokedBy } : 'console' in via ? { console: true } : undefined,
       guardrails: opts.guardrails, onBehalfOf: opts.onBehalfOf,
     });
   }

@@ -66,7 +66,8 @@ export interface Call {
   sourceIp: string;
   userAgent: string;
   requestId: string;
-  via?: { console?: boolean; chatbot?: boolean };
+  /** `invokedBy`: an AWS service inside chattrail made the call (AWS Chatbot): aws:ViaAWSService, no aws:SourceIp. */
+  via?: { console?: boolean; invokedBy?: string };
   /** Chatbot channel guardrails, intersected with the principal's own permissions. */
   guardrails?: PolicyDocument[];
   /** A signed-in user the call runs for (the console's chat test): every action must be allowed for them too. */
@@ -197,8 +198,8 @@ export class Pipeline {
    */
   private async authorizeAction(call: Call, action: string, resource: string, extra?: Record<string, ContextValue>): Promise<void> {
     const { service, principal } = call;
-    const viaChatbot = call.via?.chatbot === true;
-    const context = this.conditionContext(call, viaChatbot ? undefined : call.sourceIp, call.userAgent, viaChatbot, extra);
+    const viaService = call.via?.invokedBy !== undefined;
+    const context = this.conditionContext(call, viaService ? undefined : call.sourceIp, call.userAgent, viaService, extra);
     const result = await this.deps.authorizer.authorize(principal, action, resource, context, call.guardrails);
     if (!result.allowed) throw deniedError(service, accessDeniedMessage(principal, action, resource, result));
     if (call.onBehalfOf) await this.authorizeOnBehalf(call, call.onBehalfOf, action, resource, extra);

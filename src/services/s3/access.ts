@@ -2,7 +2,7 @@
 // The pipeline has already applied the caller's own IAM policies; here the bucket policy can deny
 // anyone, and is the only way in for other accounts (and for service principals like CloudTrail).
 import { AwsError } from '../../protocol/errors.js';
-import { parsePolicyDocument, type PolicyDocument } from '../../policy/document.js';
+import { parsedResourcePolicy } from '../../policy/document.js';
 import { evaluateResourcePolicy, type ContextValue, type Decision, type RequestPrincipal } from '../../policy/evaluate.js';
 import type { Principal } from '../../common/principal.js';
 import type { CallContext } from '../../core/service.js';
@@ -59,18 +59,6 @@ export function objectArn(bucket: string, key: string): string {
   return `arn:aws:s3:::${bucket}/${key}`;
 }
 
-/** Policies are parsed once per distinct text. */
-const parsed = new Map<string, PolicyDocument>();
-export function parsedPolicy(text: string): PolicyDocument {
-  let doc = parsed.get(text);
-  if (!doc) {
-    doc = parsePolicyDocument(text, 'resource');
-    if (parsed.size > 1000) parsed.clear();
-    parsed.set(text, doc);
-  }
-  return doc;
-}
-
 export function requestPrincipalOf(p: Principal): RequestPrincipal {
   return p.type === 'AWSService'
     ? { arn: p.arn, accountId: p.accountId, type: 'AWSService', service: p.service }
@@ -80,7 +68,7 @@ export function requestPrincipalOf(p: Principal): RequestPrincipal {
 /** The bucket policy's decision for a request; ImplicitDeny when the bucket has none. */
 export function bucketPolicyDecision(bucket: Bucket, principal: RequestPrincipal | undefined, action: string, resource: string, context: Record<string, ContextValue>): Decision {
   if (!bucket.policy) return 'ImplicitDeny';
-  return evaluateResourcePolicy({ action, resource, principal, context }, parsedPolicy(bucket.policy));
+  return evaluateResourcePolicy({ action, resource, principal, context }, parsedResourcePolicy(bucket.policy));
 }
 
 /** Policy management stays open to the owner's root even past a Deny, as in AWS (no lock-outs). */
@@ -99,14 +87,14 @@ export function assertBucketAccess(ctx: CallContext, bucket: Bucket, action: str
   if (sameAccount && p.type === 'Root' && ROOT_ALWAYS.has(action)) return;
   const now = ctx.clock.now();
   const decision = bucketPolicyDecision(bucket, requestPrincipalOf(p), action, resource, {
-    'aws:SourceIp': ctx.via?.chatbot ? undefined : ctx.sourceIp,
+    'aws:SourceIp': ctx.via?.invokedBy ? undefined : ctx.sourceIp,
     'aws:SecureTransport': 'false',
     'aws:CurrentTime': now.toISOString(),
     'aws:EpochTime': String(Math.floor(now.getTime() / 1000)),
     'aws:UserAgent': ctx.userAgent,
     'aws:RequestedRegion': ctx.region,
     'aws:ResourceAccount': bucket.owner,
-    'aws:ViaAWSService': ctx.via?.chatbot ? 'true' : 'false',
+    'aws:ViaAWSService': ctx.via?.invokedBy ? 'true' : 'false',
     ...extra,
   });
   if (decision === 'ExplicitDeny') throw accessDenied();

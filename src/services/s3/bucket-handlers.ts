@@ -3,7 +3,8 @@
 import { AwsError } from '../../protocol/errors.js';
 import { PolicyParseError, type PolicyDocument } from '../../policy/document.js';
 import type { CallContext, Handler } from '../../core/service.js';
-import { assertBucketAccess, bucketArn, parsedPolicy } from './access.js';
+import { assertBucketAccess, bucketArn } from './access.js';
+import { parsedResourcePolicy } from '../../policy/document.js';
 import { bucketNameProblem, type Bucket } from './store.js';
 import { ownerOf, requireBucket, str, touchBucket, type Input, type S3Deps } from './common.js';
 
@@ -141,7 +142,7 @@ function checkBucketPolicy(bucket: string, text: string): void {
   if (!text.trimStart().startsWith('{')) throw malformed("Policies must be valid JSON and the first byte must be '{'");
   let doc: PolicyDocument;
   try {
-    doc = parsedPolicy(text);
+    doc = parsedResourcePolicy(text);
   } catch (e) {
     if (e instanceof PolicyParseError) throw malformed(e.message);
     throw e;

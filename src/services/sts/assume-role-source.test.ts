@@ -29,7 +29,7 @@ after(async () => { await tb.close(); });
 
 const assume = (role: string, caller: ServicePrincipal) => {
   const ctx = tb.ctx(caller);
-  ctx.via = { chatbot: true };
+  ctx.via = { invokedBy: 'chatbot.amazonaws.com' };
   return { ctx, done: sts.AssumeRole({ RoleArn: `arn:aws:iam::${tb.accountId}:role/${role}`, RoleSessionName: 'chatbot-session', DurationSeconds: 900 }, ctx) };
 };
 

@@ -110,9 +110,9 @@ export function stsHandlers(deps: StsDeps): Record<string, Handler> {
         sessionCreatedAt: ctx.clock.now(), sessionPolicy: input.Policy, sessionPolicyArns: policyArnsOf(input),
         assumedBy: caller.type === 'AWSService' ? caller.service : undefined,
       };
-      // AWS Chatbot's own AssumeRole (from chattrail's chat executor) yields credentials used for
-      // one command inside this process: held in memory only.
-      const internal = ctx.via?.chatbot === true && caller.type === 'AWSService';
+      // An AWS service's own AssumeRole inside chattrail (AWS Chatbot's, from the chat executor)
+      // yields credentials used for one command inside this process: held in memory only.
+      const internal = ctx.via?.invokedBy !== undefined && caller.type === 'AWSService';
       const credentials = await issueSession(deps, ctx, session, duration, internal);
       // Real records name the role only when the call succeeded.
       ctx.addResource('AWS::IAM::Role', role.arn, target.accountId);
