@@ -7,11 +7,12 @@ import { readScalar } from '../protocol/xml.js';
 import { CLI_SERVICE_NAMES, cliName, suggest } from './cli-names.js';
 import { parseShorthand, type ShorthandValue } from './shorthand.js';
 import { highLevelS3 } from './s3-commands.js';
+import { protectedAction, protectionMessage } from './protection.js';
 
 export type ParsedCommand =
   | { kind: 'help'; service?: ServiceDefinition; cliService?: string; opName?: string; word?: string }
   | { kind: 'call'; service: ServiceDefinition; cliService: string; opName: string; input: Record<string, unknown>; region?: string; output: 'text' | 'json' }
-  | { kind: 'error'; message: string };
+  | { kind: 'error'; message: string; /** The protection policy's entry that refused the command. */ refusedBy?: string };
 
 export interface ServiceLookup {
   byName(name: string): ServiceDefinition | undefined;
@@ -32,6 +33,18 @@ export function normalizeSlackText(text: string): string {
     .replace(/[\u201c\u201d]/g, '"').replace(/[\u2018\u2019]/g, "'").replace(/[\u2013\u2014]/g, '--')
     .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
     .trim();
+}
+
+/**
+ * The names that address the bot when they arrive as typed rather than as a Slack mention: `@aws`
+ * (AWS Chatbot's name), `@Amazon Q` and `@Q` (its name since the rename), and a bare `aws`.
+ * https://docs.aws.amazon.com/chatbot/latest/adminguide/intro-to-the-aws-cli-in-slack.html
+ */
+const BOT_NAME = /^(?:@aws|@amazon\s+q|@amazonq|@q|aws)(?=\s|$)\s*/i;
+
+/** The command without the name it was addressed to. */
+export function stripBotName(text: string): string {
+  return text.replace(BOT_NAME, '');
 }
 
 /** Splits like a POSIX shell: quotes group, backslash escapes. */
@@ -109,19 +122,21 @@ export function operationNames(model: ServiceModel): Map<string, string> {
 export function parseCommand(text: string, lookup: ServiceLookup): ParsedCommand {
   let tokens: string[];
   try {
-    tokens = tokenize(normalizeSlackText(text));
+    tokens = tokenize(stripBotName(normalizeSlackText(text)));
   } catch (e) {
     return { kind: 'error', message: `I could not read that command: ${(e as Error).message}.` };
   }
-  if (tokens[0]?.toLowerCase() === '@aws' || tokens[0]?.toLowerCase() === 'aws') tokens.shift();
   const services = cliServiceNames(lookup);
   const [svcName, opCli, ...rest] = tokens;
-  if (!svcName || svcName === 'help' || svcName === '--help') return { kind: 'help' };
+  if (!svcName || isHelp(svcName)) return { kind: 'help' };
+  // Refused before anything else, served here or not: AWS refuses these whatever the role allows.
+  const refusedBy = opCli && !isHelp(opCli) ? protectedAction(svcName, opCli) : undefined;
+  if (refusedBy) return { kind: 'error', message: protectionMessage(svcName, opCli, refusedBy), refusedBy };
   const service = services.get(svcName.toLowerCase());
   const s3 = svcName.toLowerCase() === 's3' && opCli ? highLevelS3(opCli.toLowerCase(), rest) : undefined;
   if (s3) return { kind: 'error', message: s3 };
   if (!service) return { kind: 'error', message: unknownService(svcName, services) };
-  if (!opCli || opCli === 'help' || opCli === '--help') return { kind: 'help', service, cliService: svcName.toLowerCase(), word: rest[0] };
+  if (!opCli || isHelp(opCli)) return { kind: 'help', service, cliService: svcName.toLowerCase(), word: rest[0] };
   const ops = servedOperationNames(service);
   const opName = ops.get(opCli.toLowerCase());
   const unserved = opName ? undefined : operationNames(service.model).get(opCli.toLowerCase());
@@ -132,13 +147,18 @@ export function parseCommand(text: string, lookup: ServiceLookup): ParsedCommand
     const hint = suggest(opCli.toLowerCase(), ops.keys());
     return { kind: 'error', message: `\`${svcName} ${opCli}\` is not a command I know.${hint.length ? ` Did you mean ${hint.map((h) => `\`${svcName} ${h}\``).join(' or ')}?` : ''} Try \`@aws ${svcName} help\`.` };
   }
-  if (rest[0] === 'help' || rest.includes('--help')) return { kind: 'help', service, cliService: svcName.toLowerCase(), opName };
+  if (rest[0] === 'help' || rest.includes('--help') || rest.includes('-help')) return { kind: 'help', service, cliService: svcName.toLowerCase(), opName };
   try {
     const { input, region, output } = parseArguments(service.model, opName, rest, svcName);
     return { kind: 'call', service, cliService: svcName.toLowerCase(), opName, input, region, output };
   } catch (e) {
     return { kind: 'error', message: (e as Error).message };
   }
+}
+
+/** `help`, `--help`, and `-help` as AWS Chatbot accepts one hyphen for two. */
+function isHelp(word: string): boolean {
+  return word === 'help' || word === '--help' || word === '-help';
 }
 
 /** The CLI's global options chat commands accept. */

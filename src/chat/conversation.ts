@@ -1,7 +1,7 @@
 // One chat exchange: a message mentioning the bot becomes a command, checked against the channel's
 // configuration, confirmed with buttons when it changes something, run, and answered in the thread.
 import type { ChatDirectory, ChannelConfig, SlackPoster } from '../core/chat-directory.js';
-import { normalizeSlackText, parseCommand, type ParsedCommand, type ServiceLookup } from './command.js';
+import { normalizeSlackText, parseCommand, stripBotName, type ParsedCommand, type ServiceLookup } from './command.js';
 import { generalHelp, operationHelp, serviceHelp } from './help.js';
 import { cliName } from './cli-names.js';
 import { formatResult } from './format.js';
@@ -91,7 +91,11 @@ export class Conversation {
       return;
     }
     const parsed = this.parse(m.text);
-    if (parsed.kind === 'error') { await reply(parsed.message); return; }
+    if (parsed.kind === 'error') {
+      this.logRefusal(config, m.user, parsed);
+      await reply(parsed.message);
+      return;
+    }
     if (parsed.kind === 'help') { await reply(this.helpText(parsed)); return; }
     const roleArn = await this.roleFor(config, m.user);
     if (!roleArn) {
@@ -169,6 +173,7 @@ export class Conversation {
   async run(token: string | undefined, config: ChannelConfig, roleArn: string, parsed: ParsedCommand, channel: string, threadTs: string | undefined, user: string): Promise<{ text: string; ok: boolean }> {
     let answer: { text: string; ok: boolean; attachment?: { filename: string; content: string } };
     if (parsed.kind !== 'call') {
+      if (parsed.kind === 'error') this.logRefusal(config, user, parsed);
       answer = { text: parsed.kind === 'error' ? parsed.message : this.helpText(parsed), ok: parsed.kind === 'help' };
     } else {
       const outcome = await this.deps.executor.run({
@@ -203,6 +208,15 @@ export class Conversation {
     else this.deps.logger.warn('chat command failed', fields);
   }
 
+  /**
+   * A command the protection policy refused made no API call, so (as in AWS) no CloudTrail record
+   * exists for it: chattrail's log keeps it (a warning) unless the LoggingLevel is NONE.
+   */
+  private logRefusal(config: ChannelConfig, user: string, parsed: Extract<ParsedCommand, { kind: 'error' }>): void {
+    if (!parsed.refusedBy || config.loggingLevel === 'NONE') return;
+    this.deps.logger.warn('chat command refused by the protection policy', { configuration: config.configurationArn, channel: config.channelId, slackUser: user, action: parsed.refusedBy });
+  }
+
   private helpText(parsed: Extract<ParsedCommand, { kind: 'help' }>): string {
     if (!parsed.service || !parsed.cliService) return generalHelp(this.deps.services);
     if (parsed.opName) return operationHelp(parsed.service, parsed.cliService, parsed.opName);
@@ -220,7 +234,7 @@ function answeredBlocks(command: string, outcome: string): unknown[] {
 
 /** The command as typed, without the mention, in a code span. */
 function commandLine(text: string): string {
-  const t = normalizeSlackText(text).replace(/^@?aws\s+/i, '');
+  const t = stripBotName(normalizeSlackText(text));
   return `\`${t.replace(/`/g, "'")}\``;
 }
 

@@ -66,6 +66,9 @@ export class CommandExecutor {
       if (!session) throw new Error(`session ${keyId} vanished right after AssumeRole`);
       result = await this.deps.client.callAs(session.principal as Principal, cmd.serviceName, cmd.opName, cmd.input, {
         region, via, guardrails: await this.guardrails(cmd.accountId, cmd.guardrailPolicyArns), onBehalfOf: this.onBehalfOf,
+        // "attached to all sessions created through" AWS Chatbot (adminguide/scp.html): the calls made
+        // with the session carry it; the AssumeRole that creates it is made by chatbot.amazonaws.com.
+        conditionKeys: { 'aws:ChatbotSourceArn': cmd.configurationArn },
       });
     } finally {
       // The session served this one command; nothing else ever holds its credentials.

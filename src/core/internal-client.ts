@@ -42,6 +42,11 @@ export interface CallOptions {
   guardrails?: PolicyDocument[];
   /** A signed-in user the call runs for: every action must be allowed for them too. */
   onBehalfOf?: OnBehalfOf;
+  /**
+   * Global condition keys the call carries beyond the request's own, as AWS adds them to sessions
+   * a service created: `aws:ChatbotSourceArn` on every call a chat configuration's session makes.
+   */
+  conditionKeys?: Record<string, string>;
 }
 
 export interface InternalClient {

@@ -17,6 +17,8 @@ export interface CallContext {
   region: string;
   sourceIp: string;
   userAgent: string;
+  /** When the request was made: the record's eventTime (STS dates the sessions it issues by it). */
+  requestTime?: Date;
   clock: Clock;
   ids: Ids;
   stores: Stores;

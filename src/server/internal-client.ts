@@ -34,7 +34,7 @@ export class PipelineClient implements InternalClient {
       service: definition, opName: operation, input, principal, region: opts.region ?? this.deps.homeRegion,
       sourceIp: origin.sourceIp, userAgent: origin.userAgent, requestId: this.deps.ids.uuid(),
       via: 'invokedBy' in via ? { invokedBy: via.invokedBy } : 'console' in via ? { console: true } : undefined,
-      guardrails: opts.guardrails, onBehalfOf: opts.onBehalfOf,
+      guardrails: opts.guardrails, onBehalfOf: opts.onBehalfOf, conditionKeys: opts.conditionKeys,
     });
   }
 

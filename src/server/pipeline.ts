@@ -72,6 +72,10 @@ export interface Call {
   guardrails?: PolicyDocument[];
   /** A signed-in user the call runs for (the console's chat test): every action must be allowed for them too. */
   onBehalfOf?: OnBehalfOf;
+  /** Condition keys the call carries beyond the request's own (`aws:ChatbotSourceArn`). */
+  conditionKeys?: Record<string, string>;
+  /** When the request was made (set as the call starts): the record's eventTime. */
+  requestTime?: Date;
 }
 
 export class Pipeline {
@@ -138,11 +142,12 @@ export class Pipeline {
    */
   async execute(call: Call): Promise<CallResult> {
     const { service, opName, input, principal } = call;
+    call.requestTime ??= this.deps.clock.now();
     const resources: { type: string; arn: string; accountId?: string }[] = [];
     let additionalEventData: Record<string, unknown> | undefined;
     const ctx: CallContext = {
       requestId: call.requestId, principal, accountId: principal.accountId, region: call.region,
-      sourceIp: call.sourceIp, userAgent: call.userAgent, clock: this.deps.clock, ids: this.deps.ids,
+      sourceIp: call.sourceIp, userAgent: call.userAgent, requestTime: call.requestTime, clock: this.deps.clock, ids: this.deps.ids,
       stores: this.deps.stores, homeRegion: this.deps.homeRegion, via: call.via,
       addResource: (type, arn, accountId) => { resources.push({ type, arn, accountId }); },
       authorize: (action, resource, extra) => this.authorizeAction(call, action, resource, extra),
@@ -226,13 +231,16 @@ export class Pipeline {
       'aws:RequestedRegion': call.region,
       'aws:UserAgent': userAgent,
       'aws:ViaAWSService': viaAwsService ? 'true' : 'false',
+      ...call.conditionKeys,
       ...extra,
     };
   }
 
   private async record(call: Call, output: Record<string, unknown> | undefined, error: AwsError | undefined,
     resources: { type: string; arn: string; accountId?: string }[] = [], additionalEventData?: Record<string, unknown>): Promise<void> {
-    const now = this.deps.clock.now();
+    // eventTime is when the request was made (AWS's definition), so what a handler dates by the
+    // request (an STS session's creationDate) matches the record to the second.
+    const now = call.requestTime ?? this.deps.clock.now();
     // A call on another account's resource is recorded in that account too (same sharedEventID).
     const events = buildEvents({
       model: call.service.model, rules: call.service.recording, opName: call.opName, input: call.input, output, error,

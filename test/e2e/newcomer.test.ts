@@ -112,8 +112,11 @@ test('a channel role with AWS\'s real ReadOnlyAccess reads what it allows and is
   assert.match(await ask('iam list-users'), /^\*iam list-users \(global\): 1 user\*\n```UserName/);
   const created = await askAndConfirm('iam create-user --user-name newbie');
   assert.match(created, /^\*iam create-user \(global\)\* failed: `AccessDenied`\nUser: arn:aws:sts::\d{12}:assumed-role\/chat-ro\/chatbot-session is not authorized to perform: iam:CreateUser on resource: arn:aws:iam::\d{12}:user\/newbie because no identity-based policy allows the iam:CreateUser action\n_The channel's IAM role does not allow this\. An administrator can change them in the channel configuration\._$/);
+  // Secrets never reach a channel, whatever the role allows: AWS Chatbot's protection policy (issue 14).
   assert.equal(await ask('secretsmanager get-secret-value --secret-id db'),
-    'chattrail does not serve `secretsmanager` yet: it emulates `accessanalyzer`, `chatbot`, `cloudtrail`, `iam`, `lambda`, `organizations`, `s3api`, `sns`, `sts`. (Other AWS services are to be forwarded to a backend emulator such as moto, once that is set up.)');
+    '`secretsmanager get-secret-value` cannot be run from a chat channel: AWS Chatbot does not support commands that can reveal credentials, keys or secrets (`secretsmanager:*`), whatever the channel\'s role allows. Run it from the AWS CLI or the console instead.');
+  assert.equal(await ask('cloudwatch describe-alarms'),
+    'chattrail does not serve `cloudwatch` yet: it emulates `accessanalyzer`, `chatbot`, `cloudtrail`, `iam`, `lambda`, `organizations`, `s3api`, `sns`, `sts`. (Other AWS services are to be forwarded to a backend emulator such as moto, once that is set up.)');
   assert.equal(await ask('lamda list-functions'), '`lamda` is not an AWS service. Did you mean `lambda`? Try `@aws help`.');
 });
 

@@ -107,7 +107,7 @@ export function stsHandlers(deps: StsDeps): Record<string, Handler> {
       const session: AssumedRolePrincipal = {
         type: 'AssumedRole', accountId: target.accountId, arn: `arn:aws:sts::${target.accountId}:assumed-role/${role.roleName}/${input.RoleSessionName}`,
         roleName: role.roleName, roleArn: role.arn, roleId: role.roleId, sessionName: input.RoleSessionName, accessKeyId: '',
-        sessionCreatedAt: ctx.clock.now(), sessionPolicy: input.Policy, sessionPolicyArns: policyArnsOf(input),
+        sessionCreatedAt: ctx.requestTime ?? ctx.clock.now(), sessionPolicy: input.Policy, sessionPolicyArns: policyArnsOf(input),
         assumedBy: caller.type === 'AWSService' ? caller.service : undefined,
       };
       // An AWS service's own AssumeRole inside chattrail (AWS Chatbot's, from the chat executor)
@@ -133,7 +133,7 @@ export function stsHandlers(deps: StsDeps): Record<string, Handler> {
       const duration = Math.min(input.DurationSeconds ?? (p.type === 'Root' ? 3600 : 43200), max);
       // A session token acts as the same user: same principal and permissions, temporary key; only
       // the record tells it apart (sessionContext).
-      return { Credentials: await issueSession(deps, ctx, { ...p, sessionCreatedAt: ctx.clock.now() }, duration) };
+      return { Credentials: await issueSession(deps, ctx, { ...p, sessionCreatedAt: ctx.requestTime ?? ctx.clock.now() }, duration) };
     },
 
     async GetFederationToken(input: SessionPolicyInput & { Name: string; DurationSeconds?: number }, ctx: CallContext) {
@@ -144,7 +144,7 @@ export function stsHandlers(deps: StsDeps): Record<string, Handler> {
       const arns = policyArnsOf(input);
       const fed: FederatedPrincipal = {
         type: 'FederatedUser', accountId: p.accountId, arn: `arn:aws:sts::${p.accountId}:federated-user/${input.Name}`,
-        federatedName: input.Name, accessKeyId: '', sessionCreatedAt: ctx.clock.now(),
+        federatedName: input.Name, accessKeyId: '', sessionCreatedAt: ctx.requestTime ?? ctx.clock.now(),
         issuer: { arn: p.arn, userName: p.userName, userId: p.userId },
         // Without a session policy (inline or managed) a federated user has no permissions, as in AWS.
         sessionPolicy: input.Policy ?? (arns ? undefined : '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}'),
