@@ -5,13 +5,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import { freePort } from '../support/ports.js';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { FORM, queryBody, send, signRequest, type PreparedRequest } from './signed-fetch.js';
+import { FORM, queryBody, replayWhile, send, signRequest } from './signed-fetch.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const CONCURRENCY = 16;
@@ -35,29 +34,6 @@ async function startProcess(dataDir: string, port: number): Promise<ChildProcess
 
 function exited(proc: ChildProcess): Promise<void> {
   return proc.exitCode !== null || proc.signalCode !== null ? Promise.resolve() : new Promise((r) => proc.once('exit', () => r()));
-}
-
-/** Replays one signed request on keep-alive sockets until `until()`; returns the ids of 2xx answers. */
-async function drive(p: PreparedRequest, acked: string[], until: () => boolean): Promise<{ failed: number }> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  let failed = 0;
-  const one = () => new Promise<void>((resolve) => {
-    const req = http.request({ host: p.host, port: p.port, method: p.method, path: p.path, headers: p.headers, agent }, (res) => {
-      res.resume();
-      res.on('end', () => {
-        const id = res.headers['x-amzn-requestid'];
-        if ((res.statusCode ?? 0) < 300 && typeof id === 'string') acked.push(id);
-        else failed++;
-        resolve();
-      });
-      res.on('error', () => { failed++; resolve(); });
-    });
-    req.on('error', () => { failed++; setTimeout(resolve, 20); });
-    req.end(p.body);
-  });
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => { while (!until()) await one(); }));
-  agent.destroy();
-  return { failed };
 }
 
 test('kill -9 under load loses no acknowledged call', { timeout: 120_000 }, async () => {
@@ -84,7 +60,7 @@ test('kill -9 under load loses no acknowledged call', { timeout: 120_000 }, asyn
         proc.kill('SIGKILL');
       }
     }, 25);
-    const { failed } = await drive(call, acked, () => killedAt > 0 && Date.now() - killedAt > 300);
+    const { failed } = await replayWhile(call, acked, () => !(killedAt > 0 && Date.now() - killedAt > 300), CONCURRENCY);
     await exited(proc);
     assert.equal(proc.signalCode, 'SIGKILL');
     assert.ok(acked.length >= 100, `load was running: ${acked.length} calls acknowledged in ${Date.now() - started} ms`);

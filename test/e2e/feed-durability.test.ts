@@ -6,13 +6,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { freePort } from '../support/ports.js';
-import { FORM, queryBody, signRequest, type PreparedRequest } from './signed-fetch.js';
+import { FORM, queryBody, replayWhile, signRequest } from './signed-fetch.js';
 
 const CHILD = fileURLToPath(new URL('./feed-consumer-process.js', import.meta.url));
 const CONSUMER = 'test-notifier';
@@ -40,26 +39,6 @@ async function startChild(dataDir: string, port: number, out: string): Promise<C
 
 function exited(proc: ChildProcess): Promise<void> {
   return proc.exitCode !== null || proc.signalCode !== null ? Promise.resolve() : new Promise((r) => proc.once('exit', () => r()));
-}
-
-/** Replays one signed call on keep-alive sockets while `running()`; collects the request ids of 2xx answers. */
-async function drive(p: PreparedRequest, acked: string[], running: () => boolean): Promise<void> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const one = () => new Promise<void>((resolve) => {
-    const req = http.request({ host: p.host, port: p.port, method: p.method, path: p.path, headers: p.headers, agent }, (res) => {
-      res.resume();
-      res.on('end', () => {
-        const id = res.headers['x-amzn-requestid'];
-        if ((res.statusCode ?? 0) < 300 && typeof id === 'string') acked.push(id);
-        resolve();
-      });
-      res.on('error', () => resolve());
-    });
-    req.on('error', () => { setTimeout(resolve, 20); });
-    req.end(p.body);
-  });
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => { while (running()) await one(); }));
-  agent.destroy();
 }
 
 function readLines(out: string): Line[] {
@@ -103,7 +82,7 @@ test('kill -9 of a lagging feed consumer: nothing lost, duplicates only past its
     });
     const acked: string[] = [];
     let loading = true;
-    const load = drive(call, acked, () => loading);
+    const load = replayWhile(call, acked, () => loading, CONCURRENCY);
 
     // Kill while the consumer lags and has written a batch it has not committed yet: the file is
     // read before the cursor, so what the file shows past the cursor was uncommitted at that moment.
@@ -126,7 +105,7 @@ test('kill -9 of a lagging feed consumer: nothing lost, duplicates only past its
 
     proc = await startChild(dataDir, port, out);
     loading = true;
-    const more = drive(call, acked, () => loading);
+    const more = replayWhile(call, acked, () => loading, CONCURRENCY);
     await sleep(1000);
     loading = false;
     await more;

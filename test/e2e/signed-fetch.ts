@@ -150,3 +150,29 @@ export function queryBody(action: string, version: string, params: Record<string
 }
 
 export const FORM = 'application/x-www-form-urlencoded; charset=utf-8';
+
+/**
+ * Replays one signed request on `concurrency` keep-alive sockets while `running()`: the request ids
+ * of 2xx answers go to `acked` (what the server acknowledged); anything else counts as failed.
+ */
+export async function replayWhile(p: PreparedRequest, acked: string[], running: () => boolean, concurrency: number): Promise<{ failed: number }> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  let failed = 0;
+  const one = () => new Promise<void>((resolve) => {
+    const req = http.request({ host: p.host, port: p.port, method: p.method, path: p.path, headers: p.headers, agent }, (res) => {
+      res.resume();
+      res.on('end', () => {
+        const id = res.headers['x-amzn-requestid'];
+        if ((res.statusCode ?? 0) < 300 && typeof id === 'string') acked.push(id);
+        else failed++;
+        resolve();
+      });
+      res.on('error', () => { failed++; resolve(); });
+    });
+    req.on('error', () => { failed++; setTimeout(resolve, 20); });
+    req.end(p.body);
+  });
+  await Promise.all(Array.from({ length: concurrency }, async () => { while (running()) await one(); }));
+  agent.destroy();
+  return { failed };
+}
