@@ -154,7 +154,7 @@ for (const [label, skip, make] of backends) {
       const feed = new RecordFeed(store, quiet, { ...fast, retryMs: 60_000 });
       feed.register({
         name: 'crashy', startAt: 'start', batchSize: 5,
-        async handle(batch) {
+        async handle(batch: readonly StoredEvent[]) {
           seen.push(...batch.map((e) => e.eventId));
           if (--crashAt === 0) throw new Error('killed');
         },
@@ -293,6 +293,52 @@ for (const [label, skip, make] of backends) {
       assert.ok(reads >= 1, 'the gap was filled from the store');
       assert.deepEqual(c.ids(), [...mine, ...theirs, ...after]);
       assert.deepEqual(c.seen.map((e) => e.resources), c.seen.map(() => []), 'the same records as a read returns');
+      await feed.stop();
+    });
+
+    test('a progress consumer is told how far the feed grew, never reads records, and resumes from its cursor', async () => {
+      const store = await fresh();
+      let reads = 0;
+      const counting: FeedStore = Object.assign(Object.create(store) as EventStore, {
+        readAfter: (a: number, l: number) => { reads++; return store.readAfter(a, l); },
+      });
+      await record(store, undefined, 2);
+      const told: number[] = [];
+      const progress = { name: 'progress', progress: true as const, startAt: 'start' as const, async handle(upTo: number) { told.push(upTo); } };
+      const feed = new RecordFeed(counting, quiet, fast);
+      feed.register(progress);
+      await feed.start();
+      const last = await store.lastSeq();
+      await until('told of the backlog', () => told.includes(last));
+      await record(store, undefined, 2000); // a backlog from elsewhere: one step, not four batches
+      const end = await store.lastSeq();
+      feed.wake();
+      await until('told of the rest', () => told.includes(end));
+      assert.equal(reads, 0, 'no record was read');
+      assert.equal(await store.cursor('progress'), end);
+      await feed.stop();
+      const again = new RecordFeed(counting, quiet, fast);
+      const later: number[] = [];
+      again.register({ ...progress, async handle(upTo: number) { later.push(upTo); } });
+      await again.start();
+      await new Promise((r) => setTimeout(r, 50));
+      assert.deepEqual(later, [], 'nothing new since its cursor');
+      await again.stop();
+    });
+
+    test('a consumer catching up on a backlog lets I/O run between batches', async () => {
+      const store = await fresh();
+      await record(store, undefined, 1000);
+      const feed = new RecordFeed(store, quiet, fast);
+      const c = collector('behind', { startAt: 'start', batchSize: 50 });
+      let ioTurns = 0;
+      let batchesAtFirstTurn = -1;
+      const tick = setInterval(() => { if (ioTurns++ === 0) batchesAtFirstTurn = c.batches.length; }, 0);
+      feed.register(c.consumer);
+      await feed.start();
+      await until('the backlog', () => c.seen.length === 1000);
+      clearInterval(tick);
+      assert.ok(batchesAtFirstTurn >= 0 && batchesAtFirstTurn < 20, `a timer ran before most of the 20 batches (after ${batchesAtFirstTurn})`);
       await feed.stop();
     });
 

@@ -9,6 +9,7 @@ import type { EventStore, StoredEvent } from '../storage/event-store.js';
  * covers (one write), and skips what it has already applied; trail delivery does this per trail.
  */
 export interface DurableConsumer {
+  progress?: false;
   /** Stable and unique: the key of its cursor. Renaming a consumer starts it afresh. */
   name: string;
   live?: false;
@@ -40,10 +41,31 @@ export interface LiveConsumer {
   handle(batch: readonly StoredEvent[]): void;
 }
 
-export type FeedConsumer = DurableConsumer | LiveConsumer;
+/**
+ * A durable consumer that needs to know only how far the feed has grown, not the records: trail
+ * delivery, which reads each trail's own range. Catching up on any backlog is one cheap read of the
+ * last seq, so a consumer far behind (a restart after a bulk import) costs the API path nothing.
+ */
+export interface ProgressConsumer {
+  name: string;
+  live?: false;
+  progress: true;
+  startAt?: DurableConsumer['startAt'];
+  /** Told that records up to `upTo` are committed; resolves once acted on (its position is then committed). */
+  handle(upTo: number): Promise<void>;
+}
+
+export type FeedConsumer = DurableConsumer | ProgressConsumer | LiveConsumer;
 
 /** What the feed needs of the event store. */
 export type FeedStore = Pick<EventStore, 'readAfter' | 'lastSeq' | 'cursor' | 'commitCursor'>;
+
+/**
+ * Lets requests waiting on I/O run. The stores answer through promises that may already be settled
+ * (SQLite is synchronous), and a chain of settled awaits never yields to I/O: without this, a consumer
+ * catching up on a backlog would hold the event loop for the whole backlog.
+ */
+const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface FeedLogger {
   warn(msg: string, fields?: Record<string, unknown>): void;
@@ -198,7 +220,7 @@ class ConsumerRunner {
   private retryTimer?: NodeJS.Timeout;
   private stopped = false;
 
-  constructor(private readonly consumer: DurableConsumer, private readonly env: RunnerEnv) {}
+  constructor(private readonly consumer: DurableConsumer | ProgressConsumer, private readonly env: RunnerEnv) {}
 
   get name(): string {
     return this.consumer.name;
@@ -236,27 +258,49 @@ class ConsumerRunner {
 
   /** Handles batches until nothing is left (or the consumer fails, or the feed stops). */
   private async drain(): Promise<void> {
-    const limit = this.consumer.batchSize ?? DEFAULT_BATCH;
     do {
       this.again = false;
-      for (;;) {
-        if (this.stopped) return;
-        let batch: StoredEvent[];
-        try {
-          batch = await this.env.read(this.position!, limit);
-          if (batch.length === 0) break;
-          await this.consumer.handle(batch);
-          const last = batch[batch.length - 1].seq!;
-          await this.env.store.commitCursor(this.name, last);
-          this.position = last;
-          this.failures = 0;
-        } catch (e) {
-          this.fail(e);
-          return;
-        }
-        if (batch.length < limit) break;
-      }
+      const ok = this.consumer.progress ? await this.advance(this.consumer) : await this.handleBatches(this.consumer);
+      if (!ok) return;
     } while (this.again && !this.stopped);
+  }
+
+  private async advance(consumer: ProgressConsumer): Promise<boolean> {
+    if (this.stopped) return false;
+    try {
+      const upTo = await this.env.store.lastSeq();
+      if (upTo <= this.position!) return true;
+      await consumer.handle(upTo);
+      await this.env.store.commitCursor(this.name, upTo);
+      this.position = upTo;
+      this.failures = 0;
+      return true;
+    } catch (e) {
+      this.fail(e);
+      return false;
+    }
+  }
+
+  private async handleBatches(consumer: DurableConsumer): Promise<boolean> {
+    const limit = consumer.batchSize ?? DEFAULT_BATCH;
+    for (;;) {
+      if (this.stopped) return false;
+      let batch: StoredEvent[];
+      try {
+        batch = await this.env.read(this.position!, limit);
+        if (batch.length === 0) return true;
+        await consumer.handle(batch);
+        const last = batch[batch.length - 1].seq!;
+        await this.env.store.commitCursor(this.name, last);
+        this.position = last;
+        this.failures = 0;
+      } catch (e) {
+        this.fail(e);
+        return false;
+      }
+      if (batch.length < limit) return true;
+      await yieldToIo(); // a backlog is many batches: requests run between them
+    }
   }
 
   /** Backs this consumer off alone: the others keep running. */
