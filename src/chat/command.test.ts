@@ -16,7 +16,7 @@ function lookup(...names: string[]): ServiceLookup {
   const defs = new Map<string, ServiceDefinition>(names.map((n) => [n, {
     model: loadModel(n), handlers: served(n), recording: { eventSource: `${n}.amazonaws.com` }, resolveResources: async () => UNSCOPED,
   }]));
-  return { byName: (n) => defs.get(n), all: () => [...defs.values()] };
+  return { byName: (n) => defs.get(n), names: () => [...defs.keys()] };
 }
 const services = lookup('lambda', 'sts', 'iam', 's3', 'cloudtrail');
 

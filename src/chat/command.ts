@@ -15,8 +15,10 @@ export type ParsedCommand =
   | { kind: 'error'; message: string; /** The protection policy's entry that refused the command. */ refusedBy?: string };
 
 export interface ServiceLookup {
+  /** Builds a forwarded service on first use (its model loads then). */
   byName(name: string): ServiceDefinition | undefined;
-  all(): ServiceDefinition[];
+  /** Every service's model name, without building any. */
+  names(): string[];
 }
 
 /**
@@ -69,14 +71,16 @@ export function tokenize(text: string): string[] {
   return out;
 }
 
-function cliServiceNames(lookup: ServiceLookup): Map<string, ServiceDefinition> {
-  const names = new Map<string, ServiceDefinition>();
-  for (const s of lookup.all()) names.set(s.model.name, s);
-  for (const [cli, model] of Object.entries(CLI_SERVICE_NAMES)) {
-    const s = lookup.byName(model);
-    if (s) names.set(cli, s);
-  }
-  return names;
+/** The service a CLI service name (`s3api`, `ec2`, `cloudwatch`) names, if served here. */
+function serviceNamed(lookup: ServiceLookup, cliService: string): ServiceDefinition | undefined {
+  const name = cliService.toLowerCase();
+  return lookup.byName(name) ?? (CLI_SERVICE_NAMES[name] ? lookup.byName(CLI_SERVICE_NAMES[name]) : undefined);
+}
+
+/** The CLI's names of every service served here (`s3api`, not `s3`). */
+export function cliServiceNames(lookup: ServiceLookup): string[] {
+  const byModel = new Map(Object.entries(CLI_SERVICE_NAMES).map(([cli, model]) => [model, cli]));
+  return lookup.names().map((n) => byModel.get(n) ?? n);
 }
 
 const operationNameCache = new WeakMap<ServiceModel, Map<string, string>>();
@@ -96,16 +100,16 @@ export function servedOperationNames(service: ServiceDefinition): Map<string, st
 let awsServices: Set<string> | undefined;
 
 /** Why a service name is not served: a real AWS service chattrail does not emulate, or a typo. */
-function unknownService(svcName: string, services: Map<string, ServiceDefinition>): string {
+function unknownService(svcName: string, lookup: ServiceLookup): string {
   const name = svcName.toLowerCase();
   awsServices ??= new Set(awsServiceNames());
-  // `s3` is the CLI's high-level command set; the API commands are `s3api`.
-  const remapped = new Set(Object.values(CLI_SERVICE_NAMES));
-  const served = [...services.keys()].filter((n) => !remapped.has(n)).sort().map((n) => `\`${n}\``).join(', ');
+  const served = cliServiceNames(lookup);
   if (awsServices.has(name)) {
-    return `chattrail does not serve \`${name}\` yet: it emulates ${served}. (Other AWS services are to be forwarded to a backend emulator such as moto, once that is set up.)`;
+    return `chattrail does not serve \`${name}\` here. It emulates IAM, STS, S3, SNS, Lambda, Organizations, CloudTrail and Chatbot itself; `
+      + 'other services are forwarded to a backend emulator when chattrail is started with `CHATTRAIL_BACKEND=moto` (or `CHATTRAIL_BACKEND_URL`), '
+      + `and ${served.length > 12 ? 'that emulator does not serve this one' : 'none is set up'}.`;
   }
-  const hint = suggest(name, services.keys());
+  const hint = suggest(name, served);
   return `\`${svcName}\` is not an AWS service.${hint.length ? ` Did you mean ${hint.map((h) => `\`${h}\``).join(' or ')}?` : ''} Try \`@aws help\`.`;
 }
 
@@ -126,16 +130,15 @@ export function parseCommand(text: string, lookup: ServiceLookup): ParsedCommand
   } catch (e) {
     return { kind: 'error', message: `I could not read that command: ${(e as Error).message}.` };
   }
-  const services = cliServiceNames(lookup);
   const [svcName, opCli, ...rest] = tokens;
   if (!svcName || isHelp(svcName)) return { kind: 'help' };
   // Refused before anything else, served here or not: AWS refuses these whatever the role allows.
   const refusedBy = opCli && !isHelp(opCli) ? protectedAction(svcName, opCli) : undefined;
   if (refusedBy) return { kind: 'error', message: protectionMessage(svcName, opCli, refusedBy), refusedBy };
-  const service = services.get(svcName.toLowerCase());
+  const service = serviceNamed(lookup, svcName);
   const s3 = svcName.toLowerCase() === 's3' && opCli ? highLevelS3(opCli.toLowerCase(), rest) : undefined;
   if (s3) return { kind: 'error', message: s3 };
-  if (!service) return { kind: 'error', message: unknownService(svcName, services) };
+  if (!service) return { kind: 'error', message: unknownService(svcName, lookup) };
   if (!opCli || isHelp(opCli)) return { kind: 'help', service, cliService: svcName.toLowerCase(), word: rest[0] };
   const ops = servedOperationNames(service);
   const opName = ops.get(opCli.toLowerCase());

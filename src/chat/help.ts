@@ -4,7 +4,7 @@ import type { ServiceDefinition } from '../core/service.js';
 import type { MemberRef, Operation, ServiceModel, Shape } from '../protocol/model.js';
 import { isReadOnly } from '../records/record.js';
 import { cliName } from './cli-names.js';
-import { servedOperationNames, type ServiceLookup } from './command.js';
+import { cliServiceNames, servedOperationNames, type ServiceLookup } from './command.js';
 
 const HELP_CHARS = 3000;
 
@@ -21,7 +21,7 @@ export function cliServiceName(s: ServiceDefinition): string {
 }
 
 export function generalHelp(services: ServiceLookup): string {
-  const names = services.all().map(cliServiceName).sort();
+  const names = cliServiceNames(services).sort();
   return [
     "Ask me with the AWS CLI's syntax: `@aws <service> <command> [--parameter value ...] [--region <region>] [--output json]`.",
     `Services: ${names.map((n) => `\`${n}\``).join(', ')}.`,

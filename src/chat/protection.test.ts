@@ -10,7 +10,7 @@ function lookup(...names: string[]): ServiceLookup {
     model: loadModel(n), handlers: Object.fromEntries([...loadModel(n).operations.keys()].map((op) => [op, async () => ({})])),
     recording: { eventSource: `${n}.amazonaws.com` }, resolveResources: async () => UNSCOPED,
   }]));
-  return { byName: (n) => defs.get(n), all: () => [...defs.values()] };
+  return { byName: (n) => defs.get(n), names: () => [...defs.keys()] };
 }
 const services = lookup('lambda', 'sts', 'iam', 's3', 'chatbot');
 

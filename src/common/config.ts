@@ -53,6 +53,26 @@ export interface Config {
    * one is attributed to the right-most X-Forwarded-For address not itself trusted. Default: none.
    */
   trustedProxies: string[];
+  /**
+   * Issue 11: services chattrail does not emulate are forwarded to this AWS emulator (the backend)
+   * after chattrail's own authentication, authorization and before its record. Unset: none.
+   */
+  backend?: BackendConfig;
+}
+
+export interface BackendConfig {
+  /** `moto`: chattrail starts and supervises `command`; `url`: an emulator already running at `url`. */
+  kind: 'moto' | 'url';
+  /** CHATTRAIL_BACKEND_URL (kind `url`). */
+  url?: string;
+  /** CHATTRAIL_BACKEND_COMMAND: the executable started for kind `moto` (default `moto_server`, from PATH). */
+  command: string;
+  /** CHATTRAIL_BACKEND_TIMEOUT_SECONDS: bound on one forwarded call (default 30). */
+  timeoutMs: number;
+  /** CHATTRAIL_BACKEND_START_SECONDS: bound on the backend's start or restart (default 30). */
+  startTimeoutMs: number;
+  /** CHATTRAIL_BACKEND_EXCLUDE: services never forwarded (default `batch`: moto's batch runs Docker on the host). */
+  exclude: string[];
 }
 
 type Env = Record<string, string | undefined>;
@@ -122,6 +142,25 @@ export function loadConfig(argv: string[] = [], env: Env = process.env, cwd = pr
     database: databaseOf(env.CHATTRAIL_DATABASE_URL),
     allowPrivateEndpoints: allowPrivateOf(env.CHATTRAIL_ALLOW_PRIVATE_ENDPOINTS),
     trustedProxies: parseCidrList('CHATTRAIL_TRUSTED_PROXIES', env.CHATTRAIL_TRUSTED_PROXIES ?? ''),
+    backend: backendOf(env),
+  };
+}
+
+function backendOf(env: Env): BackendConfig | undefined {
+  const kind = env.CHATTRAIL_BACKEND?.trim() || undefined;
+  const url = env.CHATTRAIL_BACKEND_URL?.trim() || undefined;
+  if (!kind && !url) return undefined;
+  if (kind && url) throw new Error('set CHATTRAIL_BACKEND=moto (chattrail starts moto_server) or CHATTRAIL_BACKEND_URL (an emulator already running), not both');
+  if (kind && kind !== 'moto') throw new Error(`CHATTRAIL_BACKEND must be 'moto', got '${kind}' (for another emulator, set CHATTRAIL_BACKEND_URL to where it listens)`);
+  if (url && !/^https?:\/\/[^/]+\/?$/.test(url)) throw new Error(`CHATTRAIL_BACKEND_URL must be an http(s) URL with no path, got '${url}'`);
+  const exclude = (env.CHATTRAIL_BACKEND_EXCLUDE ?? 'batch').split(',').map((s) => s.trim()).filter(Boolean);
+  return {
+    kind: url ? 'url' : 'moto',
+    url: url?.replace(/\/$/, ''),
+    command: env.CHATTRAIL_BACKEND_COMMAND?.trim() || 'moto_server',
+    timeoutMs: int('CHATTRAIL_BACKEND_TIMEOUT_SECONDS', env.CHATTRAIL_BACKEND_TIMEOUT_SECONDS, 30, 1, 300) * 1000,
+    startTimeoutMs: int('CHATTRAIL_BACKEND_START_SECONDS', env.CHATTRAIL_BACKEND_START_SECONDS, 30, 1, 600) * 1000,
+    exclude,
   };
 }
 

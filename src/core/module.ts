@@ -8,7 +8,7 @@ import type { CredentialResolver } from '../auth/credentials.js';
 import type { Authorizer } from '../auth/authorize.js';
 import type { ServiceDefinition } from './service.js';
 import type { Clock, Ids } from '../common/runtime.js';
-import type { ServiceRegistry } from './registry.js';
+import type { LazyServiceEntry, ServiceRegistry } from './registry.js';
 import type { Route } from './routes.js';
 import type { Logger } from '../common/runtime.js';
 import type { FeedConsumer } from '../records/feed.js';
@@ -50,6 +50,11 @@ export interface ModuleDeps {
 export interface Module {
   name: string;
   services?: ServiceDefinition[];
+  /**
+   * Services built on first use (the backend's forwarded services): registered after every
+   * module's `services`, and never in place of one of them.
+   */
+  lazyServices?: { entry: LazyServiceEntry; load(): ServiceDefinition }[];
   routes?: Route[];
   /** Capabilities offered to other modules: each knows nothing of who uses it. */
   buckets?: BucketStorage;
@@ -59,6 +64,8 @@ export interface Module {
   channelCommands?: ChannelCommands;
   /** Called once the HTTP server listens. */
   start?(): Promise<void>;
+  /** What `GET /_chattrail/health` shows of this module, under its name (the backend's state). */
+  health?(): Record<string, unknown>;
   /** Called on shutdown, before storage closes. */
   stop?(): Promise<void>;
   /**

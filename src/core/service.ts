@@ -95,6 +95,8 @@ export interface ServiceDefinition {
   precheck?(opName: string, input: Record<string, unknown>): void;
   /** The code this service answers when IAM policy denies a call (SNS: `AuthorizationError`). */
   accessDeniedCode?: string;
+  /** Put before the message of a policy denial (EC2: `You are not authorized to perform this operation. `). */
+  accessDeniedPrefix?: string;
   /** The validation error code, when it differs from the protocol's default. */
   validationErrorCode?: string;
   /** The service's own request-id shape (S3: 16 upper-case alphanumerics); default a UUID. */

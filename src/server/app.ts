@@ -31,10 +31,11 @@ import { organizationsModule } from '../services/organizations/module.js';
 import { cloudtrailModule } from '../services/cloudtrail/module.js';
 import { chatModule } from '../chat/module.js';
 import { consoleModule } from '../console/module.js';
+import { backendModule } from '../services/backend/module.js';
 import { RecordFeed } from '../records/feed.js';
 
 /** Feature modules, in dependency order (trails use S3 and SNS; chat uses Chatbot's channels). */
-const MODULES = [s3Module, snsModule, organizationsModule, lambdaModule, chatbotModule, cloudtrailModule, chatModule, consoleModule];
+const MODULES = [s3Module, snsModule, organizationsModule, lambdaModule, chatbotModule, cloudtrailModule, chatModule, consoleModule, backendModule];
 
 export interface Chattrail {
   url: string;
@@ -98,6 +99,7 @@ export async function startChattrail(config: Config, opts: StartOptions = {}): P
   };
   for (const make of [...MODULES, ...(opts.modules ?? [])]) modules.push(make(deps));
   for (const m of modules) for (const s of m.services ?? []) registry.register(s);
+  for (const m of modules) for (const l of m.lazyServices ?? []) registry.registerLazy(l.entry, l.load);
   const feed = new RecordFeed(stores.events, logger);
   for (const m of modules) for (const c of m.consumers ?? []) feed.register(c);
   pipeline = new Pipeline({
@@ -111,7 +113,10 @@ export async function startChattrail(config: Config, opts: StartOptions = {}): P
   const routes: Route[] = [{
     prefix: '/_chattrail/',
     handle: async (req) => {
-      if (req.rawPath === '/_chattrail/health') return { status: 200, headers: { 'content-type': 'application/json' }, body: '{"status":"ok"}' };
+      if (req.rawPath === '/_chattrail/health') {
+        const parts = Object.fromEntries(modules.flatMap((m) => (m.health ? [[m.name, m.health()]] : [])));
+        return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'ok', ...parts }) };
+      }
       return { status: 404, headers: { 'content-type': 'application/json' }, body: '{"message":"not found"}' };
     },
   }, ...modules.flatMap((m) => m.routes ?? [])];

@@ -91,7 +91,7 @@ export class Pipeline {
   async handle(pending: PendingRequest, sourceIp: string): Promise<RawResponse> {
     const scope = readScope(pending);
     if ('kind' in scope) return this.refuseUnsigned(pending, scope);
-    const service = this.deps.registry.forScope(scope.service);
+    const service = this.deps.registry.forScope(scope.service, pending);
     if (!service) return unknownServiceResponse(this.deps.ids.uuid(), scope.service);
     const requestId = service.newRequestId?.(this.deps.ids) ?? this.deps.ids.uuid();
     // A service whose model lists several protocols answers in the one the request speaks.
@@ -359,7 +359,8 @@ export class Pipeline {
 function deniedError(service: ServiceDefinition, message: string, plainMessage = false): AwsError {
   const protocol = service.model.metadata.protocol;
   const code = service.accessDeniedCode ?? (protocol === 'query' || protocol === 'rest-xml' ? 'AccessDenied' : 'AccessDeniedException');
-  return new AwsError(code, protocol === 'rest-xml' && !plainMessage ? 'Access Denied' : message, protocol === 'json' ? 400 : 403);
+  const text = protocol === 'rest-xml' && !plainMessage ? 'Access Denied' : `${service.accessDeniedPrefix ?? ''}${message}`;
+  return new AwsError(code, text, protocol === 'json' ? 400 : 403);
 }
 
 function safeResolve(service: ServiceDefinition, req: RawRequest, protocol: Protocol): string | undefined {
