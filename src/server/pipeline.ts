@@ -13,7 +13,7 @@ import { chunkVerifier } from '../auth/streaming.js';
 import { DEFAULT_UNVERIFIED_BODY_BYTES, expectedLength, readBody, smallBody, dropSpooled, spillFor, takesStreamingUpload, tooLargeError } from './request-body.js';
 import type { Payload, Spill } from '../protocol/payload.js';
 import { Spool, spoolDirOf } from '../storage/spool.js';
-import type { Protocol } from '../protocol/model.js';
+import { modelFromDescription, type Protocol } from '../protocol/model.js';
 import { hashToken } from '../identity/store.js';
 import type { Principal } from '../common/principal.js';
 import type { CredentialResolver } from '../auth/credentials.js';
@@ -92,7 +92,7 @@ export class Pipeline {
     const scope = readScope(pending);
     if ('kind' in scope) return this.refuseUnsigned(pending, scope);
     const service = this.deps.registry.forScope(scope.service, pending);
-    if (!service) return unknownServiceResponse(this.deps.ids.uuid(), scope.service);
+    if (!service) return unservedServiceResponse(this.deps.ids.uuid(), scope.service, pending);
     const requestId = service.newRequestId?.(this.deps.ids) ?? this.deps.ids.uuid();
     // A service whose model lists several protocols answers in the one the request speaks.
     const protocol = protocolOf(service.model, pending);
@@ -378,4 +378,28 @@ function unknownServiceResponse(requestId: string, name: string | undefined): Ra
     headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
     body: `<ErrorResponse><Error><Type>Sender</Type><Code>${name ? 'UnrecognizedService' : 'MissingAuthenticationToken'}</Code><Message>${message}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
   };
+}
+
+/** Services answering in rest-xml among those chattrail does not serve (the rest of the REST ones speak rest-json). */
+const REST_XML_SERVICES = new Set(['route53', 'cloudfront', 's3-outposts', 'route53domains']);
+
+/**
+ * A signed request for a service nobody here serves, answered in the protocol the client speaks
+ * (guessed from its headers, as protocolOf does for a model), so the AWS CLI and the SDKs print the
+ * message instead of failing to parse it: the service and the setting that would forward it.
+ */
+function unservedServiceResponse(requestId: string, name: string, req: PendingRequest): RawResponse {
+  const h = req.headers;
+  const ctype = h['content-type'] ?? '';
+  const protocol: Protocol = h['smithy-protocol'] === 'rpc-v2-cbor' ? 'smithy-rpc-v2-cbor'
+    : h['x-amz-target'] !== undefined ? 'json'
+    : ctype.startsWith('application/x-www-form-urlencoded') || req.query.has('Action') ? (name === 'ec2' ? 'ec2' : 'query')
+    : REST_XML_SERVICES.has(name) ? 'rest-xml' : 'rest-json';
+  const model = modelFromDescription(name, {
+    metadata: { apiVersion: '', endpointPrefix: name, protocol, serviceId: name, jsonVersion: ctype.includes('1.0') ? '1.0' : '1.1' },
+    operations: {}, shapes: {},
+  });
+  const err = new AwsError('UnrecognizedService', `chattrail does not serve '${name}': it is not emulated here and no backend emulator serves it. `
+    + 'Start chattrail with CHATTRAIL_BACKEND=moto (or CHATTRAIL_BACKEND_URL=<an AWS emulator>) to forward the services it does not emulate.', 400);
+  return serializeError(model, err, requestId, req.method, protocol);
 }

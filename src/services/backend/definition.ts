@@ -2,7 +2,7 @@
 // pipeline verifies the signature, validates by the model, authorizes with chattrail's policies and
 // records the call exactly as for a native service, and only the handler's work happens elsewhere.
 import { loadModel } from '../../protocol/model.js';
-import { UNSCOPED, type Handler, type ServiceDefinition } from '../../core/service.js';
+import type { Handler, ServiceDefinition } from '../../core/service.js';
 import type { CatalogEntry } from './catalog.js';
 import type { Forwarder } from './backend.js';
 import { recordingFor } from './recording.js';
@@ -20,7 +20,7 @@ export function forwardedService(entry: CatalogEntry, forwarder: Forwarder): Ser
     handlers: Object.freeze(handlers),
     recording: recordingFor(entry),
     actionPrefix: entry.iamPrefix,
-    resolveResources: resolverFor(entry) ?? (async () => UNSCOPED),
+    resolveResources: resolverFor(entry, model, forwarder),
     // EC2 answers a denial as UnauthorizedOperation with its own sentence first; query-compatible
     // JSON services (SQS, CloudWatch) as AccessDenied, as their query API did.
     ...(ec2 ? { accessDeniedCode: 'UnauthorizedOperation', accessDeniedPrefix: 'You are not authorized to perform this operation. ', validationErrorCode: 'InvalidParameterValue' }
