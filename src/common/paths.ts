@@ -13,3 +13,11 @@ function findRoot(start: string): string {
 
 export const projectRoot = findRoot(path.dirname(fileURLToPath(import.meta.url)));
 export const modelsDir = path.join(projectRoot, 'models');
+
+let version: string | undefined;
+
+/** chattrail's own version (package.json): the user agent it calls other services with. */
+export function chattrailVersion(): string {
+  version ??= (JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  return version;
+}
