@@ -6,7 +6,7 @@ export const MAX_ROWS = 25;
 /** Slack wraps code blocks at roughly this many characters on a laptop screen; wider tables turn to mush. */
 export const MAX_TABLE_WIDTH = 80;
 const MAX_CELL = 60;
-const PREFERRED_COLUMNS = ['Name', 'ConfigurationName', 'FunctionName', 'UserName', 'RoleName', 'GroupName', 'PolicyName', 'TopicArn', 'EventName', 'EventTime',
+const PREFERRED_COLUMNS = ['Name', 'InstanceId', 'InstanceType', 'AlarmName', 'StateValue', 'logGroupName', 'clusterName', 'KeyId', 'ConfigurationName', 'FunctionName', 'UserName', 'RoleName', 'GroupName', 'PolicyName', 'TopicArn', 'EventName', 'EventTime',
   'Username', 'EventSource', 'Arn', 'Id', 'State', 'Status', 'Runtime', 'LastModified', 'CreateDate', 'CreationDate'];
 /** Output members that only say "there is another page"; the token members are turned into a hint instead. */
 const PAGE_FLAGS = new Set(['IsTruncated', 'Truncated']);
@@ -96,6 +96,20 @@ export function countLabel(member: string, n: number): string {
   return `1 ${words.endsWith('ies') ? `${words.slice(0, -3)}y` : words.replace(/s$/, '')}`;
 }
 
+/**
+ * Items that only group a list of their own (EC2's Reservations of Instances): the inner items are
+ * what people asked for, so they are the rows.
+ */
+function unwrapGroups(name: string, list: unknown[]): [string, unknown[]] {
+  if (!list.length || !list.every((x) => x && typeof x === 'object' && !Array.isArray(x))) return [name, list];
+  const inner = (x: unknown) => Object.entries(x as Record<string, unknown>).filter(([, v]) => Array.isArray(v) && v.some((i) => i && typeof i === 'object'));
+  const first = inner(list[0]);
+  if (first.length !== 1) return [name, list];
+  const key = first[0][0];
+  if (!list.every((x) => inner(x).length === 1 && inner(x)[0][0] === key)) return [name, list];
+  return [key, list.flatMap((x) => (x as Record<string, unknown[]>)[key])];
+}
+
 /** "There is more": the CLI option that fetches the next page, with its token. */
 function pageHint(plain: Record<string, unknown>): string | undefined {
   for (const [k, flag] of Object.entries(PAGE_TOKENS)) {
@@ -118,9 +132,11 @@ export function formatResult(title: string, output: Record<string, unknown>, mod
   } else {
     const hint = pageHint(plain);
     const rest = Object.fromEntries(Object.entries(plain).filter(([k]) => !PAGE_FLAGS.has(k) && !(hint && k in PAGE_TOKENS)));
-    const listEntry = Object.entries(rest).find(([, v]) => Array.isArray(v));
+    const lists = Object.entries(rest).filter(([, v]) => Array.isArray(v)) as [string, unknown[]][];
+    // The list with something in it (DescribeAlarms answers MetricAlarms and CompositeAlarms).
+    const listEntry = lists.find(([, v]) => v.length > 0) ?? lists[0];
     if (listEntry) {
-      const [name, list] = listEntry as [string, unknown[]];
+      const [name, list] = unwrapGroups(...listEntry);
       const rows = list.slice(0, MAX_ROWS).map((x) => (x && typeof x === 'object' && !Array.isArray(x) ? x as Record<string, unknown> : { [name]: x }));
       const others = Object.entries(rest).filter(([k, v]) => k !== name && (v === null || typeof v !== 'object'));
       body = list.length === 0 ? `(no ${countLabel(name, 2).slice(2)})` : table(rows);
