@@ -265,11 +265,17 @@ export class ExternalBackend implements Backend {
     for (;;) {
       const probe = await probeBackend(this.opts.url, probeBound(deadline));
       if (probe.ok) break;
-      if (probe.merged || Date.now() + POLL_MS >= deadline) {
+      if (probe.merged) {
         this.state = { state: 'down', url: this.opts.url, detail: probe.reason };
-        throw new Error(probe.merged
-          ? `The backend emulator at ${this.opts.url} is unsafe: ${probe.reason}`
-          : `The backend emulator at ${this.opts.url} did not answer within ${this.opts.startTimeoutMs / 1000} s: ${probe.reason}`);
+        throw new Error(`The backend emulator at ${this.opts.url} is unsafe: ${probe.reason}`);
+      }
+      if (Date.now() + POLL_MS >= deadline) {
+        // An emulator started after chattrail (compose ordering, a restart) is found by the watch:
+        // until then forwarded calls answer ServiceUnavailable and native ones work.
+        this.state = { state: 'down', url: this.opts.url, detail: probe.reason };
+        this.opts.logger.warn('backend did not answer; forwarded services are unavailable until it does', { backend: this.opts.url, reason: probe.reason });
+        this.watch(WATCH_DOWN_MS);
+        return;
       }
       await delay(POLL_MS);
     }
