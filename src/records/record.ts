@@ -3,7 +3,7 @@
 // contribute rules (recording.ts), never records. Field order follows real CloudTrail.
 import type { Principal } from '../common/principal.js';
 import { principalId, lookupUserName } from '../common/principal.js';
-import type { AwsError } from '../protocol/errors.js';
+import { statusOf, type AwsError } from '../protocol/errors.js';
 import type { ServiceModel, Shape } from '../protocol/model.js';
 import type { RecordingRules } from './rules.js';
 import type { StoredEvent } from '../storage/event-store.js';
@@ -14,9 +14,10 @@ const HIDDEN = 'HIDDEN_DUE_TO_SECURITY_REASONS';
 
 /**
  * Wire codes of authorization refusals. Records call them all `AccessDenied` (SNS answers
- * `AuthorizationError`, JSON services `AccessDeniedException`) and log no request parameters.
+ * `AuthorizationError`, JSON services `AccessDeniedException`) and log no request parameters,
+ * unless the service's rules say otherwise (EC2's `UnauthorizedOperation` keeps both).
  */
-const REFUSALS = new Set(['AccessDenied', 'AccessDeniedException', 'AuthorizationError', 'AuthorizationErrorException']);
+const REFUSALS = new Set(['AccessDenied', 'AccessDeniedException', 'AuthorizationError', 'AuthorizationErrorException', 'UnauthorizedOperation']);
 
 export function isRefusal(code: string): boolean {
   return REFUSALS.has(code);
@@ -101,20 +102,34 @@ function lowerFirst(s: string): string {
   return s.length ? s[0].toLowerCase() + s.slice(1) : s;
 }
 
+/** What the service logs in place of a value it hides. */
+function hiddenMarker(rules: RecordingRules): string {
+  return rules.hiddenValue ?? HIDDEN;
+}
+
+/** A hidden member keeps its shape where it is a list: each item is hidden (SES's addresses). */
+function hiddenAs(v: unknown, rules: RecordingRules): unknown {
+  return Array.isArray(v) ? v.map(() => hiddenMarker(rules)) : hiddenMarker(rules);
+}
+
 /**
  * A value as CloudTrail logs it: structure members in camelCase (or the wire names when the
- * service keeps them), map keys untouched, sensitive members hidden (requests) or left out
- * (responses), blobs left out.
+ * service keeps them), map keys untouched, sensitive members hidden (requests; responses too when
+ * the rules say so) or left out (responses), blobs left out.
  */
 export function loggedValue(model: ServiceModel, shape: Shape, v: unknown, mode: 'request' | 'response', rules: RecordingRules): unknown {
   if (v === undefined || v === null) return undefined;
-  if (shape.sensitive) return mode === 'request' ? HIDDEN : undefined;
+  if (shape.sensitive || rules.sensitiveShapes?.some((name) => model.shapes[name] === shape)) {
+    return mode === 'request' || rules.hideInResponses ? hiddenMarker(rules) : undefined;
+  }
   switch (shape.type) {
     case 'structure': {
       const out: Record<string, unknown> = {};
       for (const [name, ref] of Object.entries(shape.members ?? {})) {
         if (rules.redact?.includes(name)) continue;
-        const x = loggedValue(model, model.shape(ref.shape), (v as Record<string, unknown>)[name], mode, rules);
+        const raw = (v as Record<string, unknown>)[name];
+        const x = rules.hidden?.includes(name) && raw !== undefined && raw !== null
+          ? hiddenAs(raw, rules) : loggedValue(model, model.shape(ref.shape), raw, mode, rules);
         if (x !== undefined) out[rules.wireNames ? (ref.locationName ?? name) : lowerFirst(name)] = x;
       }
       return out;
@@ -127,7 +142,7 @@ export function loggedValue(model: ServiceModel, shape: Shape, v: unknown, mode:
       return out;
     }
     case 'timestamp':
-      return formatLoggedDate(v as Date);
+      return (rules.formatDate ?? formatLoggedDate)(v as Date);
     case 'blob':
       return undefined;
     default:
@@ -150,10 +165,12 @@ export function formatLoggedDate(d: Date): string {
 }
 
 function requestParametersOf(c: FinishedCall): unknown {
-  // Calls refused before they ran log no parameters, as real CloudTrail does (S3 keeps them).
-  if (c.error && isRefusal(c.error.code) && c.rules.eventSource !== 's3.amazonaws.com') return null;
+  // Calls refused before they ran log no parameters, as real CloudTrail does (S3 and EC2 keep them).
+  const keep = c.rules.keepParamsOnRefusal ?? c.rules.eventSource === 's3.amazonaws.com';
+  if (c.error && isRefusal(c.error.code) && !keep) return null;
   const custom = c.rules.requestParameters?.[c.opName];
   if (custom) return custom(c.input ?? {});
+  if (c.rules.style) return c.rules.style.requestParameters(c.model, c.opName, c.input ?? {}, c.rules) ?? null;
   const op = c.model.operation(c.opName);
   if (!op?.input || !c.input) return null;
   const v = loggedValue(c.model, c.model.shape(op.input.shape), c.input, 'request', c.rules) as Record<string, unknown>;
@@ -161,14 +178,27 @@ function requestParametersOf(c: FinishedCall): unknown {
 }
 
 function responseElementsOf(c: FinishedCall, readOnly: boolean): unknown {
-  if (c.error || !c.output) return null;
+  if (c.error) return c.rules.refusalMessage && isRefusal(c.error.code) && !readOnly ? { message: c.error.message } : null;
+  if (!c.output) return null;
   const custom = c.rules.responseElements?.[c.opName];
   if (custom) return custom(c.output) ?? null;
   if (readOnly) return null;
+  if (c.rules.style) return c.rules.style.responseElements(c.model, c.opName, c.output, c.requestId, c.rules) ?? null;
   const op = c.model.operation(c.opName);
   if (!op?.output) return null;
-  const v = loggedValue(c.model, c.model.shape(op.output.shape), c.output, 'response', c.rules) as Record<string, unknown>;
+  const [shape, output] = answerToLog(c, op.output.shape, c.output);
+  const v = loggedValue(c.model, shape, output, 'response', c.rules) as Record<string, unknown>;
   return v && Object.keys(v).length ? v : null;
+}
+
+/** The answer as logged: where the rules unwrap it, its one structure member itself (RDS's DBInstance). */
+function answerToLog(c: FinishedCall, shapeName: string, output: Record<string, unknown>): [Shape, Record<string, unknown>] {
+  const shape = c.model.shape(shapeName);
+  const members = Object.entries(shape.members ?? {});
+  if (!c.rules.unwrapOutput || members.length !== 1) return [shape, output];
+  const [name, ref] = members[0];
+  const inner = c.model.shape(ref.shape);
+  return inner.type === 'structure' ? [inner, (output[name] ?? {}) as Record<string, unknown>] : [shape, output];
 }
 
 /**
@@ -182,6 +212,17 @@ function resourceEntry(r: FinishedCall['resources'][number], c: FinishedCall): R
   if (r.type === 'AWS::S3::Object' && c.rules.prefixResources?.includes(c.opName)) out.ARNPrefix = r.arn;
   else out.ARN = r.arn;
   return out;
+}
+
+/**
+ * Records name errors by their model shape (`NoSuchEntityException`), not the wire code
+ * (`NoSuchEntity`); authorization refusals are `AccessDenied` in every service, JSON ones included
+ * (an Organizations LeaveOrganization refused on the wire as AccessDeniedException records
+ * AccessDenied). A service with its own scheme (EC2's `Client.`/`Server.` prefixes) maps every code.
+ */
+function errorCodeOf(err: AwsError, c: FinishedCall): string {
+  if (c.rules.errorCode) return c.rules.errorCode(err.code, statusOf(err, (code) => c.model.statusOfError(code)));
+  return isRefusal(err.code) ? 'AccessDenied' : c.model.errorShapeName(err.code);
 }
 
 /** The record and the columns Event history filters on. */
@@ -202,10 +243,7 @@ export function buildEvent(c: FinishedCall): StoredEvent {
     userAgent: service ?? c.userAgent,
   };
   if (c.error) {
-    // Records name errors by their model shape (`NoSuchEntityException`), not the wire code
-    // (`NoSuchEntity`); authorization refusals are `AccessDenied` in every service, JSON ones included
-    // (an Organizations LeaveOrganization refused on the wire as AccessDeniedException records AccessDenied).
-    record.errorCode = isRefusal(c.error.code) ? 'AccessDenied' : c.model.errorShapeName(c.error.code);
+    record.errorCode = errorCodeOf(c.error, c);
     record.errorMessage = c.error.message;
   }
   record.requestParameters = requestParametersOf(c);
