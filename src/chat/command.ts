@@ -105,9 +105,10 @@ function unknownService(svcName: string, lookup: ServiceLookup): string {
   awsServices ??= new Set(awsServiceNames());
   const served = cliServiceNames(lookup);
   if (awsServices.has(name)) {
-    return `chattrail does not serve \`${name}\` here. It emulates IAM, STS, S3, SNS, Lambda, Organizations, CloudTrail and Chatbot itself; `
-      + 'other services are forwarded to a backend emulator when chattrail is started with `CHATTRAIL_BACKEND=moto` (or `CHATTRAIL_BACKEND_URL`), '
-      + `and ${served.length > 12 ? 'that emulator does not serve this one' : 'none is set up'}.`;
+    // Natives are a handful; with a backend the list is every service the emulator serves.
+    if (served.length > 20) return `chattrail does not serve \`${name}\`: it is neither emulated here nor served by the backend emulator.`;
+    return `chattrail does not serve \`${name}\`: it emulates ${served.sort().map((n) => `\`${n}\``).join(', ')}, `
+      + 'and forwards other services to a backend emulator when started with `CHATTRAIL_BACKEND=moto` (or `CHATTRAIL_BACKEND_URL`).';
   }
   const hint = suggest(name, served);
   return `\`${svcName}\` is not an AWS service.${hint.length ? ` Did you mean ${hint.map((h) => `\`${h}\``).join(' or ')}?` : ''} Try \`@aws help\`.`;

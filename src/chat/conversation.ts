@@ -1,5 +1,6 @@
-// One chat exchange: a message mentioning the bot becomes a command, checked against the channel's
-// configuration, confirmed with buttons when it changes something, run, and answered in the thread.
+// One chat exchange: a message mentioning the bot becomes a command (typed, or an alias filled by
+// `@aws run`), checked against the channel's configuration, confirmed with buttons when it changes
+// something, run, and answered in the thread. A notification's custom action button runs the same way.
 import type { ChatDirectory, ChannelConfig, SlackPoster } from '../core/chat-directory.js';
 import { normalizeSlackText, parseCommand, stripBotName, type ParsedCommand, type ServiceLookup } from './command.js';
 import { generalHelp, operationHelp, serviceHelp } from './help.js';
@@ -9,8 +10,14 @@ import { slackAuthFailure } from './slack-poster.js';
 import type { CommandExecutor } from './executor.js';
 import { isReadOnly } from '../records/record.js';
 import type { DocumentStore } from '../storage/documents.js';
+import { aliasRequest, fillCommand, type AliasRequest } from './aliases.js';
+import { ChannelAliases } from './channel-aliases.js';
+import { deniedHint } from './denials.js';
+import { BUTTON_KIND, type ActionButtonDoc } from './notifier.js';
 import type { Clock, Ids } from '../common/runtime.js';
 import type { Logger } from '../common/runtime.js';
+
+export { deniedHint };
 
 export interface IncomingMessage {
   teamId: string;
@@ -23,6 +30,26 @@ export interface IncomingMessage {
 
 /** The bot token a handler is using, so a Slack auth failure condemns that token only. */
 interface TokenInUse { token?: string }
+
+/** A command text to run for someone in a channel's thread: typed, an alias filled, or a button's. */
+interface ChannelRequest {
+  teamId: string;
+  channel: string;
+  user: string;
+  text: string;
+  threadTs: string;
+}
+
+/** A click on a custom action button of a notification. */
+export interface ButtonClick {
+  teamId: string;
+  user: string;
+  value: string;
+  channel: string;
+  messageTs: string;
+  /** The thread the notification is in, when it is a reply. */
+  threadTs?: string;
+}
 
 interface PendingCommand {
   id: string;
@@ -51,7 +78,10 @@ export interface ConversationDeps {
 }
 
 export class Conversation {
-  constructor(private readonly deps: ConversationDeps) {}
+  private readonly aliases: ChannelAliases;
+  constructor(private readonly deps: ConversationDeps) {
+    this.aliases = new ChannelAliases({ directory: deps.directory, services: deps.services });
+  }
 
   /** Handles a message; every outcome (including refusals) ends with a reply in the thread. */
   async onMessage(m: IncomingMessage): Promise<void> {
@@ -61,6 +91,11 @@ export class Conversation {
   /** A button press on a confirmation: only the person who asked may run or cancel it. */
   async onAction(a: { teamId: string; user: string; actionId: string; value: string; channel: string; messageTs: string }): Promise<void> {
     await this.watchingToken(a.teamId, (used) => this.handleAction(a, used));
+  }
+
+  /** A click on a custom action button: its command runs as the clicking user would run it. */
+  async onButton(c: ButtonClick): Promise<void> {
+    await this.watchingToken(c.teamId, (used) => this.handleButton(c, used));
   }
 
   /** A revoked or invalid bot token marks the workspace, as AWS Chatbot does, instead of failing silently forever. */
@@ -90,23 +125,70 @@ export class Conversation {
       await reply(`This channel is not configured for AWS commands yet. An administrator can connect it with:\n\`aws chatbot create-slack-channel-configuration --slack-team-id ${m.teamId} --slack-channel-id ${m.channel} --configuration-name <name> --iam-role-arn <role ARN trusting chatbot.amazonaws.com>\``);
       return;
     }
-    const parsed = this.parse(m.text);
+    const request = aliasRequest(m.text);
+    let text = m.text;
+    if (request?.kind === 'error') { await reply(request.message); return; }
+    if (request?.kind === 'alias') { await reply(await this.aliasAnswer(request, config, m.user)); return; }
+    if (request?.kind === 'run') {
+      const expanded = await this.aliases.expand(request, config);
+      if (!expanded.ok) { await reply(expanded.message); return; }
+      text = expanded.command;
+    }
+    await this.execute(ws.botToken, config, { teamId: m.teamId, channel: m.channel, user: m.user, text, threadTs });
+  }
+
+  /** A command text, however it came, checked and confirmed and run exactly as a typed one. */
+  private async execute(token: string, config: ChannelConfig, c: ChannelRequest): Promise<void> {
+    const reply = (text: string) => this.deps.poster.post(token, { channel: c.channel, text, thread_ts: c.threadTs });
+    const parsed = this.parse(c.text);
     if (parsed.kind === 'error') {
-      this.logRefusal(config, m.user, parsed);
+      this.logRefusal(config, c.user, parsed);
       await reply(parsed.message);
       return;
     }
     if (parsed.kind === 'help') { await reply(this.helpText(parsed)); return; }
-    const roleArn = await this.roleFor(config, m.user);
-    if (!roleArn) {
-      await reply(`This channel requires each user to link their own IAM role (user authorization). <@${m.user}>, ask an administrator to create your Slack user identity for configuration ${config.configurationName}.`);
-      return;
-    }
+    const roleArn = await this.roleFor(config, c.user);
+    if (!roleArn) { await reply(needsOwnRole(config, c.user)); return; }
     if (!isReadOnly(parsed.opName, parsed.service.recording)) {
-      await this.askConfirmation(ws.botToken, m, threadTs);
+      await this.askConfirmation(token, c);
       return;
     }
-    await this.run(ws.botToken, config, roleArn, parsed, m.channel, threadTs, m.user);
+    await this.run(token, config, roleArn, parsed, c.channel, c.threadTs, c.user);
+  }
+
+  /** `alias ...`: reads answer at once; create and delete call the Chatbot API as the asking user. */
+  private async aliasAnswer(req: Extract<AliasRequest, { kind: 'alias' }>, config: ChannelConfig, user: string): Promise<string> {
+    if (req.verb !== 'create' && req.verb !== 'delete') return (await this.aliases.read(req, config)).text;
+    const roleArn = await this.roleFor(config, user);
+    if (!roleArn) return needsOwnRole(config, user);
+    const answer = await this.aliases.write(req, config, roleArn, this.deps.executor);
+    if (answer.logged) this.log(config, user, answer.logged.command, answer.ok, answer.logged.errorCode);
+    return answer.text;
+  }
+
+  private async handleButton(c: ButtonClick, used: TokenInUse): Promise<void> {
+    const ws = await this.deps.directory.workspace(c.teamId);
+    if (!ws || ws.needsReauthorization) return;
+    used.token = ws.botToken;
+    const threadTs = c.threadTs ?? c.messageTs;
+    const reply = (text: string) => this.deps.poster.post(ws.botToken, { channel: c.channel, text, thread_ts: threadTs });
+    const button = await this.deps.documents.get<ActionButtonDoc>({ kind: BUTTON_KIND, accountId: c.teamId, region: 'global', id: c.value });
+    // A value names a button of this channel's notification, or nothing runs.
+    if (!button || button.channel !== c.channel) { await reply('This button no longer runs anything.'); return; }
+    const config = await this.deps.directory.channelConfiguration(c.teamId, c.channel);
+    if (!config || config.configurationArn !== button.configurationArn) {
+      await reply('The channel configuration changed since this notification was posted; its buttons no longer run.');
+      return;
+    }
+    const action = (await this.deps.directory.customActions(config.configurationArn)).find((a) => a.arn === button.customActionArn);
+    if (!action) { await reply(`The custom action \`${button.customActionArn}\` is no longer associated with this channel.`); return; }
+    const filled = fillCommand(action.commandText, button.variables);
+    if (!filled.ok) {
+      await reply('missing' in filled ? `*${button.buttonText}* now needs ${filled.missing.map((v) => `\`$${v}\``).join(', ')}, which this notification does not have.` : filled.message);
+      return;
+    }
+    await reply(`<@${c.user}> chose *${button.buttonText}*: \`${filled.command.replace(/`/g, "'")}\``);
+    await this.execute(ws.botToken, config, { teamId: c.teamId, channel: c.channel, user: c.user, text: filled.command, threadTs });
   }
 
   private async handleAction(a: { teamId: string; user: string; actionId: string; value: string; channel: string; messageTs: string }, used: TokenInUse): Promise<void> {
@@ -147,13 +229,13 @@ export class Conversation {
   }
 
   /** Shows the whole command, parameters and all, so what gets confirmed is what will run. */
-  private async askConfirmation(token: string, m: IncomingMessage, threadTs: string): Promise<void> {
+  private async askConfirmation(token: string, c: ChannelRequest): Promise<void> {
     const id = this.deps.ids.uuid();
-    await this.deps.documents.put<PendingCommand>({ kind: PENDING_KIND, accountId: m.teamId, region: 'global', id },
-      { id, teamId: m.teamId, channel: m.channel, user: m.user, text: m.text, threadTs, createdAt: this.deps.clock.now() });
-    const text = `This command changes resources:\n${commandLine(m.text)}\n<@${m.user}>, run it?`;
+    await this.deps.documents.put<PendingCommand>({ kind: PENDING_KIND, accountId: c.teamId, region: 'global', id },
+      { id, teamId: c.teamId, channel: c.channel, user: c.user, text: c.text, threadTs: c.threadTs, createdAt: this.deps.clock.now() });
+    const text = `This command changes resources:\n${commandLine(c.text)}\n<@${c.user}>, run it?`;
     await this.deps.poster.post(token, {
-      channel: m.channel, thread_ts: threadTs, text,
+      channel: c.channel, thread_ts: c.threadTs, text,
       blocks: [
         { type: 'section', text: { type: 'mrkdwn', text } },
         { type: 'actions', elements: [
@@ -162,6 +244,18 @@ export class Conversation {
         ] },
       ],
     });
+  }
+
+  /**
+   * `run <alias> ...` as the command it fills, for the console's test panel; undefined for any
+   * other text. Alias management is the channel's own: the panel only runs.
+   */
+  async expandRun(text: string, config: ChannelConfig): Promise<{ ok: true; command: string } | { ok: false; message: string } | undefined> {
+    const request = aliasRequest(text);
+    if (!request) return undefined;
+    if (request.kind === 'error') return { ok: false, message: request.message };
+    if (request.kind === 'alias') return { ok: false, message: '`alias` commands are made in the channel itself; here you can `run <alias>`.' };
+    return this.aliases.expand(request, config);
   }
 
   /** Reads a command text against the services this server speaks. */
@@ -224,6 +318,11 @@ export class Conversation {
   }
 }
 
+/** What a user-authorization channel answers someone without a linked role. */
+function needsOwnRole(config: ChannelConfig, user: string): string {
+  return `This channel requires each user to link their own IAM role (user authorization). <@${user}>, ask an administrator to create your Slack user identity for configuration ${config.configurationName}.`;
+}
+
 /** An answered confirmation keeps showing the command, with who answered in place of the buttons. */
 function answeredBlocks(command: string, outcome: string): unknown[] {
   return [
@@ -236,15 +335,4 @@ function answeredBlocks(command: string, outcome: string): unknown[] {
 function commandLine(text: string): string {
   const t = stripBotName(normalizeSlackText(text));
   return `\`${t.replace(/`/g, "'")}\``;
-}
-
-/** Which layer refused a command, read from the denial's own words, and who can change it. */
-export function deniedHint(error: { code: string; message: string }, hasGuardrails: boolean): string {
-  if (!/^(AccessDenied|AuthorizationError|UnauthorizedOperation)/.test(error.code)) return '';
-  const m = error.message;
-  const layer = /session policy/.test(m) ? (hasGuardrails ? "the channel's guardrail policies do" : 'a session policy does')
-    : /permissions boundary/.test(m) ? "the permissions boundary of the channel's IAM role does"
-      : /identity-based policy/.test(m) ? "the channel's IAM role does"
-        : hasGuardrails ? "the channel's IAM role or its guardrail policies do" : "the channel's IAM role does";
-  return `\n_${layer[0].toUpperCase()}${layer.slice(1)} not allow this. An administrator can change them in the channel configuration._`;
 }

@@ -27,6 +27,7 @@ export function generalHelp(services: ServiceLookup): string {
     `Services: ${names.map((n) => `\`${n}\``).join(', ')}.`,
     'Example: `@aws lambda list-functions --region us-west-2`. `@aws <service> help` lists a service\'s commands, `@aws <service> <command> help` its parameters.',
     'Parameters may also be written with one hyphen (`-region`), which phones do not turn into a dash. Commands that change something ask you to confirm first.',
+    'Aliases: `@aws alias create <name> <command with $variables>`, `@aws alias list`, `@aws run <name> <values>`; `@aws alias help` says more.',
   ].join('\n');
 }
 

@@ -27,6 +27,7 @@ function channelsOf(deps: Pick<ModuleDeps, 'chatChannels'>): ChatDirectory {
     userRoleArn: (configurationArn, slackUserId) => source().userRoleArn(configurationArn, slackUserId),
     markNeedsReauthorization: (teamId, slackError, failedToken) => source().markNeedsReauthorization(teamId, slackError, failedToken),
     notificationTargets: (topicArn) => source().notificationTargets(topicArn),
+    customActions: (configurationArn) => source().customActions(configurationArn),
   };
 }
 
@@ -50,7 +51,7 @@ export function chatModule(deps: ModuleDeps, poster: SlackPoster = new WebApiSla
     clock: deps.clock, ids: deps.ids, logger: deps.logger,
   };
   const conversation = new Conversation(conversationDeps);
-  const notifier = new ChatNotifier({ directory, poster, documents: deps.stores.documents, logger: deps.logger });
+  const notifier = new ChatNotifier({ directory, poster, documents: deps.stores.documents, ids: deps.ids, logger: deps.logger });
   // Messages SNS publishes to topics AWS Chatbot subscribed (see services/chatbot/topic-subscriptions.ts).
   // Registered now, so no message can ever be sent towards AWS's real endpoint instead.
   const registerEndpoint = () => deps.serviceEndpoints()?.register(CHATBOT_SNS_ENDPOINT, (n) => notifier.deliver(n));
@@ -63,10 +64,14 @@ export function chatModule(deps: ModuleDeps, poster: SlackPoster = new WebApiSla
       const slackUserId = run.slackUserId ?? 'console';
       const roleArn = config.userAuthorizationRequired ? await directory.userRoleArn(run.configurationArn, slackUserId) : config.iamRoleArn;
       if (!roleArn) return { ok: false, text: 'This configuration requires user authorization and the user has no linked role.' };
-      const parsed = conversation.parse(run.command);
+      // `run <alias>` runs the alias's command, filled, exactly as if it had been typed.
+      const expanded = await conversation.expandRun(run.command, config);
+      if (expanded && !expanded.ok) return { ok: false, text: expanded.message };
+      const command = expanded ? expanded.command : run.command;
+      const parsed = conversation.parse(command);
       // As in the channel, nothing that changes resources runs before the person asking says so.
       if (parsed.kind === 'call' && !isReadOnly(parsed.opName, parsed.service.recording) && !run.confirmed) {
-        return { ok: false, confirmationRequired: true, text: confirmationText(run.command) };
+        return { ok: false, confirmationRequired: true, text: confirmationText(command) };
       }
       // A conversation whose every call must also be allowed for the signed-in user.
       const asUser = new Conversation({ ...conversationDeps, executor: executor.actingFor(run.user) });

@@ -9,6 +9,8 @@ export interface ChatNotification {
   blocks: unknown[];
   /** Custom notifications with metadata.threadId: later ones with the same id reply in one thread. */
   threadId?: string;
+  /** What custom action buttons are matched against (action-buttons.ts). */
+  event: { type: string; body: Record<string, unknown> };
 }
 
 export type FormattedNotification = { ok: true; notification: ChatNotification } | { ok: false; reason: string };
@@ -37,8 +39,10 @@ export function formatNotification(message: string): FormattedNotification {
   try { body = JSON.parse(message); } catch { body = undefined; }
   if (!isObject(body)) return { ok: false, reason: 'the message is not JSON; AWS Chatbot delivers custom notifications, CloudWatch alarms and EventBridge events only' };
   if (body.version === '1.0' || (body.source === 'custom' && body.version !== '0')) return custom(body);
-  if (str(body.AlarmName) && str(body.NewStateValue)) return { ok: true, notification: alarm(body) };
-  if (body.version === '0' && str(body.source) && str(body['detail-type'])) return { ok: true, notification: eventBridge(body) };
+  if (str(body.AlarmName) && str(body.NewStateValue)) return { ok: true, notification: { ...alarm(body), event: { type: 'CloudWatch', body } } };
+  if (body.version === '0' && str(body.source) && str(body['detail-type'])) {
+    return { ok: true, notification: { ...eventBridge(body), event: { type: String(body.source).replace(/^aws\./, ''), body } } };
+  }
   return { ok: false, reason: 'the JSON is neither a custom notification (version 1.0, source custom), a CloudWatch alarm nor an EventBridge event' };
 }
 
@@ -59,10 +63,10 @@ function custom(body: Json): FormattedNotification {
   if (nextSteps.length) blocks.push(section(`*Next steps*\n${nextSteps.map((s) => `• ${s}`).join('\n')}`));
   if (keywords.length) blocks.push(context(keywords.map((k) => `\`${k}\``).join('  ')));
   const text = [title && `*${title}*`, description, nextSteps.length ? `Next steps: ${nextSteps.join('; ')}` : ''].filter(Boolean).join('\n');
-  return { ok: true, notification: { text: clip(text), blocks, threadId: str(metadata.threadId) } };
+  return { ok: true, notification: { text: clip(text), blocks, threadId: str(metadata.threadId), event: { type: 'Custom', body } } };
 }
 
-function alarm(body: Json): ChatNotification {
+function alarm(body: Json): Omit<ChatNotification, 'event'> {
   const state = String(body.NewStateValue);
   const icon = state === 'ALARM' ? ':rotating_light:' : state === 'OK' ? ':white_check_mark:' : ':grey_question:';
   const field = (v: unknown) => (str(v) ? esc(String(v)) : undefined);
@@ -79,7 +83,7 @@ function alarm(body: Json): ChatNotification {
   return { text: clip(`*${headline}*\n${lines.join('\n')}`), blocks: [section(`*${headline}*`), section(lines.join('\n'))] };
 }
 
-function eventBridge(body: Json): ChatNotification {
+function eventBridge(body: Json): Omit<ChatNotification, 'event'> {
   const detailType = String(body['detail-type']);
   const field = (v: unknown) => (str(v) ? esc(String(v)) : undefined);
   const region = field(body.region) ?? '';

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ChatNotifier } from './notifier.js';
-import type { ChannelConfig, ChatDirectory, NotificationTargets, SlackPoster } from '../core/chat-directory.js';
-import { createLogger } from '../common/runtime.js';
+import { BUTTON_KIND, ChatNotifier, type ActionButtonDoc } from './notifier.js';
+import type { ChannelConfig, ChannelCustomAction, ChatDirectory, NotificationTargets, SlackPoster } from '../core/chat-directory.js';
+import { createLogger, type Ids } from '../common/runtime.js';
 import { migrate, openSqlite } from '../storage/sqlite.js';
 import { SqliteDocumentStore, documentMigrations } from '../storage/sqlite-documents.js';
 
@@ -12,18 +12,21 @@ const config = (name: string, channel: string): ChannelConfig => ({
   teamId: 'T1', channelId: channel, iamRoleArn: 'arn:aws:iam::111122223333:role/r', guardrailPolicyArns: [], userAuthorizationRequired: false, loggingLevel: 'NONE',
 });
 
-function setup(targets: NotificationTargets, poster: Partial<SlackPoster>) {
+function setup(targets: NotificationTargets, poster: Partial<SlackPoster>, actions: ChannelCustomAction[] = [], failActions = false) {
   const marked: string[] = [];
   const logs: string[] = [];
   const directory = {
     workspace: async () => ({ teamId: 'T1', teamName: 'T', botToken: 'xoxb-1', needsReauthorization: false }),
     notificationTargets: async () => targets,
     markNeedsReauthorization: async (team: string, code: string, token: string) => { marked.push(`${team}:${code}:${token}`); },
+    customActions: async () => { if (failActions) throw new Error('store down'); return actions; },
   } as unknown as ChatDirectory;
   const db = openSqlite(':memory:', { synchronous: 'normal' });
   migrate(db, documentMigrations);
-  const notifier = new ChatNotifier({ directory, poster: poster as SlackPoster, documents: new SqliteDocumentStore(db), logger: createLogger('debug', (l) => logs.push(l)) });
-  return { notifier, marked, logs };
+  const documents = new SqliteDocumentStore(db);
+  let id = 0;
+  const notifier = new ChatNotifier({ directory, poster: poster as SlackPoster, documents, ids: { uuid: () => `id-${++id}` } as unknown as Ids, logger: createLogger('debug', (l) => logs.push(l)) });
+  return { notifier, marked, logs, documents };
 }
 
 const custom = (description: string, threadId?: string) => JSON.stringify({ version: '1.0', source: 'custom', content: { description }, metadata: threadId ? { threadId } : undefined });
@@ -101,4 +104,27 @@ test('a thread opened in another channel is not reused after the configuration m
   targets.slack = [config('a', 'C9')];
   await notifier.deliver(notification(custom('two', 'moving')));
   assert.deepEqual(posts.map((p) => [p.channel, p.thread_ts]), [['C1', undefined], ['C9', undefined]]);
+});
+
+test('matching custom actions add buttons whose clicks are stored; a failure to read them costs only the buttons', async () => {
+  const posts: { channel: string; blocks?: unknown[] }[] = [];
+  const describe: ChannelCustomAction = {
+    arn: 'arn:aws:chatbot::111122223333:custom-action/describe', actionName: 'describe', commandText: 'cloudwatch describe-alarms --alarm-names $AlarmName',
+    attachments: [{ notificationType: 'CloudWatch', buttonText: 'Describe', criteria: [{ operator: 'HAS_VALUE', variableName: 'AlarmName' }], variables: {} }],
+  };
+  const alarm = JSON.stringify({ AlarmName: 'Hot', NewStateValue: 'ALARM' });
+  const { notifier, documents } = setup({ slack: [config('a', 'C1')], chimeWebhookUrls: [] }, { post: async (_t, m) => { posts.push(m); return { ts: '1' }; } }, [describe]);
+  await notifier.deliver(notification(alarm));
+  const actions = (posts[0].blocks ?? []).at(-1) as { type: string; elements: { value: string; text: { text: string } }[] };
+  assert.equal(actions.type, 'actions');
+  assert.equal(actions.elements[0].text.text, 'Describe');
+  const stored = await documents.get<ActionButtonDoc>({ kind: BUTTON_KIND, accountId: 'T1', region: 'global', id: actions.elements[0].value });
+  assert.deepEqual(stored, { teamId: 'T1', channel: 'C1', configurationArn: config('a', 'C1').configurationArn, customActionArn: describe.arn, buttonText: 'Describe', variables: { AlarmName: 'Hot' } });
+  await notifier.deliver(notification(JSON.stringify({ version: '1.0', source: 'custom', content: { description: 'no buttons here' } })));
+  assert.ok(!JSON.stringify(posts[1].blocks).includes('"actions"'), 'a custom notification does not match a CloudWatch attachment');
+
+  const failing = setup({ slack: [config('a', 'C1')], chimeWebhookUrls: [] }, { post: async (_t, m) => { posts.push(m); return { ts: '2' }; } }, [describe], true);
+  await failing.notifier.deliver(notification(alarm));
+  assert.equal(posts.length, 3, 'still posted');
+  assert.ok(failing.logs.some((l) => /custom action buttons not attached/.test(l) && /store down/.test(l)));
 });

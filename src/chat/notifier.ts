@@ -5,12 +5,25 @@
 import crypto from 'node:crypto';
 import type { ServiceNotification } from '../core/module.js';
 import type { DocumentKey, DocumentStore } from '../storage/documents.js';
-import type { Logger } from '../common/runtime.js';
+import type { Ids, Logger } from '../common/runtime.js';
 import type { ChannelConfig, ChatDirectory, SlackPoster } from '../core/chat-directory.js';
 import { formatNotification, type ChatNotification } from './notification-format.js';
 import { slackAuthFailure } from './slack-poster.js';
+import { buttonsBlock, matchingButtons } from './action-buttons.js';
 
 const THREAD_KIND = 'chat-notification-thread';
+/** A custom action button on a posted notification: what its click runs (conversation.ts reads it). */
+export const BUTTON_KIND = 'chat-action-button';
+
+export interface ActionButtonDoc {
+  teamId: string;
+  channel: string;
+  configurationArn: string;
+  customActionArn: string;
+  buttonText: string;
+  /** The variables of the command, as the notification filled them. */
+  variables: Record<string, string>;
+}
 /** Notifications being formatted and posted at once; more wait their turn (a Publish flood stays bounded). */
 const MAX_CONCURRENT = 16;
 
@@ -20,6 +33,7 @@ export interface NotifierDeps {
   directory: ChatDirectory;
   poster: SlackPoster;
   documents: DocumentStore;
+  ids: Ids;
   logger: Logger;
   /** Posts to Chime webhooks (injected for tests). */
   fetch?: typeof fetch;
@@ -68,7 +82,8 @@ export class ChatNotifier {
       this.deps.logger.warn('notification not posted: the Slack workspace needs to be authorized again', { configuration: config.configurationArn, messageId: n.messageId });
       return;
     }
-    const post = async (threadTs?: string) => (await this.deps.poster.post(ws.botToken, { channel: config.channelId, text: msg.text, blocks: msg.blocks, thread_ts: threadTs })).ts;
+    const blocks = [...msg.blocks, ...await this.buttons(config, msg)];
+    const post = async (threadTs?: string) => (await this.deps.poster.post(ws.botToken, { channel: config.channelId, text: msg.text, blocks, thread_ts: threadTs })).ts;
     try {
       if (msg.threadId) await this.inThread(config, msg.threadId, post);
       else await post();
@@ -76,6 +91,31 @@ export class ChatNotifier {
       const code = slackAuthFailure(e);
       if (code) await this.deps.directory.markNeedsReauthorization(config.teamId, code, ws.botToken);
       this.deps.logger.warn('notification not posted to Slack', { configuration: config.configurationArn, messageId: n.messageId, error: (e as Error).message });
+    }
+  }
+
+  /**
+   * The buttons of the configuration's custom actions whose attachments match the notification.
+   * Each click's command and variables are stored under the button's value (Slack caps values at
+   * 2,000 characters; a command's five variables may hold 1,024 each). A failure costs the buttons, never the message.
+   */
+  private async buttons(config: ChannelConfig, msg: ChatNotification): Promise<unknown[]> {
+    try {
+      const matched = matchingButtons(msg.event, await this.deps.directory.customActions(config.configurationArn));
+      if (!matched.length) return [];
+      const stored = [];
+      for (const b of matched) {
+        const id = this.deps.ids.uuid();
+        await this.deps.documents.put<ActionButtonDoc>({ kind: BUTTON_KIND, accountId: config.teamId, region: 'global', id }, {
+          teamId: config.teamId, channel: config.channelId, configurationArn: config.configurationArn,
+          customActionArn: b.action.arn, buttonText: b.text, variables: b.variables,
+        });
+        stored.push({ text: b.text, id });
+      }
+      return [buttonsBlock(stored)];
+    } catch (e) {
+      this.deps.logger.warn('custom action buttons not attached', { configuration: config.configurationArn, error: (e as Error).message });
+      return [];
     }
   }
 

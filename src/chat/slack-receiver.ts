@@ -7,6 +7,7 @@ import type { Clock } from '../common/runtime.js';
 import type { Logger } from '../common/runtime.js';
 import type { Conversation } from './conversation.js';
 import { CANCEL_ACTION, CONFIRM_ACTION } from './conversation.js';
+import { CUSTOM_ACTION_PREFIX } from './action-buttons.js';
 
 export interface ReceiverDeps {
   signingSecret?: string;
@@ -36,8 +37,8 @@ interface BlockActionPayload {
   team?: { id?: string };
   user?: { id?: string };
   channel?: { id?: string };
-  container?: { message_ts?: string; channel_id?: string };
-  message?: { ts?: string };
+  container?: { message_ts?: string; channel_id?: string; thread_ts?: string };
+  message?: { ts?: string; thread_ts?: string };
   actions?: { action_id?: string; value?: string }[];
 }
 
@@ -104,8 +105,13 @@ export class SlackReceiver {
     const action = payload.actions?.[0];
     const channel = payload.channel?.id ?? payload.container?.channel_id;
     const messageTs = payload.container?.message_ts ?? payload.message?.ts;
-    if (payload.type === 'block_actions' && action?.value && (action.action_id === CONFIRM_ACTION || action.action_id === CANCEL_ACTION) && payload.team?.id && payload.user?.id && channel && messageTs) {
-      this.background(this.deps.conversation.onAction({ teamId: payload.team.id, user: payload.user.id, actionId: action.action_id, value: action.value, channel, messageTs }));
+    if (payload.type !== 'block_actions' || !action?.value || !payload.team?.id || !payload.user?.id || !channel || !messageTs) return { status: 200, headers: {}, body: '' };
+    const click = { teamId: payload.team.id, user: payload.user.id, value: action.value, channel, messageTs };
+    if (action.action_id === CONFIRM_ACTION || action.action_id === CANCEL_ACTION) {
+      this.background(this.deps.conversation.onAction({ ...click, actionId: action.action_id }));
+    } else if (action.action_id?.startsWith(CUSTOM_ACTION_PREFIX)) {
+      // A button on a notification in a thread answers in that thread.
+      this.background(this.deps.conversation.onButton({ ...click, threadTs: payload.container?.thread_ts ?? payload.message?.thread_ts }));
     }
     return { status: 200, headers: {}, body: '' };
   }

@@ -31,6 +31,29 @@ export interface ChatDirectory {
   markNeedsReauthorization(teamId: string, slackError: string, failedToken: string): Promise<void>;
   /** Where AWS Chatbot posts a topic's notifications: enabled configurations of the topic's account that list it. */
   notificationTargets(topicArn: string): Promise<NotificationTargets>;
+  /**
+   * The custom actions associated with a configuration (AssociateToConfiguration), read as AWS
+   * Chatbot reads its own resources: no API call, no record.
+   */
+  customActions(configurationArn: string): Promise<ChannelCustomAction[]>;
+}
+
+/** A custom action as a channel uses it: `@aws run <aliasName>`, and buttons on matching notifications. */
+export interface ChannelCustomAction {
+  arn: string;
+  actionName: string;
+  aliasName?: string;
+  commandText: string;
+  attachments: CustomActionButton[];
+}
+
+/** When a custom action's button is attached to a notification (CustomActionAttachment). */
+export interface CustomActionButton {
+  notificationType?: string;
+  buttonText?: string;
+  criteria: { operator: 'HAS_VALUE' | 'EQUALS'; variableName: string; value?: string }[];
+  /** Variable name → where in the notification its value is (a path into the notification's JSON). */
+  variables: Record<string, string>;
 }
 
 export interface NotificationTargets {

@@ -110,12 +110,14 @@ export async function startChattrail(config: Config, opts: StartOptions = {}): P
   });
   const firstAdmin = await ensureDefaultAccount(identity, ids, clock, config.dataDir, config.region);
 
+  let started = false;
   const routes: Route[] = [{
     prefix: '/_chattrail/',
     handle: async (req) => {
       if (req.rawPath === '/_chattrail/health') {
+        // Healthy once every module has started (the backend answers), not merely once listening.
         const parts = Object.fromEntries(modules.flatMap((m) => (m.health ? [[m.name, m.health()]] : [])));
-        return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'ok', ...parts }) };
+        return { status: started ? 200 : 503, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: started ? 'ok' : 'starting', ...parts }) };
       }
       return { status: 404, headers: { 'content-type': 'application/json' }, body: '{"message":"not found"}' };
     },
@@ -135,6 +137,7 @@ export async function startChattrail(config: Config, opts: StartOptions = {}): P
   baseUrl = url;
   for (const m of modules) await m.start?.();
   await feed.start();
+  started = true;
 
   const retention = setInterval(() => {
     stores.events.purgeBefore(new Date(clock.now().getTime() - config.retentionDays * 86_400_000))

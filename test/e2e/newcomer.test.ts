@@ -116,7 +116,7 @@ test('a channel role with AWS\'s real ReadOnlyAccess reads what it allows and is
   assert.equal(await ask('secretsmanager get-secret-value --secret-id db'),
     '`secretsmanager get-secret-value` cannot be run from a chat channel: AWS Chatbot does not support commands that can reveal credentials, keys or secrets (`secretsmanager:*`), whatever the channel\'s role allows. Run it from the AWS CLI or the console instead.');
   assert.equal(await ask('cloudwatch describe-alarms'),
-    'chattrail does not serve `cloudwatch` yet: it emulates `accessanalyzer`, `chatbot`, `cloudtrail`, `iam`, `lambda`, `organizations`, `s3api`, `sns`, `sts`. (Other AWS services are to be forwarded to a backend emulator such as moto, once that is set up.)');
+    'chattrail does not serve `cloudwatch`: it emulates `accessanalyzer`, `chatbot`, `cloudtrail`, `iam`, `lambda`, `organizations`, `s3api`, `sns`, `sts`, and forwards other services to a backend emulator when started with `CHATTRAIL_BACKEND=moto` (or `CHATTRAIL_BACKEND_URL`).');
   assert.equal(await ask('lamda list-functions'), '`lamda` is not an AWS service. Did you mean `lambda`? Try `@aws help`.');
 });
 

@@ -2,9 +2,10 @@
 // channel's configuration, a workspace's bot token, a user's linked role, where a topic's
 // notifications go. Configurations and workspaces are cached until their documents change: the
 // store publishes every write, so a deleted or changed configuration governs the very next command.
-import type { ChannelConfig, ChatDirectory } from '../../core/chat-directory.js';
+import type { ChannelConfig, ChannelCustomAction, ChatDirectory } from '../../core/chat-directory.js';
 import type { ChangeFeed } from '../../storage/changes.js';
-import type { SlackChannelConfiguration } from './records.js';
+import type { CustomAction, SlackChannelConfiguration } from './records.js';
+import { parseChatbotArn } from './arns.js';
 import type { ChatbotStore } from './store.js';
 
 function toChannelConfig(c: SlackChannelConfiguration): ChannelConfig {
@@ -13,6 +14,16 @@ function toChannelConfig(c: SlackChannelConfiguration): ChannelConfig {
     accountId: c.ChatConfigurationArn.split(':')[4], configurationArn: c.ChatConfigurationArn, configurationName: c.ConfigurationName,
     teamId: c.SlackTeamId, channelId: c.SlackChannelId, iamRoleArn: c.IamRoleArn, guardrailPolicyArns: c.GuardrailPolicyArns ?? [],
     userAuthorizationRequired: c.UserAuthorizationRequired, loggingLevel: level,
+  };
+}
+
+function toChannelCustomAction(a: CustomAction): ChannelCustomAction {
+  return {
+    arn: a.CustomActionArn, actionName: a.ActionName, aliasName: a.AliasName, commandText: a.Definition.CommandText,
+    attachments: (a.Attachments ?? []).map((t) => ({
+      notificationType: t.NotificationType, buttonText: t.ButtonText, variables: t.Variables ?? {},
+      criteria: (t.Criteria ?? []).map((c) => ({ operator: c.Operator === 'EQUALS' ? 'EQUALS' : 'HAS_VALUE', variableName: c.VariableName, value: c.Value })),
+    })),
   };
 }
 
@@ -66,6 +77,18 @@ export function chatbotChannels(store: ChatbotStore, changes: ChangeFeed): ChatD
       const chimeWebhookUrls = (await store.chimeConfigs.list(accountId)).map((r) => r.doc).filter(lists)
         .map((c) => ({ configurationArn: c.ChatConfigurationArn, url: store.box.open(c.SealedWebhookUrl) }));
       return { slack, chimeWebhookUrls };
+    },
+    // Associations are stored per account as `<configuration ARN>|<resource ARN>`.
+    async customActions(configurationArn) {
+      const accountId = parseChatbotArn(configurationArn)?.accountId;
+      if (!accountId) return [];
+      const out: ChannelCustomAction[] = [];
+      for (const { doc } of await store.associations.list(accountId, `${configurationArn}|`)) {
+        const r = parseChatbotArn(doc.Resource);
+        const action = r?.kind === 'custom-action' && r.accountId === accountId ? await store.customActions.get(accountId, r.name) : undefined;
+        if (action) out.push(toChannelCustomAction(action));
+      }
+      return out;
     },
   };
 }

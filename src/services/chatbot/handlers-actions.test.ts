@@ -12,6 +12,13 @@ test('an attachment whose criteria can never hold is named, with the reason', ()
   assert.match(unreachableAttachment([{ Variables: { a: 'x', b: 'y' }, Criteria: [{ Operator: 'HAS_VALUE', VariableName: 'c' }] }]) ?? '', /do not declare \(a, b\)/);
 });
 
+test('criteria on the variables a CloudWatch alarm supplies by itself need no declaration; other types still do', () => {
+  assert.equal(unreachableAttachment([{ NotificationType: 'CloudWatch', ButtonText: 'Describe', Criteria: [{ Operator: 'HAS_VALUE', VariableName: 'AlarmName' }] }]), undefined);
+  assert.equal(unreachableAttachment([{ NotificationType: 'cloudwatch', Criteria: [{ Operator: 'EQUALS', VariableName: 'NewStateValue', Value: 'ALARM' }] }]), undefined);
+  assert.match(unreachableAttachment([{ NotificationType: 'GuardDuty', Criteria: [{ Operator: 'HAS_VALUE', VariableName: 'AlarmName' }] }]) ?? '', /criterion on the variable AlarmName/);
+  assert.match(unreachableAttachment([{ Criteria: [{ Operator: 'HAS_VALUE', VariableName: 'AlarmName' }] }]) ?? '', /criterion on the variable AlarmName/);
+});
+
 test('attachments that can show, and no attachments at all, pass', () => {
   assert.equal(unreachableAttachment(undefined), undefined);
   assert.equal(unreachableAttachment([]), undefined);

@@ -7,11 +7,12 @@ import type { ChatbotDeps } from './deps.js';
 import type { CustomAction, CustomActionAttachment, Tag } from './records.js';
 import { customActionArn, parseChatbotArn, type ChatbotResource } from './arns.js';
 import type { Collection } from './store.js';
-import { pageOf } from './pagination.js';
+import { pages, rowId } from './pagination.js';
 import { tagResource, tagsForCreate, untagResource } from './tags.js';
 import { SLACK_CONFIG_TYPE } from './handlers-slack.js';
 import { TEAMS_CONFIG_TYPE } from './handlers-teams.js';
 import { CHIME_CONFIG_TYPE } from './handlers-chime.js';
+import { suppliedVariable } from './notification-variables.js';
 
 export const CUSTOM_ACTION_TYPE = 'AWS::Chatbot::CustomAction';
 const MAX_CUSTOM_ACTIONS = 500;
@@ -23,14 +24,15 @@ interface ActionInput {
 
 /**
  * Why an attachment's button could never appear, or undefined. Criteria test variables the
- * attachment extracts from the notification: one naming a variable it does not declare, or EQUALS
- * with nothing to compare to, never holds, so the button would silently never show.
+ * attachment extracts from the notification, or ones its notification type supplies by itself
+ * (a CloudWatch alarm's AlarmName: notification-variables.ts): one naming any other variable, or
+ * EQUALS with nothing to compare to, never holds, so the button would silently never show.
  */
 export function unreachableAttachment(attachments: readonly CustomActionAttachment[] | undefined): string | undefined {
   for (const [n, a] of (attachments ?? []).entries()) {
     const declared = Object.keys(a.Variables ?? {});
     for (const c of a.Criteria ?? []) {
-      if (!declared.includes(c.VariableName)) {
+      if (!declared.includes(c.VariableName) && !suppliedVariable(a.NotificationType, c.VariableName)) {
         return `Attachments[${n}] has a criterion on the variable ${c.VariableName}, which its Variables do not declare${declared.length ? ` (${declared.join(', ')})` : ''}, so its button would never show.`;
       }
       if (c.Operator === 'EQUALS' && c.Value === undefined) {
@@ -135,9 +137,9 @@ export function actionHandlers(deps: ChatbotDeps): Record<string, Handler> {
       return {};
     },
 
-    async ListCustomActions(i: { MaxResults?: number; NextToken?: string }, ctx: CallContext) {
-      const page = pageOf(await store.customActions.list(ctx.accountId), 'custom-actions', i.MaxResults, i.NextToken);
-      return { CustomActions: page.items.map((a) => a.CustomActionArn), NextToken: page.nextToken };
+    async ListCustomActions(i: object, ctx: CallContext) {
+      const page = pages.list('ListCustomActions', i, ctx, await store.customActions.list(ctx.accountId), rowId);
+      return page.output(page.items.map((r) => r.doc.CustomActionArn));
     },
 
     async AssociateToConfiguration(i: { Resource: string; ChatConfiguration: string }, ctx: CallContext) {
@@ -162,10 +164,10 @@ export function actionHandlers(deps: ChatbotDeps): Record<string, Handler> {
       return {};
     },
 
-    async ListAssociations(i: { ChatConfiguration: string; MaxResults?: number; NextToken?: string }, ctx: CallContext) {
+    async ListAssociations(i: { ChatConfiguration: string }, ctx: CallContext) {
       const rows = await store.associations.list(ctx.accountId, `${i.ChatConfiguration}|`);
-      const page = pageOf(rows, `associations:${i.ChatConfiguration}`, i.MaxResults, i.NextToken);
-      return { Associations: page.items.map((a) => ({ Resource: a.Resource })), NextToken: page.nextToken };
+      const page = pages.list('ListAssociations', i, ctx, rows, rowId, { parent: i.ChatConfiguration });
+      return page.output(page.items.map((r) => ({ Resource: r.doc.Resource })));
     },
 
     async GetAccountPreferences(_i: Record<string, never>, ctx: CallContext) {
