@@ -17,13 +17,15 @@ export interface Server {
 const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'main.js');
 
 
-async function waitUntilUp(url: string, proc: ChildProcess, what: string, timeoutMs = 30_000): Promise<void> {
+/** Until `url` answers (with a 2xx when `healthy`: chattrail's health says 503 while it starts). */
+async function waitUntilUp(url: string, proc: ChildProcess, what: string, timeoutMs = 30_000, healthy = false): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (proc.exitCode !== null) throw new Error(`${what} exited with code ${proc.exitCode} before answering`);
     try {
-      await fetch(url, { signal: AbortSignal.timeout(1000) });
-      return;
+      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      await res.arrayBuffer();
+      if (!healthy || res.ok) return;
     } catch { /* not listening yet */ }
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -43,14 +45,14 @@ function stopper(proc: ChildProcess): () => Promise<void> {
  * Starts `chattrail start` on `dataDir` (created by the first start, with its admin key); `cli` runs
  * another build's CLI (bench/versus.ts compares with an earlier commit).
  */
-export async function startChattrail(dataDir: string, cli = CLI): Promise<Server> {
+export async function startChattrail(dataDir: string, cli = CLI, env: Record<string, string> = {}): Promise<Server> {
   const port = await freePort();
   const proc = spawn(process.execPath, [...(process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []), cli, "start"], {
-    env: { ...process.env, CHATTRAIL_PORT: String(port), CHATTRAIL_HOST: '127.0.0.1', CHATTRAIL_DATA_DIR: dataDir, CHATTRAIL_LOG_LEVEL: 'error' },
+    env: { ...process.env, CHATTRAIL_PORT: String(port), CHATTRAIL_HOST: '127.0.0.1', CHATTRAIL_DATA_DIR: dataDir, CHATTRAIL_LOG_LEVEL: 'error', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
-  await waitUntilUp(`${url}/_chattrail/health`, proc, 'chattrail');
+  await waitUntilUp(`${url}/_chattrail/health`, proc, 'chattrail', 30_000, true);
   return { url, proc, stop: stopper(proc) };
 }
 

@@ -9,6 +9,7 @@ import { adminCredentials, peakRssMiB, startChattrail, startMoto, type Server } 
 import { findWrk, runNodeLoad, runWrk, type LoadResult } from './load.js';
 import { signGetCallerIdentity, signLookupEvents, type BenchCredentials, type SignedCall } from './sign.js';
 import { EVENT_NAMES, USERS, seedEvents, userName } from './seed.js';
+import { runBackendBench } from './backend.js';
 import { measureLatency, type LatencyResult } from './latency.js';
 import { runChatBench } from './chat.js';
 import { runDeliveryBench } from './delivery.js';
@@ -159,6 +160,11 @@ async function main(): Promise<void> {
       (rows) => rows.map((r) => ({ metric: r.metric, chattrail: r.value, moto: r.peer, ratio: r.ratio, target: r.target, pass: verdict(r.pass) })),
       (e: unknown) => [{ metric: `start-to-healthy: failed (${e instanceof Error ? e.message : String(e)})`, chattrail: '-', moto: '-', ratio: '-', target: '-', pass: 'FAIL' }]);
 
+    log('backend: ec2 describe-regions via chattrail+moto vs moto directly, alternately');
+    const backendRows: Row[] = await runBackendBench().then(
+      (rows) => rows.map((r) => ({ metric: r.metric, chattrail: r.value, moto: r.peer, ratio: r.ratio, target: r.target, pass: verdict(r.pass) })),
+      (e: unknown) => [{ metric: `backend forwarding: failed (${e instanceof Error ? e.message : String(e)})`, chattrail: '-', moto: '-', ratio: '-', target: '-', pass: 'FAIL' }]);
+
     log('record feed: 10 idle consumers vs none, alternately');
     const feedRows: Row[] = await runFeedBench().then(
       (rows) => rows.map((r) => ({ metric: r.metric, chattrail: r.value, moto: r.peer, ratio: r.ratio, target: r.target, pass: verdict(r.pass) })),
@@ -178,6 +184,7 @@ async function main(): Promise<void> {
       ...chatRows,
       ...deliveryRows,
       ...startRows,
+      ...backendRows,
       ...feedRows,
     ]);
     process.stdout.write(`load: ${tool}; chattrail ${ctLoad.total} calls (each recorded durably before its 2xx), moto_server ${motoLoad?.total ?? 'n/a'} calls; ` +

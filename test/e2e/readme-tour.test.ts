@@ -165,7 +165,7 @@ test('README tour steps are found in order', () => {
   const commands = steps.filter((s) => s.kind === 'sh').map((s) => (s as { command: string }).command);
   assert.equal(commands[0].replace(/\s+#.*/, ''), 'npm start &');
   assert.ok(commands.some((c) => c.startsWith('aws s3api put-bucket-policy') && c.includes('"Resource":"arn:aws:s3:::audit-logs/AWSLogs/*"}]}\'')), 'a quoted policy over three lines is one command');
-  assert.deepEqual(steps.filter((s) => s.kind === 'chat').map((s) => (s as { text: string }).text), ['@aws lambda list-functions --region us-west-2']);
+  assert.deepEqual(steps.filter((s) => s.kind === 'chat').map((s) => (s as { text: string }).text), ['@aws lambda list-functions --region us-west-2', '@aws ec2 describe-instances --region us-west-2']);
   const validate = steps.findIndex((s) => s.kind === 'sh' && s.command.startsWith('aws cloudtrail validate-logs'));
   assert.ok(validate > 0 && (steps[validate] as { waits: boolean }).waits && steps[validate + 1].kind === 'output');
 });
@@ -199,7 +199,8 @@ test('the README tour runs start to finish as written', { timeout: 120_000 }, as
       const r = await sendEvent(`${url}/slack/events`, SIGNING_SECRET, appMention({ teamId: 'T0123', channel: 'C0456', user: 'U0READER', text, ts: at }), { teamId: 'T0123', botUserId: bot });
       assert.equal(r.status, 200, where);
       const reply = (await peer.waitForPost((p) => p.channel === 'C0456' && p.thread_ts === at, 10_000)).text ?? '';
-      assert.match(reply, /^\*lambda list-functions \(us-west-2\)/, `${where}: answers in the thread`);
+      const [service, command] = step.text.replace(/^@aws\s+/, '').split(/\s+/);
+      assert.match(reply, new RegExp(`^\\*${service} ${command} \\(`), `${where}: answers in the thread`);
       assert.doesNotMatch(reply, /failed/, where);
       continue;
     }
