@@ -53,8 +53,17 @@ describe('forwarded services with the AWS CLI', () => {
     assert.equal(runRec.awsRegion, 'us-west-2');
     assert.equal(runRec.readOnly, false);
     assert.equal(runRec.userIdentity.accountId, srv.admin.accountId);
+    // As CloudTrail writes EC2's classic operations (compare the samples' RunInstances/TerminateInstances).
+    assert.equal(runRec.requestParameters.instancesSet.items[0].imageId, 'ami-12c6146b');
+    assert.equal(runRec.requestParameters.instanceType, 't2.micro');
+    assert.equal(runRec.responseElements.instancesSet.items[0].instanceId, id);
+    const term = recs.find((r) => r.eventName === 'TerminateInstances');
+    assert.deepEqual(term?.requestParameters, { instancesSet: { items: [{ instanceId: id }] } });
+    assert.equal(term?.responseElements.instancesSet.items[0].previousState.name, 'running');
+    assert.match(term?.responseElements.requestId, /^[0-9a-f-]{36}$/);
     const describe = recs.find((r) => r.eventName === 'DescribeInstances');
     assert.equal(describe?.readOnly, true);
+    assert.equal(describe?.responseElements, null, 'read-only calls log no response');
   });
 
   test('SSM SecureString, Secrets Manager, KMS: round trips, and no secret value in any record', async () => {
@@ -73,6 +82,8 @@ describe('forwarded services with the AWS CLI', () => {
     await ok(['kms', 'schedule-key-deletion', '--key-id', key.KeyMetadata.KeyId, '--pending-window-in-days', '7']);
     const all = JSON.stringify(await records());
     assert.ok(!all.includes(secretValue), 'the secret value appears in no record');
+    const put = (await records()).find((r) => r.eventName === 'PutParameter');
+    assert.equal(put?.requestParameters.value, 'HIDDEN_DUE_TO_SECURITY_REASONS');
     const names = new Set((await records()).map((r) => `${r.eventSource} ${r.eventName}`));
     for (const n of ['ssm.amazonaws.com PutParameter', 'ssm.amazonaws.com GetParameter', 'secretsmanager.amazonaws.com CreateSecret',
       'secretsmanager.amazonaws.com GetSecretValue', 'kms.amazonaws.com CreateKey', 'kms.amazonaws.com ScheduleKeyDeletion']) {
@@ -117,7 +128,8 @@ describe('forwarded services with the AWS CLI', () => {
     assert.equal(seen.Reservations.length, 0, 'moto never ran it');
     const rec = (await records()).find((x) => x.eventName === 'RunInstances' && x.userIdentity.arn?.endsWith('/ec2-reader'));
     assert.ok(rec, 'the refusal is recorded');
-    assert.match(String(rec.errorCode), /UnauthorizedOperation$/);
+    assert.equal(rec.errorCode, 'Client.UnauthorizedOperation');
+    assert.equal(rec.requestParameters.instancesSet.items[0].imageId, 'ami-12c6146b', 'EC2 refusals keep their parameters');
   });
 
   test('invalid input is refused before the backend, with the model\'s error; the backend\'s own errors pass through', async () => {
