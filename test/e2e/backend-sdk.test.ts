@@ -98,30 +98,43 @@ test('CloudWatch in every protocol its model lists: SDK v3, and CBOR, which moto
   assert.equal(put?.awsRegion, 'eu-central-1');
 });
 
-test('boto3: EC2, SQS and Secrets Manager through chattrail', async () => {
+test('boto3: one create and one read in each of the nine services', async () => {
   const script = `
 import boto3, json, sys
 kw = dict(endpoint_url=sys.argv[1], region_name='ap-northeast-1', aws_access_key_id=sys.argv[2], aws_secret_access_key=sys.argv[3])
-ec2 = boto3.client('ec2', **kw)
+c = lambda name: boto3.client(name, **kw)
+out = {}
+ec2 = c('ec2')
 sg = ec2.create_security_group(GroupName='boto-sg', Description='from boto3')
-groups = ec2.describe_security_groups(GroupIds=[sg['GroupId']])['SecurityGroups']
-sqs = boto3.client('sqs', **kw)
-url = sqs.create_queue(QueueName='boto-q')['QueueUrl']
-sm = boto3.client('secretsmanager', **kw)
-sm.create_secret(Name='boto-secret', SecretString='boto-value')
+out['ec2'] = ec2.describe_security_groups(GroupIds=[sg['GroupId']])['SecurityGroups'][0]['GroupName']
+ssm = c('ssm'); ssm.put_parameter(Name='boto-p', Value='pv', Type='String')
+out['ssm'] = ssm.get_parameter(Name='boto-p')['Parameter']['Value']
+sm = c('secretsmanager'); sm.create_secret(Name='boto-secret', SecretString='boto-value')
+out['secretsmanager'] = sm.get_secret_value(SecretId='boto-secret')['SecretString']
 try:
     sm.get_secret_value(SecretId='missing')
-    err = None
 except sm.exceptions.ResourceNotFoundException as e:
-    err = e.response['Error']['Code']
-print(json.dumps({'group': groups[0]['GroupName'], 'url': url, 'secret': sm.get_secret_value(SecretId='boto-secret')['SecretString'], 'err': err}))
+    out['missing'] = e.response['Error']['Code']
+kms = c('kms'); key = kms.create_key(Description='boto-key')['KeyMetadata']['KeyId']
+out['kms'] = kms.describe_key(KeyId=key)['KeyMetadata']['Description']
+cw = c('cloudwatch'); cw.put_metric_data(Namespace='Boto', MetricData=[{'MetricName': 'Hits', 'Value': 1.0}])
+out['cloudwatch'] = cw.list_metrics(Namespace='Boto')['Metrics'][0]['MetricName']
+logs = c('logs'); logs.create_log_group(logGroupName='boto-group')
+out['logs'] = logs.describe_log_groups()['logGroups'][0]['logGroupName']
+ddb = c('dynamodb'); ddb.create_table(TableName='boto-t', AttributeDefinitions=[{'AttributeName': 'k', 'AttributeType': 'S'}], KeySchema=[{'AttributeName': 'k', 'KeyType': 'HASH'}], BillingMode='PAY_PER_REQUEST')
+out['dynamodb'] = ddb.describe_table(TableName='boto-t')['Table']['TableName']
+sqs = c('sqs'); url = sqs.create_queue(QueueName='boto-q')['QueueUrl']
+out['sqs'] = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=['QueueArn'])['Attributes']['QueueArn']
+ecs = c('ecs'); ecs.create_cluster(clusterName='boto-c')
+out['ecs'] = ecs.describe_clusters(clusters=['boto-c'])['clusters'][0]['clusterName']
+print(json.dumps(out))
 `;
   const { stdout } = await execFileP('python3', ['-c', script, srv.url, srv.admin.accessKeyId, srv.admin.secretAccessKey]);
-  const out = JSON.parse(stdout) as { group: string; url: string; secret: string; err: string };
-  assert.equal(out.group, 'boto-sg');
-  assert.ok(out.url.endsWith('/boto-q'));
-  assert.equal(out.secret, 'boto-value');
-  assert.equal(out.err, 'ResourceNotFoundException');
+  const out = JSON.parse(stdout) as Record<string, string>;
+  assert.deepEqual(out, {
+    ec2: 'boto-sg', ssm: 'pv', secretsmanager: 'boto-value', missing: 'ResourceNotFoundException', kms: 'boto-key', cloudwatch: 'Hits',
+    logs: 'boto-group', dynamodb: 'boto-t', sqs: `arn:aws:sqs:ap-northeast-1:${srv.admin.accountId}:boto-q`, ecs: 'boto-c',
+  });
   const rec = (await records()).find((x) => x.eventName === 'CreateSecurityGroup');
   assert.equal(rec?.awsRegion, 'ap-northeast-1');
   assert.match(String(rec?.userAgent), /Boto3|botocore/);
