@@ -146,7 +146,13 @@ describe('forwarded services with the AWS CLI', () => {
 
   test('two accounts with the same names never see each other\'s resources', async () => {
     await ok(['secretsmanager', 'create-secret', '--name', 'shared-name', '--secret-string', 'mine']);
-    await ok(['secretsmanager', 'create-secret', '--name', 'shared-name', '--secret-string', 'theirs'], { creds: other });
+    const theirs = await ok(['secretsmanager', 'create-secret', '--name', 'shared-name', '--secret-string', 'theirs'], { creds: other });
+    const byArn = await srv.aws(['secretsmanager', 'get-secret-value', '--secret-id', theirs.ARN]);
+    assert.notEqual(byArn.code, 0, 'another account\'s secret is not reachable by its ARN');
+    assert.ok(!byArn.stdout.includes('theirs'));
+    const theirKey = await ok(['kms', 'create-key'], { creds: other });
+    const keyByArn = await srv.aws(['kms', 'describe-key', '--key-id', theirKey.KeyMetadata.Arn]);
+    assert.notEqual(keyByArn.code, 0, `another account's key is not reachable by its ARN: ${keyByArn.stdout}`);
     assert.equal((await ok(['secretsmanager', 'get-secret-value', '--secret-id', 'shared-name'])).SecretString, 'mine');
     assert.equal((await ok(['secretsmanager', 'get-secret-value', '--secret-id', 'shared-name'], { creds: other })).SecretString, 'theirs');
     const mine = await ok(['secretsmanager', 'list-secrets']);
