@@ -3,29 +3,33 @@
 // answers unimplemented operations. Calls are recorded with eventSource access-analyzer.amazonaws.com.
 import { AwsError } from '../../protocol/errors.js';
 import { loadModel } from '../../protocol/model.js';
-import { UNSCOPED, type ServiceDefinition } from '../../core/service.js';
+import { UNSCOPED, type CallContext, type ServiceDefinition } from '../../core/service.js';
 import { type RecordingRules } from '../../records/rules.js';
 import { validatePolicy, type PolicyType } from './policy-checks.js';
+import { Pages } from '../shared/pagination.js';
 
 interface ValidatePolicyInput {
   policyDocument: string;
   policyType: PolicyType;
   validatePolicyResourceType?: string;
   maxResults?: number;
-  nextToken?: string;
   locale?: string;
 }
 
-/** The findings from `nextToken` on, at most `maxResults` of them (AWS pages findings too). */
-async function validatePolicyHandler(input: ValidatePolicyInput): Promise<object> {
+/** Findings are paged (src/services/shared/pagination.ts) only when maxResults asks: all in one page otherwise. */
+const pages = new Pages({
+  service: 'accessanalyzer', defaultLimit: Number.POSITIVE_INFINITY,
+  badToken: () => new AwsError('ValidationException', 'Invalid pagination token.', 400, { reason: 'other' }),
+});
+
+/** The findings after `nextToken`'s, at most `maxResults` of them; a token belongs to its policy. */
+async function validatePolicyHandler(input: ValidatePolicyInput, ctx: CallContext): Promise<object> {
   const findings = await validatePolicy(input.policyDocument, input.policyType, input.validatePolicyResourceType);
-  const from = input.nextToken === undefined ? 0 : Number.parseInt(Buffer.from(input.nextToken, 'base64url').toString('utf8'), 10);
-  if (!Number.isInteger(from) || from < 0 || from > findings.length) {
-    throw new AwsError('ValidationException', 'Invalid pagination token.', 400, { reason: 'other' });
-  }
   if (input.maxResults !== undefined && input.maxResults < 1) throw new AwsError('ValidationException', 'maxResults must be at least 1.', 400, { reason: 'fieldValidationFailed' });
-  const to = input.maxResults === undefined ? findings.length : Math.min(findings.length, from + input.maxResults);
-  return { findings: findings.slice(from, to), ...(to < findings.length ? { nextToken: Buffer.from(String(to)).toString('base64url') } : {}) };
+  const numbered = findings.map((f, i) => ({ f, key: String(i) }));
+  const parent = [input.policyType, input.validatePolicyResourceType ?? '', input.policyDocument].join('\u0000');
+  const page = pages.list('ValidatePolicy', input, ctx, numbered, (n) => n.key, { parent, resume: 'position' });
+  return page.output(page.items.map((n) => n.f));
 }
 
 export const accessAnalyzerRecording: RecordingRules = {

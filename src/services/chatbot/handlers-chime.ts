@@ -6,7 +6,7 @@ import type { ChatbotDeps } from './deps.js';
 import { MAX_CONFIGURATIONS } from './deps.js';
 import type { ChimeWebhookConfiguration, Tag } from './records.js';
 import { configurationArn, configurationName } from './arns.js';
-import { pageOf } from './pagination.js';
+import { pages, rowId } from './pagination.js';
 import { checkConfigurationMembers } from './handlers-slack.js';
 import { passConfigurationRole } from './roles.js';
 
@@ -70,11 +70,11 @@ export function chimeHandlers(deps: ChatbotDeps): Record<string, Handler> {
       return {};
     },
 
-    async DescribeChimeWebhookConfigurations(i: { MaxResults?: number; NextToken?: string; ChatConfigurationArn?: string }, ctx: CallContext) {
+    async DescribeChimeWebhookConfigurations(i: { ChatConfigurationArn?: string }, ctx: CallContext) {
       let rows = await store.chimeConfigs.list(ctx.accountId);
       if (i.ChatConfigurationArn !== undefined) rows = rows.filter((r) => r.doc.ChatConfigurationArn === i.ChatConfigurationArn);
-      const page = pageOf(rows, 'chime-configs', i.MaxResults, i.NextToken);
-      return { WebhookConfigurations: page.items, NextToken: page.nextToken };
+      const page = pages.list('DescribeChimeWebhookConfigurations', i, ctx, rows, rowId);
+      return page.output(page.items.map((r) => r.doc));
     },
   };
 }

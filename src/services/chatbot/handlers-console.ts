@@ -6,7 +6,8 @@ import type { CallContext, Handler } from '../../core/service.js';
 import type { ChatbotDeps } from './deps.js';
 import { BOT_SCOPES } from '../../slack/scopes.js';
 import { SlackCallError, type SlackChannelInfo } from '../../slack/client.js';
-import { decodeToken, encodeToken } from './pagination.js';
+import { decodeToken, encodeToken } from '../shared/pagination.js';
+import { BAD_TOKEN } from './pagination.js';
 import { SLACK_SETTINGS_HINT, slackFailure, stateFailure } from './slack-errors.js';
 
 /** Slack recommends pages of at most 200 conversations. */
@@ -81,8 +82,10 @@ export function consoleHandlers(deps: ChatbotDeps): Record<string, Handler> {
       if (!inst || inst.needsReauthorization) {
         throw new AwsError('InvalidRequestException', inst?.reauthorizationReason ?? `chattrail is no longer installed in Slack workspace ${i.SlackTeamId}; authorize it again.`);
       }
-      const scope = `slack-channels:${i.SlackTeamId}`;
-      let cursor = decodeToken(scope, i.NextToken);
+      // Not in Chatbot's paginator file (it is chattrail's own operation): the shared tokens carry
+      // Slack's cursor, bound to the caller's account and the workspace.
+      const tokens = { scope: `chatbot:DescribeSlackChannels:${ctx.accountId}:${i.SlackTeamId}`, badToken: () => new AwsError('InvalidParameterException', BAD_TOKEN) };
+      let cursor = i.NextToken === undefined ? undefined : decodeToken(i.NextToken, tokens);
       let remaining = i.MaxResults ?? 100;
       const channels: SlackChannelInfo[] = [];
       try {
@@ -101,7 +104,7 @@ export function consoleHandlers(deps: ChatbotDeps): Record<string, Handler> {
       }
       return {
         SlackChannels: channels.map((c) => ({ SlackChannelId: c.id, SlackChannelName: c.name, IsPrivate: c.isPrivate })),
-        NextToken: cursor ? encodeToken(scope, cursor) : undefined,
+        NextToken: cursor ? encodeToken(tokens.scope, cursor) : undefined,
       };
     },
   };

@@ -8,7 +8,7 @@ import type { ChatbotDeps } from './deps.js';
 import { DEFAULT_GUARDRAILS, MAX_CONFIGURATIONS } from './deps.js';
 import type { SlackChannelConfiguration, SlackInstallation, SlackUserIdentity, Tag } from './records.js';
 import { checkGuardrailArns, checkRoleArn, checkTopicArns, configurationArn, configurationName } from './arns.js';
-import { pageOf } from './pagination.js';
+import { pages, rowId } from './pagination.js';
 import { slackFailure } from './slack-errors.js';
 import { SlackCallError } from '../../slack/client.js';
 import { slackUserIdentityId } from './store.js';
@@ -149,25 +149,24 @@ export function slackHandlers(deps: ChatbotDeps): Record<string, Handler> {
       return {};
     },
 
-    async DescribeSlackChannelConfigurations(i: { MaxResults?: number; NextToken?: string; ChatConfigurationArn?: string }, ctx: CallContext) {
+    async DescribeSlackChannelConfigurations(i: { ChatConfigurationArn?: string }, ctx: CallContext) {
       let rows = await store.slackConfigs.list(ctx.accountId);
       if (i.ChatConfigurationArn !== undefined) rows = rows.filter((r) => r.doc.ChatConfigurationArn === i.ChatConfigurationArn);
-      const page = pageOf(rows, 'slack-configs', i.MaxResults, i.NextToken);
+      const page = pages.list('DescribeSlackChannelConfigurations', i, ctx, rows, rowId);
       const installs = new Map<string, Promise<SlackInstallation | undefined>>();
       const installOf = (teamId: string) => installs.get(teamId) ?? installs.set(teamId, store.installation(teamId)).get(teamId)!;
-      const shown = await Promise.all(page.items.map(async (c) => withWorkspaceState(c, await installOf(c.SlackTeamId))));
-      return { SlackChannelConfigurations: shown, NextToken: page.nextToken };
+      return page.output(await Promise.all(page.items.map(async ({ doc }) => withWorkspaceState(doc, await installOf(doc.SlackTeamId)))));
     },
 
-    async DescribeSlackUserIdentities(i: { ChatConfigurationArn?: string; NextToken?: string; MaxResults?: number }, ctx: CallContext) {
+    async DescribeSlackUserIdentities(i: { ChatConfigurationArn?: string }, ctx: CallContext) {
       let prefix: string | undefined;
       if (i.ChatConfigurationArn !== undefined) {
         const name = configurationName(i.ChatConfigurationArn, 'slack-channel', ctx.accountId);
         if (name === undefined) return { SlackUserIdentities: [] };
         prefix = `${name}/`;
       }
-      const page = pageOf(await store.slackUsers.list(ctx.accountId, prefix), 'slack-users', i.MaxResults, i.NextToken);
-      return { SlackUserIdentities: page.items, NextToken: page.nextToken };
+      const page = pages.list('DescribeSlackUserIdentities', i, ctx, await store.slackUsers.list(ctx.accountId, prefix), rowId, { parent: prefix });
+      return page.output(page.items.map((r) => r.doc));
     },
 
     async DeleteSlackUserIdentity(i: { ChatConfigurationArn: string; SlackTeamId: string; SlackUserId: string }, ctx: CallContext) {
@@ -182,10 +181,10 @@ export function slackHandlers(deps: ChatbotDeps): Record<string, Handler> {
       return {};
     },
 
-    async DescribeSlackWorkspaces(i: { MaxResults?: number; NextToken?: string }, ctx: CallContext) {
-      const page = pageOf(await store.workspaces.list(ctx.accountId), 'slack-workspaces', i.MaxResults, i.NextToken);
+    async DescribeSlackWorkspaces(i: object, ctx: CallContext) {
+      const page = pages.list('DescribeSlackWorkspaces', i, ctx, await store.workspaces.list(ctx.accountId), rowId);
       const out = [];
-      for (const ws of page.items) {
+      for (const { doc: ws } of page.items) {
         const inst = await store.installation(ws.SlackTeamId);
         const disabled = !inst || inst.needsReauthorization;
         out.push({
@@ -193,7 +192,7 @@ export function slackHandlers(deps: ChatbotDeps): Record<string, Handler> {
           StateReason: disabled ? inst?.reauthorizationReason ?? 'chattrail is not installed in this workspace; authorize it again.' : undefined,
         });
       }
-      return { SlackWorkspaces: out, NextToken: page.nextToken };
+      return page.output(out);
     },
 
     async DeleteSlackWorkspaceAuthorization(i: { SlackTeamId: string }, ctx: CallContext) {

@@ -8,7 +8,7 @@ import type { ChatbotDeps } from './deps.js';
 import { MAX_CONFIGURATIONS } from './deps.js';
 import type { Tag, TeamsChannelConfiguration } from './records.js';
 import { configurationArn, configurationName } from './arns.js';
-import { pageOf } from './pagination.js';
+import { pages, rowId } from './pagination.js';
 import { checkConfigurationMembers, guardrailsOf } from './handlers-slack.js';
 import { passConfigurationRole } from './roles.js';
 
@@ -101,16 +101,16 @@ export function teamsHandlers(deps: ChatbotDeps): Record<string, Handler> {
       return {};
     },
 
-    async ListMicrosoftTeamsChannelConfigurations(i: { MaxResults?: number; NextToken?: string; TeamId?: string }, ctx: CallContext) {
+    async ListMicrosoftTeamsChannelConfigurations(i: { TeamId?: string }, ctx: CallContext) {
       let rows = await store.teamsConfigs.list(ctx.accountId);
       if (i.TeamId !== undefined) rows = rows.filter((r) => r.doc.TeamId === i.TeamId);
-      const page = pageOf(rows, `teams-configs:${i.TeamId ?? ''}`, i.MaxResults, i.NextToken);
-      return { TeamChannelConfigurations: page.items, NextToken: page.nextToken };
+      const page = pages.list('ListMicrosoftTeamsChannelConfigurations', i, ctx, rows, rowId, { parent: i.TeamId });
+      return page.output(page.items.map((r) => r.doc));
     },
 
-    async ListMicrosoftTeamsConfiguredTeams(i: { MaxResults?: number; NextToken?: string }, ctx: CallContext) {
-      const page = pageOf(await store.teams.list(ctx.accountId), 'teams', i.MaxResults, i.NextToken);
-      return { ConfiguredTeams: page.items, NextToken: page.nextToken };
+    async ListMicrosoftTeamsConfiguredTeams(i: object, ctx: CallContext) {
+      const page = pages.list('ListMicrosoftTeamsConfiguredTeams', i, ctx, await store.teams.list(ctx.accountId), rowId);
+      return page.output(page.items.map((r) => r.doc));
     },
 
     async DeleteMicrosoftTeamsConfiguredTeam(i: { TeamId: string }, ctx: CallContext) {
@@ -125,15 +125,15 @@ export function teamsHandlers(deps: ChatbotDeps): Record<string, Handler> {
       return {};
     },
 
-    async ListMicrosoftTeamsUserIdentities(i: { ChatConfigurationArn?: string; NextToken?: string; MaxResults?: number }, ctx: CallContext) {
+    async ListMicrosoftTeamsUserIdentities(i: { ChatConfigurationArn?: string }, ctx: CallContext) {
       let prefix: string | undefined;
       if (i.ChatConfigurationArn !== undefined) {
         const name = configurationName(i.ChatConfigurationArn, 'microsoft-teams-channel', ctx.accountId);
         if (name === undefined) return { TeamsUserIdentities: [] };
         prefix = `${name}/`;
       }
-      const page = pageOf(await store.teamsUsers.list(ctx.accountId, prefix), 'teams-users', i.MaxResults, i.NextToken);
-      return { TeamsUserIdentities: page.items, NextToken: page.nextToken };
+      const page = pages.list('ListMicrosoftTeamsUserIdentities', i, ctx, await store.teamsUsers.list(ctx.accountId, prefix), rowId, { parent: prefix });
+      return page.output(page.items.map((r) => r.doc));
     },
 
     async DeleteMicrosoftTeamsUserIdentity(i: { ChatConfigurationArn: string; UserId: string }, ctx: CallContext) {

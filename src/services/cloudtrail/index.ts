@@ -1,5 +1,6 @@
 // CloudTrail's API as one ServiceDefinition: Event history (lookup.ts) and trail management
 // (trails-*.ts), with one set of recording rules, one precheck and one resource resolver.
+import { AwsError } from '../../protocol/errors.js';
 import { loadModel } from '../../protocol/model.js';
 import { UNSCOPED, type ServiceDefinition } from '../../core/service.js';
 import type { RecordingRules } from '../../records/rules.js';
@@ -8,6 +9,7 @@ import { precheckTrails, trailsResolver, type TrailsServiceDeps } from './trails
 import { trailHandlers } from './trails-handlers.js';
 import { selectorHandlers } from './trails-selectors.js';
 import { tagHandlers } from './trails-tags.js';
+import { Pages, signedTokens } from '../shared/pagination.js';
 
 /**
  * Trail calls log camelCased parameters (`name`, `s3BucketName`, `isMultiRegionTrail`...) and, for
@@ -29,6 +31,20 @@ export interface CloudTrailDeps extends TrailsServiceDeps {
   history: EventHistory;
 }
 
+/**
+ * CloudTrail's listings (src/services/shared/pagination.ts): 50 a page, tokens signed with
+ * `secret` so none can be forged and paging survives a restart (and works across processes
+ * sharing a database and master key). A bad token is each operation's own exception.
+ */
+export function cloudtrailPages(secret: Buffer): Pages {
+  return new Pages({
+    service: 'cloudtrail', defaultLimit: 50, tokens: signedTokens(secret),
+    badToken: (operation) => (operation === 'ListTags' || operation === 'ListPublicKeys'
+      ? new AwsError('InvalidTokenException', 'The NextToken is not valid.')
+      : new AwsError('InvalidNextTokenException', 'Invalid NextToken: it does not belong to this query or has been tampered with.')),
+  });
+}
+
 export function cloudtrailService(deps: CloudTrailDeps): ServiceDefinition {
   const resolveTrails = trailsResolver(deps.store);
   return {
@@ -37,7 +53,7 @@ export function cloudtrailService(deps: CloudTrailDeps): ServiceDefinition {
       LookupEvents: (input: LookupEventsInput, ctx) => deps.history.lookup(input, ctx),
       ...trailHandlers(deps),
       ...selectorHandlers(deps.store, deps.changed),
-      ...tagHandlers(deps.store, deps.keys),
+      ...tagHandlers(deps.store, deps.keys, deps.pages),
     },
     recording: cloudtrailRecording,
     precheck: (op, input) => (op === 'LookupEvents' ? precheckLookup(input as LookupEventsInput) : precheckTrails(op, input)),

@@ -1,9 +1,9 @@
 // Event history: LookupEvents over the last N days of management events of one account and region,
 // newest first, one lookup attribute, with an opaque NextToken that only works for the same query.
-import crypto from 'node:crypto';
 import { AwsError } from '../../protocol/errors.js';
 import type { CallContext } from '../../core/service.js';
 import type { LookupAttributeKey, StoredEvent } from '../../storage/event-store.js';
+import { readAhead, type Pages } from '../shared/pagination.js';
 
 export interface LookupEventsInput {
   LookupAttributes?: { AttributeKey: LookupAttributeKey; AttributeValue: string }[];
@@ -11,7 +11,6 @@ export interface LookupEventsInput {
   EndTime?: Date;
   EventCategory?: string;
   MaxResults?: number;
-  NextToken?: string;
 }
 
 const DAY_MS = 86_400_000;
@@ -46,7 +45,7 @@ export function precheckLookup(input: LookupEventsInput): void {
 }
 
 export class EventHistory {
-  constructor(private readonly tokenKey: Buffer, private readonly retentionDays: number) {}
+  constructor(private readonly pages: Pages, private readonly retentionDays: number) {}
 
   async lookup(input: LookupEventsInput, ctx: CallContext) {
     precheckLookup(input);
@@ -61,40 +60,22 @@ export class EventHistory {
     }
     // Insight events are a separate category chattrail does not generate: an honest empty answer.
     if (input.EventCategory === 'insight') return { Events: [] };
-    const limit = input.MaxResults ?? 50;
-    const binding = this.bindingOf(ctx, attr, input.StartTime, input.EndTime);
-    const after = input.NextToken ? this.readToken(input.NextToken, binding) : undefined;
-    const rows = await ctx.stores.events.lookup({
+    // Newest first, read from the store a page at a time: a token carries the last event's position
+    // (`time.seq`) and belongs to this query (region, attribute, window) of this account.
+    const read = readAhead((after, n) => ctx.stores.events.lookup({
       accountId: ctx.accountId, region: ctx.region, attribute: attr && { key: attr.AttributeKey, value: attr.AttributeValue },
-      start, end, limit: limit + 1, after,
-    });
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return {
-      Events: page.map(toLookupEvent),
-      NextToken: rows.length > limit && last ? this.makeToken(binding, last) : undefined,
-    };
+      start, end, limit: n, after: after === undefined ? undefined : positionOf(after),
+    }), (e: StoredEvent) => `${e.eventTime.getTime()}.${e.seq}`);
+    const query = [ctx.region, attr?.AttributeKey ?? '', attr?.AttributeValue ?? '', input.StartTime?.getTime() ?? '', input.EndTime?.getTime() ?? ''].join('\u0000');
+    const page = await this.pages.read('LookupEvents', input, ctx, read, { parent: query, validKey: (k) => /^\d+\.\d+$/.test(k) });
+    return page.output(page.items.map(toLookupEvent));
   }
+}
 
-  private bindingOf(ctx: CallContext, attr: { AttributeKey: string; AttributeValue: string } | undefined, start?: Date, end?: Date): string {
-    return [ctx.accountId, ctx.region, attr?.AttributeKey ?? '', attr?.AttributeValue ?? '', start?.getTime() ?? '', end?.getTime() ?? ''].join('\u0000');
-  }
-
-  private makeToken(binding: string, last: StoredEvent): string {
-    const pos = `${last.eventTime.getTime()}.${last.seq}`;
-    const mac = crypto.createHmac('sha256', this.tokenKey).update(binding).update('\u0000').update(pos).digest('base64url').slice(0, 22);
-    return Buffer.from(`${pos}.${mac}`).toString('base64url');
-  }
-
-  private readToken(token: string, binding: string): { time: number; seq: number } {
-    const invalid = () => new AwsError('InvalidNextTokenException', 'Invalid NextToken: it does not belong to this query or has been tampered with.');
-    const text = Buffer.from(token, 'base64url').toString('utf8');
-    const m = /^(\d+)\.(\d+)\.([\w-]{22})$/.exec(text);
-    if (!m) throw invalid();
-    const expected = crypto.createHmac('sha256', this.tokenKey).update(binding).update('\u0000').update(`${m[1]}.${m[2]}`).digest('base64url').slice(0, 22);
-    if (!crypto.timingSafeEqual(Buffer.from(expected), Buffer.from(m[3]))) throw invalid();
-    return { time: Number(m[1]), seq: Number(m[2]) };
-  }
+/** A token's key, `time.seq`, as the event store's position. */
+function positionOf(key: string): { time: number; seq: number } {
+  const [time, seq] = key.split('.').map(Number);
+  return { time, seq };
 }
 
 function toLookupEvent(e: StoredEvent) {

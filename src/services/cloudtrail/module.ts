@@ -3,7 +3,7 @@
 // endpoint) as a consumer of the record feed (delivery/).
 import type { Module, ModuleDeps } from '../../core/module.js';
 import { OrganizationStore } from '../../identity/organizations.js';
-import { cloudtrailService } from './index.js';
+import { cloudtrailPages, cloudtrailService } from './index.js';
 import { EventHistory } from './lookup.js';
 import { TrailStore } from './trails-store.js';
 import { cloudTrailBuckets, cloudTrailTopics, type BucketSink, type TopicSink } from './delivery/sinks.js';
@@ -23,7 +23,8 @@ export function cloudtrailModule(deps: ModuleDeps): Module {
   const store = new TrailStore(deps.stores.documents, orgs);
   // NextTokens are signed with a key derived from the master key, so paging survives a restart
   // (and works across processes sharing a PostgreSQL database and master key).
-  const history = new EventHistory(deps.box.derivedKey('chattrail/lookup-events-next-token'), config.retentionDays);
+  const pages = cloudtrailPages(deps.box.derivedKey('chattrail/lookup-events-next-token'));
+  const history = new EventHistory(pages, config.retentionDays);
   const external = config.s3Delivery && new ExternalS3Sink({
     endpoint: config.s3Delivery.endpoint, region: config.s3Delivery.region, forcePathStyle: true,
     credentials: { accessKeyId: config.s3Delivery.accessKeyId, secretAccessKey: config.s3Delivery.secretAccessKey },
@@ -40,7 +41,7 @@ export function cloudtrailModule(deps: ModuleDeps): Module {
   }, deps.logger, { windowMs, maxBackoffMs: Math.min(MAX_BACKOFF_MS, 6 * windowMs) });
   return {
     name: 'cloudtrail',
-    services: [cloudtrailService({ history, store, buckets: sink, topics, keys, changed: () => loop.poke() })],
+    services: [cloudtrailService({ history, pages, store, buckets: sink, topics, keys, changed: () => loop.poke() })],
     async start() { loop.start(); },
     async stop() {
       await loop.stop();

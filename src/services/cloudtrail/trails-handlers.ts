@@ -3,7 +3,7 @@
 // exists and its policy lets cloudtrail.amazonaws.com write under the trail's prefix; same for SNS.
 import { AwsError } from '../../protocol/errors.js';
 import type { CallContext } from '../../core/service.js';
-import { pageOf } from '../shared/pagination.js';
+import type { Pages } from '../shared/pagination.js';
 import type { BucketSink, TopicSink } from './delivery/sinks.js';
 import { readState, stateKey } from './delivery/state.js';
 import { accountRoot } from './delivery/log-file.js';
@@ -19,6 +19,7 @@ export interface TrailHandlerDeps {
   topics(): TopicSink | undefined;
   /** A trail changed: delivery should look again. */
   changed(): void;
+  pages: Pages;
 }
 
 interface TrailSettings {
@@ -184,14 +185,11 @@ export function trailHandlers(deps: TrailHandlerDeps) {
       return { trailList: trails.map(trailShape) };
     },
 
-    async ListTrails(input: { NextToken?: string }, ctx: CallContext) {
+    async ListTrails(input: object, ctx: CallContext) {
       const all = [...await store.ownTrails(ctx.accountId), ...await store.organizationTrails(ctx.accountId)]
-        .map((t) => ({ TrailARN: trailArn(t), Name: t.name, HomeRegion: t.homeRegion }))
-        .sort((a, b) => (a.TrailARN < b.TrailARN ? -1 : 1));
-      const page = pageOf(all, (x) => x.TrailARN, input.NextToken, undefined, {
-        scope: 'cloudtrail:ListTrails', defaultLimit: 50, badToken: () => new AwsError('InvalidNextTokenException', 'Invalid NextToken.'),
-      });
-      return { Trails: page.items, NextToken: page.next };
+        .map((t) => ({ TrailARN: trailArn(t), Name: t.name, HomeRegion: t.homeRegion }));
+      const page = deps.pages.list('ListTrails', input, ctx, all, (x) => x.TrailARN);
+      return page.output(page.items);
     },
 
     async StartLogging(input: { Name: string }, ctx: CallContext) {

@@ -3,6 +3,7 @@
 import { AwsError } from '../../protocol/errors.js';
 import { checkTag, mergeTags as sharedMerge, removeTags, validateTags as sharedValidate, type TagPolicy } from '../shared/tags.js';
 import type { CallContext } from '../../core/service.js';
+import type { Pages } from '../shared/pagination.js';
 import type { SigningKeys } from './delivery/signing-keys.js';
 import { isArn, parseTrailArn, trailArn, type Tag, type TrailDoc } from './trails-model.js';
 import type { TrailStore } from './trails-store.js';
@@ -65,7 +66,7 @@ async function trailOf(store: TrailStore, ctx: CallContext, resourceId: string, 
 
 interface TagsInput { ResourceId: string; TagsList: Tag[] }
 
-export function tagHandlers(store: TrailStore, keys: SigningKeys) {
+export function tagHandlers(store: TrailStore, keys: SigningKeys, pages: Pages) {
   return {
     async AddTags(input: TagsInput, ctx: CallContext) {
       validateTags(input.TagsList);
@@ -81,36 +82,38 @@ export function tagHandlers(store: TrailStore, keys: SigningKeys) {
       return {};
     },
 
-    async ListTags(input: { ResourceIdList: string[]; NextToken?: string }, ctx: CallContext) {
+    async ListTags(input: { ResourceIdList: string[] }, ctx: CallContext) {
       if (input.ResourceIdList.length > 20) throw new AwsError('InvalidParameterException', 'You can list tags of up to 20 resources at a time.');
+      // At most 20 resources, in the order asked: always one page of CloudTrail's 50.
+      const page = pages.list('ListTags', input, ctx, input.ResourceIdList, (id) => id, { parent: input.ResourceIdList.join('\u0000'), resume: 'position' });
       const out = [];
-      for (const id of input.ResourceIdList) {
+      for (const id of page.items) {
         const t = await trailOf(store, ctx, id, 'read');
         out.push({ ResourceId: id, TagsList: t.tags });
       }
-      return { ResourceTagList: out };
+      return page.output(out);
     },
 
-    async ListPublicKeys(input: { StartTime?: Date; EndTime?: Date; NextToken?: string }, ctx: CallContext) {
+    async ListPublicKeys(input: { StartTime?: Date; EndTime?: Date }, ctx: CallContext) {
       if (input.StartTime && input.EndTime && input.StartTime > input.EndTime) {
         throw new AwsError('InvalidTimeRangeException', 'Start time must be earlier than end time.');
       }
-      if (input.NextToken) throw new AwsError('InvalidTokenException', 'The NextToken is not valid.');
       // A region that has never signed a digest still has a key to show, as in CloudTrail.
       await keys.current(ctx.region);
       const end = input.EndTime ?? ctx.clock.now();
       const start = input.StartTime ?? end;
-      const list = await keys.list(ctx.region, start, end);
-      return {
+      // Keys rotate yearly, so a range holds far fewer than a page of 50.
+      const page = pages.list('ListPublicKeys', input, ctx, await keys.list(ctx.region, start, end), (k) => k.fingerprint, { parent: ctx.region, resume: 'position' });
+      return page.output(
         // `Value` is a blob, so the wire carries base64(DER) once: SDKs hand out the DER bytes, and the
         // AWS CLI (which leaves blobs undecoded) base64-decodes the text itself in validate-logs.
-        PublicKeyList: list.map((k) => ({
+        page.items.map((k) => ({
           Value: k.publicKeyDer,
           ValidityStartTime: k.validFrom,
           ValidityEndTime: k.validTo,
           Fingerprint: k.fingerprint,
         })),
-      };
+      );
     },
   };
 }

@@ -5,7 +5,7 @@ import { AwsError } from '../../protocol/errors.js';
 import type { CallContext, Handler } from '../../core/service.js';
 import type { AccessKeyRecord } from '../../identity/store.js';
 import type { IamDeps } from './deps.js';
-import { iamErrors, nowSeconds, paginate, requireUser, targetUserName, wholeSeconds } from './common.js';
+import { iamErrors, nowSeconds, pages, requireUser, targetUserName, wholeSeconds } from './common.js';
 
 const KEYS_PER_USER = 2;
 
@@ -48,13 +48,12 @@ export function accessKeyHandlers(deps: IamDeps): Record<string, Handler> {
       return { AccessKey: { UserName: owner.userName, AccessKeyId: accessKeyId, Status: 'Active', SecretAccessKey: secret, CreateDate: createDate } };
     },
 
-    async ListAccessKeys(input: { UserName?: string; Marker?: string; MaxItems?: number }, ctx: CallContext) {
+    async ListAccessKeys(input: { UserName?: string }, ctx: CallContext) {
       const owner = await keyOwner(deps, input, ctx);
       if (owner.arn) ctx.addResource('AWS::IAM::User', owner.arn);
       const keys = await identity.listAccessKeys(ctx.accountId, owner.userName);
-      const page = paginate(keys, (k) => `${k.createDate.toISOString()} ${k.accessKeyId}`, input.Marker, input.MaxItems);
-      const AccessKeyMetadata = page.items.map((k) => ({ UserName: k.userName, AccessKeyId: k.accessKeyId, Status: k.status, CreateDate: wholeSeconds(k.createDate) }));
-      return { AccessKeyMetadata, IsTruncated: page.IsTruncated, Marker: page.Marker };
+      const page = pages.list('ListAccessKeys', input, ctx, keys, (k) => `${k.createDate.toISOString()} ${k.accessKeyId}`, { parent: owner.arn });
+      return page.output(page.items.map((k) => ({ UserName: k.userName, AccessKeyId: k.accessKeyId, Status: k.status, CreateDate: wholeSeconds(k.createDate) })));
     },
 
     async UpdateAccessKey(input: KeyInput & { Status: string }, ctx: CallContext) {

@@ -4,7 +4,7 @@ import { AwsError } from '../../protocol/errors.js';
 import type { CallContext, Handler } from '../../core/service.js';
 import type { Account } from '../../identity/store.js';
 import type { IamDeps } from './deps.js';
-import { nowSeconds, paginate } from './common.js';
+import { nowSeconds, pages } from './common.js';
 
 /** The Account document with the alias IAM lets an account have (one at most). */
 type AliasedAccount = Account & { accountAliases?: string[] };
@@ -47,10 +47,10 @@ export function accountHandlers(deps: IamDeps): Record<string, Handler> {
       return { SummaryMap: await summary(deps, ctx) };
     },
 
-    async ListAccountAliases(input: { Marker?: string; MaxItems?: number }, ctx: CallContext) {
+    async ListAccountAliases(input: object, ctx: CallContext) {
       const account = await loadAccount(deps, ctx);
-      const page = paginate(account.accountAliases ?? [], (a) => a, input.Marker, input.MaxItems);
-      return { AccountAliases: page.items, IsTruncated: page.IsTruncated, Marker: page.Marker };
+      const page = pages.list('ListAccountAliases', input, ctx, account.accountAliases ?? [], (a) => a);
+      return page.output(page.items);
     },
 
     async CreateAccountAlias(input: { AccountAlias: string }, ctx: CallContext) {

@@ -3,7 +3,7 @@
 // follow the documents' changes (auth/authorize.ts).
 import type { CallContext, Handler } from '../../core/service.js';
 import type { IamDeps } from './deps.js';
-import { iamErrors, paginate } from './common.js';
+import { iamErrors, pages } from './common.js';
 import { findPolicy, parsePolicyArn, policyNameOf, type PolicyView } from './policy-lookup.js';
 import { GROUP_HOLDER, loadHolder, ROLE_HOLDER, USER_HOLDER, type HolderInput, type HolderKind } from './holders.js';
 
@@ -55,14 +55,13 @@ function pathOf(arn: string): string {
   return arn.slice(arn.indexOf(':policy/') + ':policy'.length, arn.lastIndexOf('/') + 1);
 }
 
-function list(h: HolderKind, deps: IamDeps) {
-  return async (input: HolderInput & { PathPrefix?: string; Marker?: string; MaxItems?: number }, ctx: CallContext) => {
+function list(h: HolderKind, deps: IamDeps, operation: string) {
+  return async (input: HolderInput & { PathPrefix?: string }, ctx: CallContext) => {
     const holder = await holderFor(h, deps, input, ctx);
     const prefix = input.PathPrefix ?? '/';
     const arns = holder.attachedPolicies.filter((arn) => pathOf(arn).startsWith(prefix));
-    const page = paginate(arns, (arn) => `${policyNameOf(arn).toLowerCase()} ${arn}`, input.Marker, input.MaxItems);
-    const AttachedPolicies = page.items.map((arn) => ({ PolicyName: policyNameOf(arn), PolicyArn: arn }));
-    return { AttachedPolicies, IsTruncated: page.IsTruncated, Marker: page.Marker };
+    const page = pages.list(operation, input, ctx, arns, (arn) => `${policyNameOf(arn).toLowerCase()} ${arn}`, { parent: holder.arn });
+    return page.output(page.items.map((arn) => ({ PolicyName: policyNameOf(arn), PolicyArn: arn })));
   };
 }
 
@@ -71,8 +70,8 @@ export function attachmentHandlers(deps: IamDeps): Record<string, Handler> {
   const R = ROLE_HOLDER;
   const G = GROUP_HOLDER;
   return {
-    AttachUserPolicy: attach(U, deps), DetachUserPolicy: detach(U, deps), ListAttachedUserPolicies: list(U, deps),
-    AttachRolePolicy: attach(R, deps), DetachRolePolicy: detach(R, deps), ListAttachedRolePolicies: list(R, deps),
-    AttachGroupPolicy: attach(G, deps), DetachGroupPolicy: detach(G, deps), ListAttachedGroupPolicies: list(G, deps),
+    AttachUserPolicy: attach(U, deps), DetachUserPolicy: detach(U, deps), ListAttachedUserPolicies: list(U, deps, 'ListAttachedUserPolicies'),
+    AttachRolePolicy: attach(R, deps), DetachRolePolicy: detach(R, deps), ListAttachedRolePolicies: list(R, deps, 'ListAttachedRolePolicies'),
+    AttachGroupPolicy: attach(G, deps), DetachGroupPolicy: detach(G, deps), ListAttachedGroupPolicies: list(G, deps, 'ListAttachedGroupPolicies'),
   };
 }

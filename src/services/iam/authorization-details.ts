@@ -4,15 +4,13 @@
 import type { CallContext, Handler } from '../../core/service.js';
 import type { IamDeps } from './deps.js';
 import type { IamGroup, IamRole, IamUser, InstanceProfile } from '../../identity/store.js';
-import { boundaryOut, encodeDocument, paginate, tagsOut, wholeSeconds } from './common.js';
+import { boundaryOut, encodeDocument, pages, tagsOut, wholeSeconds } from './common.js';
 import { awsPolicyViews, policyNameOf, policyUsage, viewOfStored, type PolicyUsage, type PolicyView } from './policy-lookup.js';
 import { requireView, usageOf } from './policies.js';
 import { instanceProfileOut } from './instance-profiles.js';
 
 type EntityType = 'User' | 'Role' | 'Group' | 'LocalManagedPolicy' | 'AWSManagedPolicy';
 const ALL_TYPES: EntityType[] = ['User', 'Role', 'Group', 'LocalManagedPolicy', 'AWSManagedPolicy'];
-
-interface PageInput { Marker?: string; MaxItems?: number }
 
 type Holder = { attachedPolicies: string[]; permissionsBoundary?: string; path: string };
 
@@ -30,7 +28,7 @@ function entityKey(e: Entity): string {
   return `${e.kind} ${name.toLowerCase()}`;
 }
 
-type EntitiesInput = PageInput & { PolicyArn: string; EntityFilter?: EntityType; PathPrefix?: string; PolicyUsageFilter?: string };
+type EntitiesInput = { PolicyArn: string; EntityFilter?: EntityType; PathPrefix?: string; PolicyUsageFilter?: string };
 
 async function listEntitiesForPolicy(deps: IamDeps, input: EntitiesInput, ctx: CallContext) {
   const { identity } = deps;
@@ -41,13 +39,12 @@ async function listEntitiesForPolicy(deps: IamDeps, input: EntitiesInput, ctx: C
   if (wanted('Group')) for (const g of await identity.listGroups(ctx.accountId)) if (keep(g)) entities.push({ kind: 'Group', g });
   if (wanted('Role')) for (const r of await identity.listRoles(ctx.accountId)) if (keep(r)) entities.push({ kind: 'Role', r });
   if (wanted('User')) for (const u of await identity.listUsers(ctx.accountId)) if (keep(u)) entities.push({ kind: 'User', u });
-  const page = paginate(entities, entityKey, input.Marker, input.MaxItems);
-  return {
+  const page = pages.list('ListEntitiesForPolicy', input, ctx, entities, entityKey, { parent: view.arn });
+  return page.output({
     PolicyGroups: page.items.flatMap((e) => (e.kind === 'Group' ? [{ GroupName: e.g.groupName, GroupId: e.g.groupId }] : [])),
     PolicyUsers: page.items.flatMap((e) => (e.kind === 'User' ? [{ UserName: e.u.userName, UserId: e.u.userId }] : [])),
     PolicyRoles: page.items.flatMap((e) => (e.kind === 'Role' ? [{ RoleName: e.r.roleName, RoleId: e.r.roleId }] : [])),
-    IsTruncated: page.IsTruncated, Marker: page.Marker,
-  };
+  });
 }
 
 function inlineList(policies: Record<string, string>) {
@@ -125,18 +122,18 @@ function details(deps: IamDeps, accountId: string, s: Snapshot, types: EntityTyp
   return out;
 }
 
-async function getAccountAuthorizationDetails(deps: IamDeps, input: PageInput & { Filter?: EntityType[] }, ctx: CallContext) {
+async function getAccountAuthorizationDetails(deps: IamDeps, input: { Filter?: EntityType[] }, ctx: CallContext) {
   const types = input.Filter?.length ? input.Filter : ALL_TYPES;
   const s = await snapshot(deps, ctx.accountId, types);
-  const page = paginate(details(deps, ctx.accountId, s, types), (d) => d.key, input.Marker, input.MaxItems);
+  const page = pages.list('GetAccountAuthorizationDetails', input, ctx, details(deps, ctx.accountId, s, types), (d) => d.key);
   const out: Record<Detail['list'], object[]> = { UserDetailList: [], GroupDetailList: [], RoleDetailList: [], Policies: [] };
   for (const d of page.items) out[d.list].push(await d.make());
-  return { ...out, IsTruncated: page.IsTruncated, Marker: page.Marker };
+  return page.output(out);
 }
 
 export function authorizationDetailHandlers(deps: IamDeps): Record<string, Handler> {
   return {
     ListEntitiesForPolicy: (input: EntitiesInput, ctx: CallContext) => listEntitiesForPolicy(deps, input, ctx),
-    GetAccountAuthorizationDetails: (input: PageInput & { Filter?: EntityType[] }, ctx: CallContext) => getAccountAuthorizationDetails(deps, input, ctx),
+    GetAccountAuthorizationDetails: (input: { Filter?: EntityType[] }, ctx: CallContext) => getAccountAuthorizationDetails(deps, input, ctx),
   };
 }

@@ -1,10 +1,10 @@
-// What every IAM handler file shares: IAM's error wording, ARNs, Marker/MaxItems paging, tag
+// What every IAM handler file shares: IAM's error wording, ARNs, its page sizes and Marker error, tag
 // lists, policy-text checks and the per-account write lock. Nothing here knows one operation.
 import { AwsError } from '../../protocol/errors.js';
 import { parsePolicyDocument, PolicyParseError, type PolicyKind } from '../../policy/document.js';
 import type { CallContext } from '../../core/service.js';
 import { mergeTags as sharedMergeTags, removeTags as sharedRemoveTags, type TagPolicy } from '../shared/tags.js';
-import { pageOf, sortedByKey, type PagePolicy } from '../shared/pagination.js';
+import { Pages } from '../shared/pagination.js';
 import type { IamGroup, IamRole, IamUser, IdentityStore } from '../../identity/store.js';
 
 export type Tag = { Key: string; Value: string };
@@ -108,23 +108,12 @@ export function inlineKey(policies: Record<string, string>, name: string): strin
   return Object.keys(policies).find((k) => k.toLowerCase() === lower);
 }
 
-export interface Page<T> {
-  items: T[];
-  IsTruncated: boolean;
-  Marker?: string;
-}
-
-/** IAM's paging (src/services/shared/pagination.ts): 100 a page unless MaxItems says otherwise. */
-const PAGING: PagePolicy = { scope: 'iam', defaultLimit: 100, badToken: () => new AwsError('InvalidInput', 'Invalid Marker.') };
-
 /**
- * One page of `items`, in the order of `keyOf` (which must be unique). The Marker names the last
- * item served rather than an offset, so deletions between calls neither skip nor repeat.
+ * IAM's listings (src/services/shared/pagination.ts): 100 a page unless MaxItems says otherwise,
+ * in the order of a unique key per listing, so deletions between calls neither skip nor repeat.
+ * A Marker of another listing (or account) is refused as IAM refuses it: ValidationError.
  */
-export function paginate<T>(items: T[], keyOf: (t: T) => string, marker?: string, maxItems = 100): Page<T> {
-  const page = pageOf(sortedByKey(items, keyOf), keyOf, marker, maxItems, PAGING);
-  return page.next === undefined ? { items: page.items, IsTruncated: false } : { items: page.items, IsTruncated: true, Marker: page.next };
-}
+export const pages = new Pages({ service: 'iam', defaultLimit: 100, badToken: () => new AwsError('ValidationError', 'Invalid Marker.') });
 
 /** IAM tag keys are case-insensitive, so `Team` replaces `team`; a resource holds at most 50. */
 const TAGS: TagPolicy = {

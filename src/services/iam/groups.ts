@@ -5,12 +5,10 @@ import { AwsError } from '../../protocol/errors.js';
 import type { CallContext, Handler } from '../../core/service.js';
 import type { IamGroup, IamUser } from '../../identity/store.js';
 import type { IamDeps } from './deps.js';
-import { groupArn, iamErrors, nowSeconds, paginate, requireGroup, requireUser, wholeSeconds } from './common.js';
+import { groupArn, iamErrors, nowSeconds, pages, requireGroup, requireUser, wholeSeconds } from './common.js';
 
 const GROUPS_PER_ACCOUNT = 300;
 const GROUPS_PER_USER = 10;
-
-interface PageInput { Marker?: string; MaxItems?: number }
 
 /** The Group shape every group operation returns. */
 export function groupOut(g: IamGroup) {
@@ -22,9 +20,10 @@ function memberOut(u: IamUser) {
   return { Path: u.path, UserName: u.userName, UserId: u.userId, Arn: u.arn, CreateDate: wholeSeconds(u.createDate) };
 }
 
-function groupsPage(groups: IamGroup[], input: PageInput) {
-  const page = paginate(groups, (g) => g.groupName.toLowerCase(), input.Marker, input.MaxItems);
-  return { Groups: page.items.map(groupOut), IsTruncated: page.IsTruncated, Marker: page.Marker };
+/** ListGroups and ListGroupsForUser (of `user`): one page of groups in name order. */
+function groupsPage(operation: string, groups: IamGroup[], input: object, ctx: CallContext, user?: IamUser) {
+  const page = pages.list(operation, input, ctx, groups, (g) => g.groupName.toLowerCase(), { parent: user?.userId });
+  return page.output(page.items.map(groupOut));
 }
 
 function lifecycleHandlers(deps: IamDeps): Record<string, Handler> {
@@ -43,17 +42,17 @@ function lifecycleHandlers(deps: IamDeps): Record<string, Handler> {
       return { Group: groupOut(group) };
     },
 
-    async GetGroup(input: PageInput & { GroupName: string }, ctx: CallContext) {
+    async GetGroup(input: { GroupName: string }, ctx: CallContext) {
       const group = await requireGroup(identity, ctx.accountId, input.GroupName);
       ctx.addResource('AWS::IAM::Group', group.arn);
       const members = (await identity.listUsers(ctx.accountId)).filter((u) => group.memberIds.includes(u.userId));
-      const page = paginate(members, (u) => u.userName.toLowerCase(), input.Marker, input.MaxItems);
-      return { Group: groupOut(group), Users: page.items.map(memberOut), IsTruncated: page.IsTruncated, Marker: page.Marker };
+      const page = pages.list('GetGroup', input, ctx, members, (u) => u.userName.toLowerCase(), { parent: group.groupId });
+      return { Group: groupOut(group), ...page.output(page.items.map(memberOut)) };
     },
 
-    async ListGroups(input: PageInput & { PathPrefix?: string }, ctx: CallContext) {
+    async ListGroups(input: { PathPrefix?: string }, ctx: CallContext) {
       const prefix = input.PathPrefix ?? '/';
-      return groupsPage((await identity.listGroups(ctx.accountId)).filter((g) => g.path.startsWith(prefix)), input);
+      return groupsPage('ListGroups', (await identity.listGroups(ctx.accountId)).filter((g) => g.path.startsWith(prefix)), input, ctx);
     },
 
     async UpdateGroup(input: { GroupName: string; NewGroupName?: string; NewPath?: string }, ctx: CallContext) {
@@ -110,10 +109,10 @@ function membershipHandlers(deps: IamDeps): Record<string, Handler> {
       await identity.putGroup(ctx.accountId, { ...group, memberIds: group.memberIds.filter((id) => id !== user.userId) });
     },
 
-    async ListGroupsForUser(input: PageInput & { UserName: string }, ctx: CallContext) {
+    async ListGroupsForUser(input: { UserName: string }, ctx: CallContext) {
       const user = await requireUser(identity, ctx.accountId, input.UserName);
       ctx.addResource('AWS::IAM::User', user.arn);
-      return groupsPage(await identity.groupsOfUser(ctx.accountId, user.userId), input);
+      return groupsPage('ListGroupsForUser', await identity.groupsOfUser(ctx.accountId, user.userId), input, ctx, user);
     },
   };
 }

@@ -3,7 +3,7 @@
 import { AwsError } from '../../protocol/errors.js';
 import type { CallContext, Handler } from '../../core/service.js';
 import type { IamDeps } from './deps.js';
-import { checkPolicyText, encodeDocument, inlineKey, paginate, policySize } from './common.js';
+import { checkPolicyText, encodeDocument, inlineKey, pages, policySize } from './common.js';
 import { GROUP_HOLDER, loadHolder, ROLE_HOLDER, USER_HOLDER, type HolderInput, type HolderKind } from './holders.js';
 
 function noSuchPolicy(h: HolderKind, name: string): AwsError {
@@ -53,11 +53,11 @@ function remove(h: HolderKind, deps: IamDeps) {
   };
 }
 
-function list(h: HolderKind, deps: IamDeps) {
-  return async (input: HolderInput & { Marker?: string; MaxItems?: number }, ctx: CallContext) => {
+function list(h: HolderKind, deps: IamDeps, operation: string) {
+  return async (input: HolderInput, ctx: CallContext) => {
     const holder = await holderFor(h, deps, input, ctx);
-    const page = paginate(Object.keys(holder.inlinePolicies), (n) => n.toLowerCase(), input.Marker, input.MaxItems);
-    return { PolicyNames: page.items, IsTruncated: page.IsTruncated, Marker: page.Marker };
+    const page = pages.list(operation, input, ctx, Object.keys(holder.inlinePolicies), (n) => n.toLowerCase(), { parent: holder.arn });
+    return page.output(page.items);
   };
 }
 
@@ -66,8 +66,8 @@ export function inlinePolicyHandlers(deps: IamDeps): Record<string, Handler> {
   const R = ROLE_HOLDER;
   const G = GROUP_HOLDER;
   return {
-    PutUserPolicy: put(U, deps), GetUserPolicy: get(U, deps), DeleteUserPolicy: remove(U, deps), ListUserPolicies: list(U, deps),
-    PutRolePolicy: put(R, deps), GetRolePolicy: get(R, deps), DeleteRolePolicy: remove(R, deps), ListRolePolicies: list(R, deps),
-    PutGroupPolicy: put(G, deps), GetGroupPolicy: get(G, deps), DeleteGroupPolicy: remove(G, deps), ListGroupPolicies: list(G, deps),
+    PutUserPolicy: put(U, deps), GetUserPolicy: get(U, deps), DeleteUserPolicy: remove(U, deps), ListUserPolicies: list(U, deps, 'ListUserPolicies'),
+    PutRolePolicy: put(R, deps), GetRolePolicy: get(R, deps), DeleteRolePolicy: remove(R, deps), ListRolePolicies: list(R, deps, 'ListRolePolicies'),
+    PutGroupPolicy: put(G, deps), GetGroupPolicy: get(G, deps), DeleteGroupPolicy: remove(G, deps), ListGroupPolicies: list(G, deps, 'ListGroupPolicies'),
   };
 }

@@ -5,12 +5,10 @@ import type { CallContext, Handler } from '../../core/service.js';
 import type { InstanceProfile } from '../../identity/store.js';
 import type { IamDeps } from './deps.js';
 import { roleOut } from './roles.js';
-import { iamErrors, instanceProfileArn, mergeTags, nowSeconds, paginate, requireRole, tagsOut, wholeSeconds, type Tag } from './common.js';
+import { iamErrors, instanceProfileArn, mergeTags, nowSeconds, pages, requireRole, tagsOut, wholeSeconds, type Tag } from './common.js';
 
 const ROLES_PER_PROFILE = 1;
 const PROFILES_PER_ACCOUNT = 1000;
-
-interface PageInput { Marker?: string; MaxItems?: number }
 
 /** The InstanceProfile shape, its roles in full (IAM returns them with their trust policies). */
 export async function instanceProfileOut(deps: IamDeps, accountId: string, p: InstanceProfile) {
@@ -32,11 +30,12 @@ async function requireProfile(deps: IamDeps, ctx: CallContext, name: string): Pr
   return p;
 }
 
-async function profilesPage(deps: IamDeps, ctx: CallContext, profiles: InstanceProfile[], input: PageInput) {
-  const page = paginate(profiles, (p) => p.instanceProfileName.toLowerCase(), input.Marker, input.MaxItems);
-  const InstanceProfiles = [];
-  for (const p of page.items) InstanceProfiles.push(await instanceProfileOut(deps, ctx.accountId, p));
-  return { InstanceProfiles, IsTruncated: page.IsTruncated, Marker: page.Marker };
+/** ListInstanceProfiles and ListInstanceProfilesForRole (of the role `parent`): one page in name order. */
+async function profilesPage(deps: IamDeps, ctx: CallContext, operation: string, profiles: InstanceProfile[], input: object, parent?: string) {
+  const page = pages.list(operation, input, ctx, profiles, (p) => p.instanceProfileName.toLowerCase(), { parent });
+  const out = [];
+  for (const p of page.items) out.push(await instanceProfileOut(deps, ctx.accountId, p));
+  return page.output(out);
 }
 
 function hasRole(p: InstanceProfile, roleName: string): boolean {
@@ -66,17 +65,17 @@ export function instanceProfileHandlers(deps: IamDeps): Record<string, Handler> 
       return { InstanceProfile: await instanceProfileOut(deps, ctx.accountId, p) };
     },
 
-    async ListInstanceProfiles(input: PageInput & { PathPrefix?: string }, ctx: CallContext) {
+    async ListInstanceProfiles(input: { PathPrefix?: string }, ctx: CallContext) {
       const prefix = input.PathPrefix ?? '/';
       const profiles = (await identity.listInstanceProfiles(ctx.accountId)).filter((p) => p.path.startsWith(prefix));
-      return profilesPage(deps, ctx, profiles, input);
+      return profilesPage(deps, ctx, 'ListInstanceProfiles', profiles, input);
     },
 
-    async ListInstanceProfilesForRole(input: PageInput & { RoleName: string }, ctx: CallContext) {
+    async ListInstanceProfilesForRole(input: { RoleName: string }, ctx: CallContext) {
       const role = await requireRole(identity, ctx.accountId, input.RoleName);
       ctx.addResource('AWS::IAM::Role', role.arn);
       const profiles = (await identity.listInstanceProfiles(ctx.accountId)).filter((p) => hasRole(p, role.roleName));
-      return profilesPage(deps, ctx, profiles, input);
+      return profilesPage(deps, ctx, 'ListInstanceProfilesForRole', profiles, input, role.roleId);
     },
 
     async DeleteInstanceProfile(input: { InstanceProfileName: string }, ctx: CallContext) {

@@ -3,7 +3,7 @@
 import { AwsError } from '../../protocol/errors.js';
 import type { CallContext, Handler } from '../../core/service.js';
 import type { IamDeps } from './deps.js';
-import { checkPolicyText, encodeDocument, iamErrors, mergeTags, nowSeconds, paginate, policyArn, policySize, tagsOut, type Tag } from './common.js';
+import { checkPolicyText, encodeDocument, iamErrors, mergeTags, nowSeconds, pages, policyArn, policySize, tagsOut, type Tag } from './common.js';
 import {
   awsPolicyViews, findPolicy, parsePolicyArn, policyUsage, requireCustomerPolicy, viewOfStored,
   type PolicyUsage, type PolicyView, type StoredPolicy,
@@ -11,8 +11,6 @@ import {
 
 const POLICY_SIZE_QUOTA = 6144;
 const VERSIONS_PER_POLICY = 5;
-
-interface PageInput { Marker?: string; MaxItems?: number }
 interface VersionInput { PolicyArn: string; VersionId: string }
 
 function checkManagedPolicyText(text: string): void {
@@ -114,24 +112,23 @@ function readHandlers(deps: IamDeps): Record<string, Handler> {
       return { PolicyVersion: { Document: encodeDocument(v.document), VersionId: v.versionId, IsDefaultVersion: v.versionId === view.defaultVersionId, CreateDate: v.createDate } };
     },
 
-    async ListPolicyVersions(input: PageInput & { PolicyArn: string }, ctx: CallContext) {
+    async ListPolicyVersions(input: { PolicyArn: string }, ctx: CallContext) {
       const view = await requireView(deps, ctx, input.PolicyArn);
       // Newest first, as IAM lists them: the key sorts higher version numbers earlier.
       const key = (v: { versionId: string }) => String(1e9 - (Number(v.versionId.slice(1)) || 0)).padStart(10, '0');
-      const page = paginate(view.versions, key, input.Marker, input.MaxItems);
-      const Versions = page.items.map((v) => ({ VersionId: v.versionId, IsDefaultVersion: v.versionId === view.defaultVersionId, CreateDate: v.createDate }));
-      return { Versions, IsTruncated: page.IsTruncated, Marker: page.Marker };
+      const page = pages.list('ListPolicyVersions', input, ctx, view.versions, key, { parent: view.arn });
+      return page.output(page.items.map((v) => ({ VersionId: v.versionId, IsDefaultVersion: v.versionId === view.defaultVersionId, CreateDate: v.createDate })));
     },
 
-    async ListPolicies(input: PageInput & { Scope?: string; OnlyAttached?: boolean; PathPrefix?: string; PolicyUsageFilter?: string }, ctx: CallContext) {
+    async ListPolicies(input: { Scope?: string; OnlyAttached?: boolean; PathPrefix?: string; PolicyUsageFilter?: string }, ctx: CallContext) {
       const scope = input.Scope ?? 'All';
       const local = scope === 'AWS' ? [] : (await identity.listPolicies(ctx.accountId)).map((p) => viewOfStored(p));
       const aws = scope === 'Local' ? [] : awsPolicyViews();
       const usage = await policyUsage(identity, ctx.accountId);
       const prefix = input.PathPrefix ?? '/';
       const kept = [...local, ...aws].filter((v) => v.path.startsWith(prefix) && (!input.OnlyAttached || inUse(usageOf(v, usage), input.PolicyUsageFilter)));
-      const page = paginate(kept, (v) => `${v.name.toLowerCase()} ${v.arn}`, input.Marker, input.MaxItems);
-      return { Policies: page.items.map((v) => policyOut(v, usageOf(v, usage))), IsTruncated: page.IsTruncated, Marker: page.Marker };
+      const page = pages.list('ListPolicies', input, ctx, kept, (v) => `${v.name.toLowerCase()} ${v.arn}`);
+      return page.output(page.items.map((v) => policyOut(v, usageOf(v, usage))));
     },
   };
 }

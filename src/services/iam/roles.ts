@@ -8,13 +8,12 @@ import { requireBoundary } from './policy-lookup.js';
 import { boundaryHandlers } from './boundaries.js';
 import { ROLE_HOLDER } from './holders.js';
 import {
-  boundaryOut, checkPolicyText, encodeDocument, iamErrors, mergeTags, nowSeconds, paginate, policySize, removeTags,
+  boundaryOut, checkPolicyText, encodeDocument, iamErrors, mergeTags, nowSeconds, pages, policySize, removeTags,
   requireRole, roleArn, tagsOut, type Tag,
 } from './common.js';
 
 const TRUST_POLICY_QUOTA = 2048;
 
-interface PageInput { Marker?: string; MaxItems?: number }
 
 interface CreateRoleInput {
   RoleName: string;
@@ -68,16 +67,15 @@ export function roleHandlers(deps: IamDeps): Record<string, Handler> {
       return { Role: { ...roleOut(role), MaxSessionDuration: role.maxSessionDuration, RoleLastUsed: {} } };
     },
 
-    async ListRoles(input: PageInput & { PathPrefix?: string }, ctx: CallContext) {
+    async ListRoles(input: { PathPrefix?: string }, ctx: CallContext) {
       const prefix = input.PathPrefix ?? '/';
       const roles = (await identity.listRoles(ctx.accountId)).filter((r) => r.path.startsWith(prefix));
-      const page = paginate(roles, (r) => r.roleName.toLowerCase(), input.Marker, input.MaxItems);
+      const page = pages.list('ListRoles', input, ctx, roles, (r) => r.roleName.toLowerCase());
       // ListRoles leaves out tags and boundaries, as IAM does.
-      const Roles = page.items.map((r) => ({
+      return page.output(page.items.map((r) => ({
         Path: r.path, RoleName: r.roleName, RoleId: r.roleId, Arn: r.arn, CreateDate: r.createDate,
         AssumeRolePolicyDocument: encodeDocument(r.assumeRolePolicyDocument), Description: r.description, MaxSessionDuration: r.maxSessionDuration,
-      }));
-      return { Roles, IsTruncated: page.IsTruncated, Marker: page.Marker };
+      })));
     },
 
     async UpdateRole(input: { RoleName: string; Description?: string; MaxSessionDuration?: number }, ctx: CallContext) {
@@ -123,11 +121,11 @@ export function roleHandlers(deps: IamDeps): Record<string, Handler> {
     PutRolePermissionsBoundary: boundaries.put,
     DeleteRolePermissionsBoundary: boundaries.remove,
 
-    async ListRoleTags(input: PageInput & { RoleName: string }, ctx: CallContext) {
+    async ListRoleTags(input: { RoleName: string }, ctx: CallContext) {
       const role = await requireRole(identity, ctx.accountId, input.RoleName);
       ctx.addResource('AWS::IAM::Role', role.arn);
-      const page = paginate(role.tags, (t) => t.Key.toLowerCase(), input.Marker, input.MaxItems);
-      return { Tags: page.items, IsTruncated: page.IsTruncated, Marker: page.Marker };
+      const page = pages.list('ListRoleTags', input, ctx, role.tags, (t) => t.Key.toLowerCase(), { parent: role.roleId });
+      return page.output(page.items);
     },
   };
 }

@@ -8,10 +8,8 @@ import { requireBoundary } from './policy-lookup.js';
 import { boundaryHandlers } from './boundaries.js';
 import { USER_HOLDER } from './holders.js';
 import {
-  boundaryOut, iamErrors, mergeTags, nowSeconds, paginate, removeTags, requireUser, tagsOut, userArn, wholeSeconds, type Tag,
+  boundaryOut, iamErrors, mergeTags, nowSeconds, pages, removeTags, requireUser, tagsOut, userArn, wholeSeconds, type Tag,
 } from './common.js';
-
-interface PageInput { Marker?: string; MaxItems?: number }
 
 /** The User shape IAM returns from CreateUser and GetUser. */
 function userOut(u: IamUser) {
@@ -55,13 +53,12 @@ export function userHandlers(deps: IamDeps): Record<string, Handler> {
       return { User: userOut(user) };
     },
 
-    async ListUsers(input: PageInput & { PathPrefix?: string }, ctx: CallContext) {
+    async ListUsers(input: { PathPrefix?: string }, ctx: CallContext) {
       const prefix = input.PathPrefix ?? '/';
       const users = (await identity.listUsers(ctx.accountId)).filter((u) => u.path.startsWith(prefix));
-      const page = paginate(users, (u) => u.userName.toLowerCase(), input.Marker, input.MaxItems);
+      const page = pages.list('ListUsers', input, ctx, users, (u) => u.userName.toLowerCase());
       // ListUsers leaves out tags and boundaries, as IAM does.
-      const Users = page.items.map((u) => ({ Path: u.path, UserName: u.userName, UserId: u.userId, Arn: u.arn, CreateDate: wholeSeconds(u.createDate) }));
-      return { Users, IsTruncated: page.IsTruncated, Marker: page.Marker };
+      return page.output(page.items.map((u) => ({ Path: u.path, UserName: u.userName, UserId: u.userId, Arn: u.arn, CreateDate: wholeSeconds(u.createDate) })));
     },
 
     async UpdateUser(input: { UserName: string; NewUserName?: string; NewPath?: string }, ctx: CallContext) {
@@ -109,11 +106,11 @@ export function userHandlers(deps: IamDeps): Record<string, Handler> {
     PutUserPermissionsBoundary: boundaries.put,
     DeleteUserPermissionsBoundary: boundaries.remove,
 
-    async ListUserTags(input: PageInput & { UserName: string }, ctx: CallContext) {
+    async ListUserTags(input: { UserName: string }, ctx: CallContext) {
       const user = await requireUser(identity, ctx.accountId, input.UserName);
       ctx.addResource('AWS::IAM::User', user.arn);
-      const page = paginate(user.tags, (t) => t.Key.toLowerCase(), input.Marker, input.MaxItems);
-      return { Tags: page.items, IsTruncated: page.IsTruncated, Marker: page.Marker };
+      const page = pages.list('ListUserTags', input, ctx, user.tags, (t) => t.Key.toLowerCase(), { parent: user.userId });
+      return page.output(page.items);
     },
   };
 }

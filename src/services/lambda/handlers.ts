@@ -7,12 +7,13 @@ import type { CallContext, Handler } from '../../core/service.js';
 import { CodeStore, looksLikeZip } from './code.js';
 import { applyConfiguration, checkExecutionRole, checkLimits, checkRuntime, rejectUnsupported, type ConfigurationInput } from './configure.js';
 import { crossAccountDenied, functionExists, functionNotFound, invalidParameter, userError } from './errors.js';
-import { decodeMarker, encodeMarker, lambdaTimestamp, resolveFunction, type FunctionRef } from './names.js';
+import { lambdaTimestamp, resolveFunction, type FunctionRef } from './names.js';
 import type { FunctionStore, StoredFunction } from './store.js';
 import { checkTags, tagHandlers } from './tags.js';
 import { permissionHandlers } from './permissions.js';
-import { versionHandlers, versionNumbers } from './version-handlers.js';
+import { pages, versionHandlers, versionNumbers } from './version-handlers.js';
 import { codeFilesOf, deleteVersion, publish, resolveQualifier, versionsOf, type Resolved } from './versions.js';
+import { readAhead } from '../shared/pagination.js';
 
 export interface LambdaDeps {
   functions: FunctionStore;
@@ -44,10 +45,7 @@ interface UpdateFunctionCodeInput extends CodeInput {
 }
 
 interface FunctionNameInput { FunctionName: string; Qualifier?: string }
-interface ListFunctionsInput { MasterRegion?: string; FunctionVersion?: string; Marker?: string; MaxItems?: number }
-
-/** Lambda pages ListFunctions at 50 whatever MaxItems asks for. */
-const PAGE_LIMIT = 50;
+interface ListFunctionsInput { MasterRegion?: string; FunctionVersion?: string }
 
 /** The code package a request carries: only inline zips are stored by chattrail. */
 function zipOf(code: CodeInput): Buffer {
@@ -154,19 +152,15 @@ export function lambdaHandlers(deps: LambdaDeps): Record<string, Handler> {
     async ListFunctions(input: ListFunctionsInput, ctx: CallContext) {
       // MasterRegion lists Lambda@Edge replicas, which chattrail never makes.
       if (input.MasterRegion !== undefined) return { Functions: [] };
-      const limit = Math.min(input.MaxItems ?? PAGE_LIMIT, PAGE_LIMIT);
-      const after = input.Marker ? decodeMarker(input.Marker) : undefined;
-      const rows = await deps.functions.list(ctx.accountId, ctx.region, after, limit + 1);
-      const page = rows.slice(0, limit);
+      // In name order, read from the store a page at a time: a marker carries the last name served.
+      const read = readAhead((after, n) => deps.functions.list(ctx.accountId, ctx.region, after, n), (fn) => fn.config.FunctionName);
+      const page = await pages.read('ListFunctions', input, ctx, read, { parent: ctx.region, validKey: (k) => /^[a-zA-Z0-9_.-]{1,256}$/.test(k) });
       // FunctionVersion ALL lists each function's $LATEST (qualified ARN) followed by its versions.
       const all = input.FunctionVersion === 'ALL';
-      return {
-        Functions: page.flatMap((fn) => all
-          ? [{ ...deps.functions.configurationOf(fn), FunctionArn: `${fn.config.FunctionArn}:$LATEST` },
-            ...versionNumbers(fn).map((v) => deps.functions.configurationOf(versionsOf(fn)[v]))]
-          : [deps.functions.configurationOf(fn)]),
-        NextMarker: rows.length > limit ? encodeMarker(page[page.length - 1].config.FunctionName) : undefined,
-      };
+      return page.output(page.items.flatMap((fn) => all
+        ? [{ ...deps.functions.configurationOf(fn), FunctionArn: `${fn.config.FunctionArn}:$LATEST` },
+          ...versionNumbers(fn).map((v) => deps.functions.configurationOf(versionsOf(fn)[v]))]
+        : [deps.functions.configurationOf(fn)]));
     },
 
     async DeleteFunction(input: FunctionNameInput, ctx: CallContext) {

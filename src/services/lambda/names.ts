@@ -2,7 +2,6 @@
 // partial ARN `123456789012:function:name`, full ARN) resolved against the caller's account and
 // region, the function ARN, and Lambda's own date format in FunctionConfiguration.
 import { invalidParameter, userError } from './errors.js';
-import { decodeToken, encodeToken } from '../shared/pagination.js';
 
 /** What a FunctionName input says, before it is checked against the call's account and region. */
 export interface FunctionNameParts {
@@ -55,20 +54,4 @@ export function resolveFunction(text: string, ctx: { accountId: string; region: 
 /** Lambda prints times as `2024-07-30T21:57:15.000+0000` (ISO-8601, milliseconds, `+0000`). */
 export function lambdaTimestamp(d: Date): string {
   return d.toISOString().replace(/Z$/, '+0000');
-}
-
-/** ListFunctions markers (src/services/shared/pagination.ts tokens): they carry the last name of the previous page. */
-const LIST_FUNCTIONS = {
-  scope: 'lambda:ListFunctions',
-  badToken: () => invalidParameter('Invalid marker: it does not come from a ListFunctions response.'),
-};
-
-export function encodeMarker(lastName: string): string {
-  return encodeToken(LIST_FUNCTIONS.scope, lastName);
-}
-
-export function decodeMarker(marker: string): string {
-  const name = decodeToken(marker, LIST_FUNCTIONS);
-  if (!/^[a-zA-Z0-9_.-]{1,256}$/.test(name)) throw LIST_FUNCTIONS.badToken();
-  return name;
 }

@@ -2,14 +2,17 @@
 // alias operations. Versions and aliases live inside the function's document, so each change is
 // one transaction with the function it belongs to.
 import type { CallContext, Handler } from '../../core/service.js';
-import { pageOf as sharedPageOf } from '../shared/pagination.js';
+import { Pages } from '../shared/pagination.js';
 import { crossAccountDenied, functionNotFound, invalidParameter, userError } from './errors.js';
 import { resolveFunction, type FunctionRef } from './names.js';
 import type { FunctionStore, StoredAlias, StoredFunction } from './store.js';
 import { aliasArn, aliasesOf, hasVersion, publish, versionsOf, type PublishInput } from './versions.js';
 
-/** Lambda pages these lists at 50 whatever MaxItems asks for. */
-const PAGE_LIMIT = 50;
+/** Lambda's listings (src/services/shared/pagination.ts): 50 a page whatever MaxItems asks for. */
+export const pages = new Pages({
+  service: 'lambda', defaultLimit: 50, maxLimit: 50,
+  badToken: (operation) => invalidParameter(`Invalid marker: it does not come from a ${operation} response.`),
+});
 
 interface AliasInput {
   FunctionName: string;
@@ -18,15 +21,6 @@ interface AliasInput {
   Description?: string;
   RoutingConfig?: { AdditionalVersionWeights?: Record<string, number> };
   RevisionId?: string;
-}
-
-/** One page of `keys` after the marker (the last key of the previous page, which must still be listed). */
-export function pageOf(keys: string[], marker: string | undefined, maxItems: number | undefined, listing: string): { keys: string[]; next?: string } {
-  const page = sharedPageOf(keys, (k) => k, marker, maxItems, {
-    scope: `lambda:${listing}`, defaultLimit: PAGE_LIMIT, maxLimit: PAGE_LIMIT, resume: 'position',
-    badToken: () => invalidParameter('Invalid marker: it does not come from a previous response.'),
-  });
-  return { keys: page.items, next: page.next };
 }
 
 /** Version numbers in numeric order. */
@@ -81,14 +75,14 @@ export function versionHandlers(functions: FunctionStore): Record<string, Handle
       return functions.configurationOf(versionsOf(after)[version]);
     },
 
-    async ListVersionsByFunction(input: { FunctionName: string; Marker?: string; MaxItems?: number }, ctx: CallContext) {
+    async ListVersionsByFunction(input: { FunctionName: string }, ctx: CallContext) {
       const ref = unqualified(input, ctx, 'ListVersionsByFunction');
       const fn = await get(ref);
-      const { keys, next } = pageOf(['$LATEST', ...versionNumbers(fn)], input.Marker, input.MaxItems, `ListVersionsByFunction:${ref.arn}`);
-      const Versions = keys.map((k) => k === '$LATEST'
+      // In version order, $LATEST first: a marker names the last version served, which must still exist.
+      const page = pages.list('ListVersionsByFunction', input, ctx, ['$LATEST', ...versionNumbers(fn)], (k) => k, { parent: ref.arn, resume: 'position' });
+      return page.output(page.items.map((k) => k === '$LATEST'
         ? { ...functions.configurationOf(fn), FunctionArn: `${ref.arn}:$LATEST` }
-        : functions.configurationOf(versionsOf(fn)[k]));
-      return { Versions, NextMarker: next };
+        : functions.configurationOf(versionsOf(fn)[k])));
     },
 
     async CreateAlias(input: AliasInput & { FunctionVersion: string }, ctx: CallContext) {
@@ -142,12 +136,12 @@ export function versionHandlers(functions: FunctionStore): Record<string, Handle
       });
     },
 
-    async ListAliases(input: { FunctionName: string; FunctionVersion?: string; Marker?: string; MaxItems?: number }, ctx: CallContext) {
+    async ListAliases(input: { FunctionName: string; FunctionVersion?: string }, ctx: CallContext) {
       const ref = unqualified(input, ctx, 'ListAliases');
       const all = aliasesOf(await get(ref));
       const names = Object.keys(all).filter((n) => input.FunctionVersion === undefined || all[n].FunctionVersion === input.FunctionVersion).sort();
-      const { keys, next } = pageOf(names, input.Marker, input.MaxItems, `ListAliases:${ref.arn}`);
-      return { Aliases: keys.map((n) => aliasShape(ref, all[n])), NextMarker: next };
+      const page = pages.list('ListAliases', input, ctx, names, (n) => n, { parent: ref.arn, resume: 'position' });
+      return page.output(page.items.map((n) => aliasShape(ref, all[n])));
     },
   };
 }

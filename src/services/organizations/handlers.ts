@@ -3,16 +3,31 @@
 // leave/remove/delete lifecycle. The management account is whoever called CreateOrganization.
 import { AwsError } from '../../protocol/errors.js';
 import type { CallContext, Handler } from '../../core/service.js';
-import { pageOf } from '../shared/pagination.js';
+import { Pages } from '../shared/pagination.js';
 import type { Account, IdentityStore, IamRole } from '../../identity/store.js';
 import { newAccountId } from '../../identity/accounts.js';
 import type { CreateAccountStatusDoc, OrganizationDoc, OrganizationStore } from '../../identity/organizations.js';
-import { ouHandlers } from './ous.js';
+import { ouHandlers, type Listing } from './ous.js';
 import { policyHandlers } from './policies.js';
 
 export interface OrganizationsDeps {
   orgs: OrganizationStore;
   identity: IdentityStore;
+}
+
+/**
+ * Organizations' listings (src/services/shared/pagination.ts): 20 a page, in each listing's own
+ * order; a token names the last item served, which must still be listed.
+ */
+const pages = new Pages({
+  service: 'organizations', defaultLimit: 20,
+  badToken: () => new AwsError('InvalidInputException', 'You provided an invalid value for the NextToken parameter.', undefined, { Reason: 'INVALID_NEXT_TOKEN' }),
+});
+
+/** One page of a listing (ous.ts takes it as a dependency). */
+function page<T>(items: T[], key: (t: T) => string, input: object, listing: Listing) {
+  const p = pages.list(listing.operation, input, listing.caller, items, key, { parent: listing.parent, resume: 'position' });
+  return { slice: p.items, next: p.next };
 }
 
 const ADMINISTRATOR_ACCESS = 'arn:aws:iam::aws:policy/AdministratorAccess';
@@ -77,15 +92,6 @@ export function organizationsHandlers(deps: OrganizationsDeps): Record<string, H
     return org;
   }
 
-  /** Items in their listing's order; a token names the last one served, which must still be listed. */
-  function page<T>(items: T[], key: (t: T) => string, input: { NextToken?: string; MaxResults?: number }) {
-    const { items: slice, next } = pageOf(items, key, input.NextToken, input.MaxResults, {
-      scope: 'organizations', defaultLimit: 20, resume: 'position',
-      badToken: () => new AwsError('InvalidInputException', 'You provided an invalid value for the NextToken parameter.', undefined, { Reason: 'INVALID_NEXT_TOKEN' }),
-    });
-    return { slice, next };
-  }
-
   return {
     async CreateOrganization(input: { FeatureSet?: 'ALL' | 'CONSOLIDATED_BILLING' }, ctx: CallContext) {
       const account = await identity.getAccount(ctx.accountId);
@@ -135,20 +141,20 @@ export function organizationsHandlers(deps: OrganizationsDeps): Record<string, H
       return { CreateAccountStatus: statusShape(status) };
     },
 
-    async ListCreateAccountStatus(input: { States?: string[]; NextToken?: string; MaxResults?: number }, ctx: CallContext) {
+    async ListCreateAccountStatus(input: { States?: string[] }, ctx: CallContext) {
       const org = await managedOrganization(ctx);
       const all = (await orgs.listCreateStatuses(org.managementAccountId))
         .filter((s) => s.organizationId === org.id && (!input.States?.length || input.States.includes(s.state)))
         .sort((a, b) => new Date(b.requestedAt).getTime() - new Date(a.requestedAt).getTime() || (a.id < b.id ? -1 : 1));
-      const { slice, next } = page(all, (s) => s.id, input);
-      return { CreateAccountStatuses: slice.map(statusShape), NextToken: next };
+      const p = pages.list('ListCreateAccountStatus', input, ctx, all, (s) => s.id, { resume: 'position' });
+      return p.output(p.items.map(statusShape));
     },
 
-    async ListAccounts(input: { NextToken?: string; MaxResults?: number }, ctx: CallContext) {
+    async ListAccounts(input: object, ctx: CallContext) {
       const org = await managedOrganization(ctx);
       const accounts = (await orgs.accountsOf(org.id)).sort((a, b) => (a.accountId < b.accountId ? -1 : 1));
-      const { slice, next } = page(accounts, (a) => a.accountId, input);
-      return { Accounts: slice.map((a) => accountShape(org, a)), NextToken: next };
+      const p = pages.list('ListAccounts', input, ctx, accounts, (a) => a.accountId, { resume: 'position' });
+      return p.output(p.items.map((a) => accountShape(org, a)));
     },
 
     async DescribeAccount(input: { AccountId: string }, ctx: CallContext) {
@@ -158,11 +164,11 @@ export function organizationsHandlers(deps: OrganizationsDeps): Record<string, H
       return { Account: accountShape(org, account) };
     },
 
-    async ListRoots(input: { NextToken?: string; MaxResults?: number }, ctx: CallContext) {
+    async ListRoots(input: object, ctx: CallContext) {
       const org = await managedOrganization(ctx);
       const root = { Id: org.rootId, Arn: `${orgBase(org)}:root/${org.id}/${org.rootId}`, Name: 'Root', PolicyTypes: [] };
-      const { slice, next } = page([root], (r) => r.Id, input);
-      return { Roots: slice, NextToken: next };
+      const p = pages.list('ListRoots', input, ctx, [root], (r) => r.Id, { resume: 'position' });
+      return p.output(p.items);
     },
 
     async LeaveOrganization(_input: unknown, ctx: CallContext) {
@@ -172,7 +178,7 @@ export function organizationsHandlers(deps: OrganizationsDeps): Record<string, H
     },
 
     ...ouHandlers({ orgs, identity, managed: managedOrganization, page, accountShape }),
-    ...policyHandlers({ managed: managedOrganization }),
+    ...policyHandlers({ managed: managedOrganization, pages }),
 
     async RemoveAccountFromOrganization(input: { AccountId: string }, ctx: CallContext) {
       const org = await managedOrganization(ctx);

@@ -5,16 +5,26 @@ import { AwsError } from '../../protocol/errors.js';
 import type { Account, IdentityStore } from '../../identity/store.js';
 import type { CallContext, Handler } from '../../core/service.js';
 import type { OrganizationDoc, OrganizationStore, OrganizationalUnitDoc } from '../../identity/organizations.js';
+import { listOutput, paginatorOf, type Caller } from '../shared/pagination.js';
+
+/** Which listing a page is of: its token is refused by any other (operation, caller, parent). */
+export interface Listing {
+  operation: string;
+  caller: Caller;
+  parent?: string;
+}
 
 export interface OuDeps {
   orgs: OrganizationStore;
   identity: IdentityStore;
   managed(ctx: CallContext): Promise<OrganizationDoc>;
-  page<T>(items: T[], key: (t: T) => string, input: { NextToken?: string; MaxResults?: number }): { slice: T[]; next?: string };
+  /** One page of `items` by the shared paging, by the input's token and page size. */
+  page<T>(items: T[], key: (t: T) => string, input: object, listing: Listing): { slice: T[]; next?: string };
   accountShape(o: OrganizationDoc, a: Account): object;
 }
 
-type PageInput = { NextToken?: string; MaxResults?: number };
+/** The listing's output members, named by its paginator. */
+const output = (operation: string, results: unknown[], next: string | undefined) => listOutput(paginatorOf('organizations', operation), results, next);
 
 const parentNotFound = () => new AwsError('ParentNotFoundException', "We can't find a root or OU with the ParentId that you specified.");
 const ouNotFound = () => new AwsError('OrganizationalUnitNotFoundException', "We can't find an OU with the OrganizationalUnitId that you specified.");
@@ -113,38 +123,41 @@ export function ouHandlers(deps: OuDeps): Record<string, Handler> {
       return {};
     },
 
-    async ListOrganizationalUnitsForParent(input: PageInput & { ParentId: string }, ctx: CallContext) {
+    async ListOrganizationalUnitsForParent(input: { ParentId: string }, ctx: CallContext) {
       const org = await managed(ctx);
       if (!isParent(org, input.ParentId)) throw parentNotFound();
-      const { slice, next } = page(childOus(org, input.ParentId), (u) => u.id, input);
-      return { OrganizationalUnits: slice.map((u) => ouShape(org, u)), NextToken: next };
+      const operation = 'ListOrganizationalUnitsForParent';
+      const { slice, next } = page(childOus(org, input.ParentId), (u) => u.id, input, { operation, caller: ctx, parent: input.ParentId });
+      return output(operation, slice.map((u) => ouShape(org, u)), next);
     },
 
-    async ListAccountsForParent(input: PageInput & { ParentId: string }, ctx: CallContext) {
+    async ListAccountsForParent(input: { ParentId: string }, ctx: CallContext) {
       const org = await managed(ctx);
       if (!isParent(org, input.ParentId)) throw parentNotFound();
-      const { slice, next } = page(childAccounts(org, input.ParentId), (a) => a, input);
+      const operation = 'ListAccountsForParent';
+      const { slice, next } = page(childAccounts(org, input.ParentId), (a) => a, input, { operation, caller: ctx, parent: input.ParentId });
       const accounts = await Promise.all(slice.map((id) => deps.identity.getAccount(id)));
-      return { Accounts: accounts.filter((a): a is Account => a !== undefined).map((a) => deps.accountShape(org, a)), NextToken: next };
+      return output(operation, accounts.filter((a): a is Account => a !== undefined).map((a) => deps.accountShape(org, a)), next);
     },
 
-    async ListChildren(input: PageInput & { ParentId: string; ChildType: 'ACCOUNT' | 'ORGANIZATIONAL_UNIT' }, ctx: CallContext) {
+    async ListChildren(input: { ParentId: string; ChildType: 'ACCOUNT' | 'ORGANIZATIONAL_UNIT' }, ctx: CallContext) {
       const org = await managed(ctx);
       if (!isParent(org, input.ParentId)) throw parentNotFound();
       const ids = input.ChildType === 'ACCOUNT' ? childAccounts(org, input.ParentId) : childOus(org, input.ParentId).map((u) => u.id);
-      const { slice, next } = page(ids, (id) => id, input);
-      return { Children: slice.map((Id) => ({ Id, Type: input.ChildType })), NextToken: next };
+      const listing = { operation: 'ListChildren', caller: ctx, parent: `${input.ParentId} ${input.ChildType}` };
+      const { slice, next } = page(ids, (id) => id, input, listing);
+      return output(listing.operation, slice.map((Id) => ({ Id, Type: input.ChildType })), next);
     },
 
-    async ListParents(input: PageInput & { ChildId: string }, ctx: CallContext) {
+    async ListParents(input: { ChildId: string }, ctx: CallContext) {
       const org = await managed(ctx);
       const parentId = org.members[input.ChildId] ? parentOf(org, input.ChildId) : ousOf(org)[input.ChildId]?.parentId;
       if (parentId === undefined) {
         throw new AwsError('ChildNotFoundException', "We can't find an organizational unit (OU) or AWS account with the ChildId that you specified.");
       }
       const parents = [{ Id: parentId, Type: parentId === org.rootId ? 'ROOT' : 'ORGANIZATIONAL_UNIT' }];
-      const { slice, next } = page(parents, (p) => p.Id, input);
-      return { Parents: slice, NextToken: next };
+      const { slice, next } = page(parents, (p) => p.Id, input, { operation: 'ListParents', caller: ctx, parent: input.ChildId });
+      return output('ListParents', slice, next);
     },
   };
 }

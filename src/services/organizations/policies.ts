@@ -4,9 +4,11 @@
 import { AwsError } from '../../protocol/errors.js';
 import type { CallContext, Handler } from '../../core/service.js';
 import type { OrganizationDoc } from '../../identity/organizations.js';
+import type { Pages } from '../shared/pagination.js';
 
 export interface PolicyDeps {
   managed(ctx: CallContext): Promise<OrganizationDoc>;
+  pages: Pages;
 }
 
 /** The AWS managed SCP every all-features organization has once SCPs are enabled. */
@@ -50,9 +52,9 @@ export function policyHandlers(deps: PolicyDeps): Record<string, Handler> {
       throw noSuchPolicy();
     },
 
-    async ListPolicies(_input: { Filter: string }, ctx: CallContext) {
+    async ListPolicies(input: { Filter: string }, ctx: CallContext) {
       await deps.managed(ctx);
-      return { Policies: [] };
+      return deps.pages.list('ListPolicies', input, ctx, [], String, { parent: input.Filter }).output([]);
     },
   };
 }

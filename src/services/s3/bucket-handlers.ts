@@ -6,7 +6,7 @@ import type { CallContext, Handler } from '../../core/service.js';
 import { assertBucketAccess, bucketArn } from './access.js';
 import { parsedResourcePolicy } from '../../policy/document.js';
 import { bucketNameProblem, type Bucket } from './store.js';
-import { ownerOf, requireBucket, str, touchBucket, type Input, type S3Deps } from './common.js';
+import { ownerOf, pages, requireBucket, str, touchBucket, type Input, type S3Deps } from './common.js';
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const MAX_POLICY_BYTES = 20 * 1024;
@@ -56,16 +56,14 @@ export function bucketHandlers(deps: S3Deps): Record<string, Handler> {
 
     async ListBuckets(input: Input, ctx: CallContext) {
       const prefix = str(input.Prefix) ?? '';
-      const after = str(input.ContinuationToken) ? Buffer.from(String(input.ContinuationToken), 'base64url').toString('utf8') : '';
-      const max = typeof input.MaxBuckets === 'number' ? input.MaxBuckets : 10000;
-      if (max < 1 || max > 10000) throw new AwsError('InvalidArgument', 'Argument max-buckets must be an integer between 1 and 10000', 400);
-      const all = (await deps.buckets.listOwnedBy(ctx.accountId)).filter((b) => b.name.startsWith(prefix) && b.name > after);
-      const page = all.slice(0, max);
-      const more = all.length > page.length;
+      const max = input.MaxBuckets;
+      if (typeof max === 'number' && (max < 1 || max > 10000)) throw new AwsError('InvalidArgument', 'Argument max-buckets must be an integer between 1 and 10000', 400);
+      const all = (await deps.buckets.listOwnedBy(ctx.accountId)).filter((b) => b.name.startsWith(prefix));
+      // In name order; the token carries the last name served.
+      const page = pages.list('ListBuckets', input, ctx, all, (b) => b.name);
       return {
-        Buckets: page.map((b) => ({ Name: b.name, CreationDate: b.createdAt, BucketRegion: b.region })),
+        ...page.output(page.items.map((b) => ({ Name: b.name, CreationDate: b.createdAt, BucketRegion: b.region }))),
         Owner: ownerOf(ctx.accountId),
-        ContinuationToken: more ? Buffer.from(page[page.length - 1].name).toString('base64url') : undefined,
         Prefix: str(input.Prefix),
       };
     },

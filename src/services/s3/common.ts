@@ -6,6 +6,7 @@ import type { ObjectStore } from '../../storage/objects.js';
 import type { CallContext, Handler } from '../../core/service.js';
 import type { BucketStore, Bucket } from './store.js';
 import { s3HostId } from './ids.js';
+import { Pages } from '../shared/pagination.js';
 
 export interface S3Deps {
   buckets: BucketStore;
@@ -82,6 +83,16 @@ export function withEventData(opName: string, handler: Handler, size: ResponseSi
     }
   };
 }
+
+/**
+ * S3's opaque continuation tokens (ListObjectsV2, ListBuckets) on the shared paging
+ * (src/services/shared/pagination.ts): 1000 keys (10000 buckets) a page at most; a token of another
+ * listing is InvalidArgument. ListObjects' and ListObjectVersions' markers are keys, not tokens.
+ */
+export const pages = new Pages({
+  service: 's3', defaultLimit: 1000, maxLimit: 1000, operations: { ListBuckets: { defaultLimit: 10000, maxLimit: 10000 } },
+  badToken: () => new AwsError('InvalidArgument', 'The continuation token provided is incorrect', 400, { ArgumentName: 'continuation-token' }),
+});
 
 export function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;

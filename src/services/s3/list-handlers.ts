@@ -1,11 +1,12 @@
 // ListObjects (V1: Marker/NextMarker) and ListObjectsV2 (opaque continuation tokens, StartAfter,
 // KeyCount), with Prefix, Delimiter/CommonPrefixes, MaxKeys and `encoding-type=url`.
+// V1's Marker is a key the client may choose (`--marker p/b`), not a token, so V1 pages itself;
+// V2's tokens are the shared paging's (src/services/shared/pagination.ts), bound to their bucket.
 import { AwsError } from '../../protocol/errors.js';
-import type { ListPage, ObjectMeta } from '../../storage/objects.js';
+import type { ListEntry, ObjectMeta } from '../../storage/objects.js';
 import type { CallContext, Handler } from '../../core/service.js';
-import { decodeToken, encodeToken } from '../shared/pagination.js';
 import { assertBucketAccess, bucketArn } from './access.js';
-import { ownerOf, quoted, requireBucket, str, type Input, type S3Deps } from './common.js';
+import { ownerOf, pages, quoted, requireBucket, str, type Input, type S3Deps } from './common.js';
 import type { Bucket } from './store.js';
 
 const MAX_KEYS = 1000;
@@ -39,42 +40,34 @@ export function listHandlers(deps: S3Deps): Record<string, Handler> {
         Delimiter: delimiter === undefined ? undefined : enc(delimiter), IsTruncated: page.truncated,
         // S3 returns NextMarker only with a delimiter; without one, clients resume after the last key.
         NextMarker: page.truncated && delimiter !== undefined && last ? enc(last.kind === 'object' ? last.meta.key : last.prefix) : undefined,
-        ...entriesOf(page, bucket, enc, true),
+        ...entriesOf(page.entries, bucket, enc, true),
         EncodingType: url ? 'url' : undefined,
       };
     },
 
     async ListObjectsV2(input: Input, ctx: CallContext) {
       const { bucket, maxKeys, prefix, delimiter, url } = await start(input, ctx);
-      const token = str(input.ContinuationToken);
-      // Tokens (src/services/shared/pagination.ts) carry the store's cursor and belong to their bucket.
-      const tokens = {
-        scope: `s3:ListObjectsV2:${bucket.name}`,
-        badToken: () => new AwsError('InvalidArgument', 'The continuation token provided is incorrect', 400, { ArgumentName: 'continuation-token' }),
-      };
-      let after = str(input.StartAfter);
-      if (token !== undefined) {
-        after = decodeToken(token, tokens);
-        if (!/^[0-9a-f]*g?$/.test(after) || after === '') throw tokens.badToken();
-      }
-      const page = await deps.objects.list(bucket.name, { prefix, delimiter, after, afterIsCursor: token !== undefined, maxKeys });
+      // A token carries the store's cursor (it resumes past a whole common prefix); the first page
+      // starts after StartAfter, a key.
+      const page = await pages.read('ListObjectsV2', input, ctx, async (cursor, limit) => {
+        const p = await deps.objects.list(bucket.name, { prefix, delimiter, after: cursor ?? str(input.StartAfter), afterIsCursor: cursor !== undefined, maxKeys: limit });
+        return { items: p.entries, next: p.truncated && p.cursor ? p.cursor : undefined, more: p.truncated };
+      }, { parent: bucket.name, validKey: (k) => k !== '' && /^[0-9a-f]*g?$/.test(k) });
       const enc = encoder(url);
-      const entries = entriesOf(page, bucket, enc, input.FetchOwner === true);
       return {
-        Name: bucket.name, Prefix: enc(prefix), MaxKeys: maxKeys, KeyCount: page.entries.length,
-        Delimiter: delimiter === undefined ? undefined : enc(delimiter), IsTruncated: page.truncated,
-        ContinuationToken: token, StartAfter: str(input.StartAfter) === undefined ? undefined : enc(String(input.StartAfter)),
-        NextContinuationToken: page.truncated && page.cursor ? encodeToken(tokens.scope, page.cursor) : undefined,
-        ...entries,
+        Name: bucket.name, Prefix: enc(prefix), MaxKeys: maxKeys, KeyCount: page.items.length,
+        Delimiter: delimiter === undefined ? undefined : enc(delimiter),
+        ContinuationToken: str(input.ContinuationToken), StartAfter: str(input.StartAfter) === undefined ? undefined : enc(String(input.StartAfter)),
+        ...page.output(entriesOf(page.items, bucket, enc, input.FetchOwner === true)),
         EncodingType: url ? 'url' : undefined,
       };
     },
   };
 }
 
-function entriesOf(page: ListPage, bucket: Bucket, enc: (s: string) => string, withOwner: boolean) {
-  const contents = page.entries.flatMap((e) => (e.kind === 'object' ? [objectEntry(e.meta, bucket, enc, withOwner)] : []));
-  const prefixes = page.entries.flatMap((e) => (e.kind === 'prefix' ? [{ Prefix: enc(e.prefix) }] : []));
+function entriesOf(entries: ListEntry[], bucket: Bucket, enc: (s: string) => string, withOwner: boolean) {
+  const contents = entries.flatMap((e) => (e.kind === 'object' ? [objectEntry(e.meta, bucket, enc, withOwner)] : []));
+  const prefixes = entries.flatMap((e) => (e.kind === 'prefix' ? [{ Prefix: enc(e.prefix) }] : []));
   return { Contents: contents.length ? contents : undefined, CommonPrefixes: prefixes.length ? prefixes : undefined };
 }
 

@@ -3,7 +3,7 @@
 import { AwsError } from '../../protocol/errors.js';
 import type { CallContext, Handler } from '../../core/service.js';
 import { parseSubscriptionArn, type SubscriptionDoc } from './store.js';
-import { afterToken, jsonObjectOrThrow, pageOf, requireTopic, type SnsHandlerDeps } from './topics.js';
+import { jsonObjectOrThrow, pages, requireTopic, type SnsHandlerDeps } from './topics.js';
 
 const KNOWN_PROTOCOLS = new Set(['http', 'https', 'email', 'email-json', 'sms', 'sqs', 'application', 'lambda', 'firehose']);
 const UNSUPPORTED_ATTRIBUTES = new Set(['FilterPolicy', 'FilterPolicyScope', 'RedrivePolicy', 'SubscriptionRoleArn', 'ReplayPolicy']);
@@ -104,23 +104,18 @@ export function subscriptionHandlers(deps: SnsHandlerDeps): Record<string, Handl
       return {};
     },
 
-    async ListSubscriptions(input: { NextToken?: string }, ctx: CallContext) {
-      const after = afterToken(input.NextToken, (s) => parseSubscriptionArn(s) !== undefined, 'ListSubscriptions');
-      const all = (await store.subscriptionsOwnedBy(ctx.accountId, ctx.region)).filter((s) => after === undefined || s.arn > after);
-      const { page, next } = pageOf(all, (s) => s.arn, 'ListSubscriptions');
-      return { Subscriptions: page.map(listed), NextToken: next };
+    async ListSubscriptions(input: object, ctx: CallContext) {
+      const all = await store.subscriptionsOwnedBy(ctx.accountId, ctx.region);
+      const page = pages.list('ListSubscriptions', input, ctx, all, (s) => s.arn, { parent: ctx.region });
+      return page.output(page.items.map(listed));
     },
 
-    async ListSubscriptionsByTopic(input: { TopicArn: string; NextToken?: string }, ctx: CallContext) {
+    async ListSubscriptionsByTopic(input: { TopicArn: string }, ctx: CallContext) {
       const topic = await requireTopic(deps, input.TopicArn, ctx, 'SNS:ListSubscriptionsByTopic');
       // A topic's tokens are its own: one from another topic's listing is refused.
-      const listing = `ListSubscriptionsByTopic:${topic.arn}`;
-      const after = afterToken(input.NextToken, (s) => parseSubscriptionArn(s) !== undefined, listing);
-      const all = (await store.subscriptionsOf(topic, ctx.clock.now()))
-        .filter((s) => s.status !== 'deleted' && (after === undefined || s.arn > after))
-        .sort((a, b) => (a.arn < b.arn ? -1 : 1));
-      const { page, next } = pageOf(all, (s) => s.arn, listing);
-      return { Subscriptions: page.map(listed), NextToken: next };
+      const all = (await store.subscriptionsOf(topic, ctx.clock.now())).filter((s) => s.status !== 'deleted');
+      const page = pages.list('ListSubscriptionsByTopic', input, ctx, all, (s) => s.arn, { parent: topic.arn });
+      return page.output(page.items.map(listed));
     },
 
     async GetSubscriptionAttributes(input: { SubscriptionArn: string }, ctx: CallContext) {

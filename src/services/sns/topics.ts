@@ -2,7 +2,7 @@
 // attributes (with policy validation) and topic tags. Shared lookups used by the other handlers.
 import { AwsError } from '../../protocol/errors.js';
 import { mergeTags, removeTags, type TagPolicy } from '../shared/tags.js';
-import { decodeToken, pageOf as sharedPageOf, type PagePolicy } from '../shared/pagination.js';
+import { Pages, readAhead } from '../shared/pagination.js';
 import type { CallContext, Handler } from '../../core/service.js';
 import { authorizeOnTopic, defaultTopicPolicy, validateTopicPolicy } from './policy.js';
 import { parseTopicArn, topicArnOf, type SnsStore, type Tag, type TopicDoc, type TopicRef } from './store.js';
@@ -13,7 +13,6 @@ export interface SnsHandlerDeps {
   engine: SnsEngine;
 }
 
-const PAGE = 100;
 const FEEDBACK_ATTRIBUTE = /^(HTTP|HTTPS|Application|Firehose|Lambda|SQS)(SuccessFeedbackRoleArn|FailureFeedbackRoleArn|SuccessFeedbackSampleRate)$/;
 const SETTABLE = new Set(['DisplayName', 'Policy', 'DeliveryPolicy', 'KmsMasterKeyId', 'SignatureVersion', 'TracingConfig',
   'ContentBasedDeduplication', 'FifoThroughputScope', 'ArchivePolicy', 'DataProtectionPolicy']);
@@ -87,24 +86,8 @@ export function checkTags(tags: Tag[], existing: Tag[] = []): Tag[] {
 
 const sameTags = (a: Tag[], b: Tag[]) => a.length === b.length && a.every((t) => b.some((u) => u.Key === t.Key && u.Value === t.Value));
 
-/** SNS's paging (src/services/shared/pagination.ts): 100 a page, tokens scoped to their listing. */
-function paging(listing: string): PagePolicy {
-  return { scope: `sns:${listing}`, defaultLimit: PAGE, badToken: () => new AwsError('InvalidParameter', 'Invalid parameter: NextToken') };
-}
-
-/** The key a token resumes after, refused unless it is a token of `listing` naming a valid key. */
-export function afterToken(token: string | undefined, valid: (s: string) => boolean, listing: string): string | undefined {
-  if (token === undefined) return undefined;
-  const decoded = decodeToken(token, paging(listing));
-  if (!valid(decoded)) throw paging(listing).badToken();
-  return decoded;
-}
-
-/** The first page of `items` (already past the token's key), and the token of the next. */
-export function pageOf<T>(items: T[], key: (t: T) => string, listing: string): { page: T[]; next: string | undefined } {
-  const p = sharedPageOf(items, key, undefined, PAGE, paging(listing));
-  return { page: p.items, next: p.next };
-}
+/** SNS's listings (src/services/shared/pagination.ts): 100 a page (SNS takes no page size). */
+export const pages = new Pages({ service: 'sns', defaultLimit: 100, badToken: () => new AwsError('InvalidParameter', 'Invalid parameter: NextToken') });
 
 export function topicHandlers(deps: SnsHandlerDeps): Record<string, Handler> {
   const { store, engine } = deps;
@@ -142,11 +125,10 @@ export function topicHandlers(deps: SnsHandlerDeps): Record<string, Handler> {
       return {};
     },
 
-    async ListTopics(input: { NextToken?: string }, ctx: CallContext) {
-      const after = afterToken(input.NextToken, (s) => /^[A-Za-z0-9_.-]{1,256}$/.test(s), 'ListTopics');
-      const topics = await store.listTopics(ctx.accountId, ctx.region, after, PAGE + 1);
-      const { page, next } = pageOf(topics, (t) => t.name, 'ListTopics');
-      return { Topics: page.map((t) => ({ TopicArn: t.arn })), NextToken: next };
+    async ListTopics(input: object, ctx: CallContext) {
+      const read = readAhead((after, n) => store.listTopics(ctx.accountId, ctx.region, after, n), (t) => t.name);
+      const page = await pages.read('ListTopics', input, ctx, read, { parent: ctx.region, validKey: (s) => /^[A-Za-z0-9_.-]{1,256}$/.test(s) });
+      return page.output(page.items.map((t) => ({ TopicArn: t.arn })));
     },
 
     async GetTopicAttributes(input: { TopicArn: string }, ctx: CallContext) {
