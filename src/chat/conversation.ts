@@ -13,6 +13,7 @@ import type { DocumentStore } from '../storage/documents.js';
 import { aliasRequest, fillCommand, type AliasRequest } from './aliases.js';
 import { ChannelAliases } from './channel-aliases.js';
 import { deniedHint } from './denials.js';
+import { explainDenial, type PolicySource } from './explain.js';
 import { BUTTON_KIND, type ActionButtonDoc } from './notifier.js';
 import type { Clock, Ids } from '../common/runtime.js';
 import type { Logger } from '../common/runtime.js';
@@ -75,7 +76,17 @@ export interface ConversationDeps {
   clock: Clock;
   ids: Ids;
   logger: Logger;
+  /** Where a refusal's explanation reads the role's and the guardrails' policies. */
+  policies: PolicySource;
+  /** How long a command may take before the channel is told it timed out (AWS's 15 s by default). */
+  commandTimeoutMs?: number;
 }
+
+/**
+ * "AWS CLI commands run from AWS Chatbot have an execution timeout of 15 seconds" (adminguide,
+ * intro-to-the-aws-cli-in-slack.html). The call itself is not cancelled: it completes and is recorded.
+ */
+export const COMMAND_TIMEOUT_MS = 15_000;
 
 export class Conversation {
   private readonly aliases: ChannelAliases;
@@ -270,10 +281,20 @@ export class Conversation {
       if (parsed.kind === 'error') this.logRefusal(config, user, parsed);
       answer = { text: parsed.kind === 'error' ? parsed.message : this.helpText(parsed), ok: parsed.kind === 'help' };
     } else {
-      const outcome = await this.deps.executor.run({
+      const running = this.deps.executor.run({
         accountId: config.accountId, configurationArn: config.configurationArn, roleArn, guardrailPolicyArns: config.guardrailPolicyArns,
         serviceName: parsed.service.model.name, opName: parsed.opName, input: parsed.input, region: parsed.region,
       });
+      const outcome = await withTimeout(running, this.deps.commandTimeoutMs ?? COMMAND_TIMEOUT_MS);
+      if (outcome === 'timeout') {
+        const title = `${parsed.cliService} ${cliName(parsed.opName)}`;
+        answer = { ok: false, text: timeoutText(title, this.deps.commandTimeoutMs ?? COMMAND_TIMEOUT_MS) };
+        this.log(config, user, title, false, 'CommandTimeout');
+        // The call goes on and is recorded; its failure, if any, is only logged now.
+        running.catch((e: unknown) => this.deps.logger.warn('timed-out chat command failed', { error: (e as Error).message }));
+        if (token) await this.deps.poster.post(token, { channel, thread_ts: threadTs, text: answer.text });
+        return { text: answer.text, ok: false };
+      }
       // IAM and Organizations answer from one global endpoint whatever region was asked for.
       const title = `${parsed.cliService} ${cliName(parsed.opName)} (${parsed.service.recording.globalRegion ? 'global' : outcome.region})`;
       if (outcome.ok) {
@@ -281,8 +302,11 @@ export class Conversation {
       } else if (outcome.stage === 'assume-role') {
         answer = { ok: false, text: `I could not assume the role \`${roleArn}\`: ${outcome.error.message}\nIts trust policy must allow the service principal \`chatbot.amazonaws.com\` to call \`sts:AssumeRole\`.` };
       } else {
-        // Denials are the usual surprise in chat: say where the limit lives.
-        const why = deniedHint(outcome.error, config.guardrailPolicyArns.length > 0);
+        // Denials are the usual surprise in chat: say which layer refused, and which policy.
+        const why = await explainDenial(outcome.error, {
+          roleArn, usersOwnRole: config.userAuthorizationRequired, configurationArn: config.configurationArn,
+          guardrailPolicyArns: config.guardrailPolicyArns, region: outcome.region, now: this.deps.clock.now(),
+        }, this.deps.policies);
         answer = { ok: false, text: `*${title}* failed: \`${outcome.error.code}\`\n${outcome.error.message}${why}` };
       }
       this.log(config, user, title, answer.ok, outcome.ok ? undefined : outcome.error.code);
@@ -316,6 +340,22 @@ export class Conversation {
     if (parsed.opName) return operationHelp(parsed.service, parsed.cliService, parsed.opName);
     return serviceHelp(parsed.service, parsed.cliService, parsed.word);
   }
+}
+
+/** The command's outcome, or 'timeout' when it takes longer than `ms`. */
+async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), ms); });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** What the channel is told when a command outlasts the timeout. */
+export function timeoutText(title: string, ms: number): string {
+  return `*${title}* timed out: commands in chat have ${Math.round(ms / 1000)} seconds to answer, as in AWS Chatbot. The call was made and may still complete (CloudTrail records it); run long jobs asynchronously, e.g. \`lambda invoke --invocation-type Event\`.`;
 }
 
 /** What a user-authorization channel answers someone without a linked role. */

@@ -96,18 +96,14 @@ export function countLabel(member: string, n: number): string {
   return `1 ${words.endsWith('ies') ? `${words.slice(0, -3)}y` : words.replace(/s$/, '')}`;
 }
 
-/**
- * Items that only group a list of their own (EC2's Reservations of Instances): the inner items are
- * what people asked for, so they are the rows.
- */
+/** Lists whose items only group the list people asked for: EC2's Reservations of Instances. */
+const GROUPED_LISTS: Record<string, string> = { Reservations: 'Instances' };
+
+/** The rows of a list: the grouped items themselves where the list only groups them. */
 function unwrapGroups(name: string, list: unknown[]): [string, unknown[]] {
-  if (!list.length || !list.every((x) => x && typeof x === 'object' && !Array.isArray(x))) return [name, list];
-  const inner = (x: unknown) => Object.entries(x as Record<string, unknown>).filter(([, v]) => Array.isArray(v) && v.some((i) => i && typeof i === 'object'));
-  const first = inner(list[0]);
-  if (first.length !== 1) return [name, list];
-  const key = first[0][0];
-  if (!list.every((x) => inner(x).length === 1 && inner(x)[0][0] === key)) return [name, list];
-  return [key, list.flatMap((x) => (x as Record<string, unknown[]>)[key])];
+  const inner = GROUPED_LISTS[name];
+  if (!inner || !list.every((x) => x && typeof x === 'object' && Array.isArray((x as Record<string, unknown>)[inner]))) return [name, list];
+  return [inner, list.flatMap((x) => (x as Record<string, unknown[]>)[inner])];
 }
 
 /** "There is more": the CLI option that fetches the next page, with its token. */

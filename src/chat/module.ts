@@ -9,6 +9,7 @@ import { CommandExecutor } from './executor.js';
 import { Conversation } from './conversation.js';
 import { SlackReceiver } from './slack-receiver.js';
 import { ChatNotifier } from './notifier.js';
+import { NotificationDrops } from './drops.js';
 import { CHATBOT_SNS_ENDPOINT } from '../core/chat-directory.js';
 import { isReadOnly } from '../records/record.js';
 import { normalizeSlackText } from './command.js';
@@ -49,9 +50,11 @@ export function chatModule(deps: ModuleDeps, poster: SlackPoster = new WebApiSla
   const conversationDeps = {
     directory, poster, executor, services: deps.registry, documents: deps.stores.documents,
     clock: deps.clock, ids: deps.ids, logger: deps.logger,
+    policies: { getRole: (a: string, n: string) => deps.identity.getRole(a, n), managedPolicy: (a: string, arn: string) => deps.authorizer.managedPolicy(a, arn) },
   };
   const conversation = new Conversation(conversationDeps);
-  const notifier = new ChatNotifier({ directory, poster, documents: deps.stores.documents, ids: deps.ids, logger: deps.logger });
+  const drops = new NotificationDrops({ documents: deps.stores.documents, clock: deps.clock, logger: deps.logger });
+  const notifier = new ChatNotifier({ directory, poster, documents: deps.stores.documents, ids: deps.ids, logger: deps.logger, drops });
   // Messages SNS publishes to topics AWS Chatbot subscribed (see services/chatbot/topic-subscriptions.ts).
   // Registered now, so no message can ever be sent towards AWS's real endpoint instead.
   const registerEndpoint = () => deps.serviceEndpoints()?.register(CHATBOT_SNS_ENDPOINT, (n) => notifier.deliver(n));

@@ -10,6 +10,7 @@ import type { ChannelConfig, ChatDirectory, SlackPoster } from '../core/chat-dir
 import { formatNotification, type ChatNotification } from './notification-format.js';
 import { slackAuthFailure } from './slack-poster.js';
 import { buttonsBlock, matchingButtons } from './action-buttons.js';
+import { reasonOf, type DropReason, type NotificationDrops } from './drops.js';
 
 const THREAD_KIND = 'chat-notification-thread';
 /** A custom action button on a posted notification: what its click runs (conversation.ts reads it). */
@@ -37,6 +38,8 @@ export interface NotifierDeps {
   logger: Logger;
   /** Posts to Chime webhooks (injected for tests). */
   fetch?: typeof fetch;
+  /** The per-configuration rate and the counts of dropped notifications; without it drops are only logged. */
+  drops?: NotificationDrops;
 }
 
 export class ChatNotifier {
@@ -63,23 +66,37 @@ export class ChatNotifier {
 
   private async deliverNow(n: ServiceNotification): Promise<void> {
     const formatted = formatNotification(n.message);
+    const targets = await this.deps.directory.notificationTargets(n.topicArn);
     if (!formatted.ok) {
       this.deps.logger.warn('AWS Chatbot does not deliver this SNS message', { topicArn: n.topicArn, messageId: n.messageId, reason: formatted.reason });
+      const arns = [...targets.slack.map((c) => c.configurationArn), ...targets.chimeWebhookUrls.map((w) => w.configurationArn)];
+      await Promise.all(arns.map((arn) => this.dropped(arn, reasonOf(formatted.reason), n, formatted.reason)));
       return;
     }
-    const targets = await this.deps.directory.notificationTargets(n.topicArn);
     await Promise.all([
-      ...targets.slack.map((c) => this.toSlack(c, n, formatted.notification)),
-      ...targets.chimeWebhookUrls.map((w) => this.toChime(w.url, formatted.notification).catch((e: unknown) => {
+      ...targets.slack.map((c) => (this.admitted(c.configurationArn, n) ? this.toSlack(c, n, formatted.notification) : undefined)),
+      ...targets.chimeWebhookUrls.map((w) => (this.admitted(w.configurationArn, n) ? this.toChime(w.url, formatted.notification).catch((e: unknown) => {
         this.deps.logger.warn('notification not posted to Chime', { configuration: w.configurationArn, messageId: n.messageId, error: (e as Error).message });
-      })),
+      }) : undefined)),
     ]);
+  }
+
+  /** Within the configuration's rate; a notification beyond it is dropped (and counted), not queued. */
+  private admitted(configurationArn: string, n: ServiceNotification): boolean {
+    if (!this.deps.drops || this.deps.drops.admit(configurationArn)) return true;
+    void this.dropped(configurationArn, 'throttled', n, 'more notifications in one second than the configuration takes');
+    return false;
+  }
+
+  private async dropped(configurationArn: string, reason: DropReason, n: ServiceNotification, detail: string): Promise<void> {
+    await this.deps.drops?.drop(configurationArn, reason, n, detail);
   }
 
   private async toSlack(config: ChannelConfig, n: ServiceNotification, msg: ChatNotification): Promise<void> {
     const ws = await this.deps.directory.workspace(config.teamId);
     if (!ws || ws.needsReauthorization) {
       this.deps.logger.warn('notification not posted: the Slack workspace needs to be authorized again', { configuration: config.configurationArn, messageId: n.messageId });
+      await this.dropped(config.configurationArn, 'workspace-unauthorized', n, 'the Slack workspace needs to be authorized again');
       return;
     }
     const blocks = [...msg.blocks, ...await this.buttons(config, msg)];
@@ -91,6 +108,7 @@ export class ChatNotifier {
       const code = slackAuthFailure(e);
       if (code) await this.deps.directory.markNeedsReauthorization(config.teamId, code, ws.botToken);
       this.deps.logger.warn('notification not posted to Slack', { configuration: config.configurationArn, messageId: n.messageId, error: (e as Error).message });
+      await this.dropped(config.configurationArn, 'slack-refused', n, (e as Error).message);
     }
   }
 

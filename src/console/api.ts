@@ -13,7 +13,7 @@ import { SignIn } from './signin.js';
 import { LiveFeed } from './live.js';
 import { inputFromJson, toJson } from './convert.js';
 import { ApiProblem, json, problem, readBody, stringField, checkSameOrigin } from './respond.js';
-import type { ChatTestRunner } from './chat-test.js';
+import { chatDropsReader, type ChatTestRunner } from './chat-test.js';
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const LOOKUP_KEYS: readonly LookupAttributeKey[] = ['EventId', 'EventName', 'ReadOnly', 'Username', 'ResourceType', 'ResourceName', 'EventSource', 'AccessKeyId'];
@@ -50,6 +50,7 @@ export class ConsoleApi {
         case 'POST call': return await this.call(await this.signed(req, true), req, sourceIp);
         case 'GET events/live': return await this.liveEvents(await this.signed(req, false), req, sourceIp);
         case 'POST chat/test': return await this.chatTest(await this.signed(req, true), req, sourceIp);
+        case 'GET chat/drops': return await this.chatDrops(await this.signed(req, false), req, sourceIp);
         default: throw new ApiProblem(404, 'NotFound', 'No such console API.');
       }
     } catch (e) {
@@ -169,6 +170,12 @@ export class ConsoleApi {
       attribute: key && value ? { key: key as LookupAttributeKey, value } : undefined,
     }, after, LIVE_WAIT_MS);
     return json(200, { cursor: answer.cursor, gap: answer.gap, events: answer.events.map(lookupEventOf) });
+  }
+
+  /** Notifications each visible channel configuration did not post, by reason (the chat client page shows them). */
+  private async chatDrops(s: Signed, req: RawRequest, sourceIp: string): Promise<RawResponse> {
+    const answer = await chatDropsReader(this.deps)({ principal: s.principal, sourceIp, userAgent: req.headers['user-agent'] ?? '' });
+    return json(answer.status ?? 200, answer);
   }
 
   private async chatTest(s: Signed, req: RawRequest, sourceIp: string): Promise<RawResponse> {

@@ -7,6 +7,7 @@
 // channel's), so the panel is never a way around one's own policies.
 import type { ModuleDeps } from '../core/module.js';
 import type { Principal } from '../common/principal.js';
+import { dropCounts, type DropCounts } from '../chat/drops.js';
 
 export interface ChatTestRequest {
   principal: Principal;
@@ -49,5 +50,21 @@ export function chatTestRunner(deps: ModuleDeps): ChatTestRunner {
       user: { principal: r.principal, sourceIp: r.sourceIp, userAgent: r.userAgent },
     });
     return { ok: answer.ok, text: answer.text, confirmationRequired: answer.confirmationRequired };
+  };
+}
+
+/**
+ * The dropped-notification counts of the channel configurations the signed-in user may list
+ * (DescribeSlackChannelConfigurations as them, recorded like any console read).
+ */
+export function chatDropsReader(deps: ModuleDeps): (r: { principal: Principal; sourceIp: string; userAgent: string }) => Promise<ChatTestAnswer & { drops?: DropCounts[] }> {
+  return async (r) => {
+    if (!deps.client.serves('chatbot')) return { ok: false, status: 501, error: { code: 'NotAvailable', message: 'The Chatbot API is not available on this server.' } };
+    const found = await deps.client.callAs(r.principal, 'chatbot', 'DescribeSlackChannelConfigurations', {},
+      { region: deps.config.region, via: { console: { sourceIp: r.sourceIp, userAgent: r.userAgent } } });
+    if (!found.ok) return { ok: false, status: 400, error: { code: found.error.code, message: found.error.message } };
+    const configs = (found.output.SlackChannelConfigurations ?? []) as { ChatConfigurationArn: string }[];
+    const drops = await Promise.all(configs.map((c) => dropCounts(deps.stores.documents, c.ChatConfigurationArn)));
+    return { ok: true, drops };
   };
 }

@@ -120,7 +120,7 @@ test('the protection policy refuses before any call: the channel is told, nothin
 
 test("AWS's deny-iam-through-chat example works as the role's policy: chat is denied, the CLI is not", async () => {
   const denied = await ask('C0NOIAM', 'iam list-users');
-  assert.equal(denied, `*iam list-users (global)* failed: \`AccessDenied\`\nUser: ${session('chat-noiam')} is not authorized to perform: iam:ListUsers on resource: arn:aws:iam::${account}:user/ with an explicit deny in an identity-based policy\n_The channel's IAM role does not allow this. An administrator can change them in the channel configuration._`);
+  assert.equal(denied, `*iam list-users (global)* failed: \`AccessDenied\`\nUser: ${session('chat-noiam')} is not authorized to perform: iam:ListUsers on resource: arn:aws:iam::${account}:user/ with an explicit deny in an identity-based policy\n_Refused by the channel's IAM role \`chat-noiam\`: its inline policy \`no-iam-through-chat\` denies \`iam:ListUsers\`. An administrator can change the role's policies in IAM._`);
   const rec = (await lookup('us-east-1', 'ListUsers')).find((r) => r.userIdentity.arn === session('chat-noiam'));
   assert.ok(rec, 'the refused call is recorded');
   assert.equal(rec.errorCode, 'AccessDenied');
@@ -141,7 +141,7 @@ test("AWS's deny-iam-through-chat example works as the role's policy: chat is de
 
 test('the same example as a channel guardrail denies IAM in that channel only', async () => {
   const denied = await ask('C0GUARD', 'iam list-roles');
-  assert.equal(denied, `*iam list-roles (global)* failed: \`AccessDenied\`\nUser: ${session('chat-admin')} is not authorized to perform: iam:ListRoles on resource: arn:aws:iam::${account}:role/ with an explicit deny in a session policy\n_The channel's guardrail policies do not allow this. An administrator can change them in the channel configuration._`);
+  assert.equal(denied, `*iam list-roles (global)* failed: \`AccessDenied\`\nUser: ${session('chat-admin')} is not authorized to perform: iam:ListRoles on resource: arn:aws:iam::${account}:role/ with an explicit deny in a session policy\n_Refused by the channel's guardrail policy \`arn:aws:iam::${account}:policy/chat-guardrail\`: it denies \`iam:ListRoles\`, whatever the role allows. An administrator can change the guardrails in the channel configuration._`);
   const rec = (await lookup('us-east-1', 'ListRoles')).filter((r) => r.userIdentity.arn === session('chat-admin'));
   assert.equal(rec.length, 1);
   assert.equal(rec[0].errorCode, 'AccessDenied');

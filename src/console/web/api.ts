@@ -257,3 +257,15 @@ export interface ChatTestAnswer {
 export async function chatTest(channelConfigurationArn: string, command: string, confirm = false): Promise<ChatTestAnswer> {
   return request<ChatTestAnswer>('POST', 'chat/test', { channelConfigurationArn, command, confirm });
 }
+
+/** Notifications a channel configuration did not post: why, how many, the latest. */
+export interface DropCounts {
+  configurationArn: string;
+  total: number;
+  byReason: Record<string, number>;
+  last?: { reason: string; detail: string; topicArn: string; messageId: string; at: string };
+}
+
+export async function chatDrops(): Promise<{ ok: boolean; drops?: DropCounts[] }> {
+  return request<{ ok: boolean; drops?: DropCounts[] }>('GET', 'chat/drops');
+}

@@ -18,6 +18,7 @@ class ChatView {
   private readonly testSlot = h('div');
   private workspaces: SlackWorkspace[] = [];
   private configs: ChannelConfiguration[] = [];
+  private drops = new Map<string, api.DropCounts>();
   private readonly region: string;
   /** Set while Slack's install tab is open: coming back to this tab re-lists the workspaces. */
   private awaitingSlack = false;
@@ -110,6 +111,8 @@ class ChatView {
   private async loadConfigs(): Promise<void> {
     try {
       this.configs = (await api.chatbot.describeConfigurations(this.region)).SlackChannelConfigurations ?? [];
+      // Counts are a help, never a reason not to list the channels.
+      this.drops = new Map(((await api.chatDrops().catch(() => undefined))?.drops ?? []).map((d) => [d.configurationArn, d]));
     } catch (e) {
       replace(this.configsSlot, status('error', `Could not list channel configurations: ${errorText(e)}`));
       this.drawTest();
@@ -118,7 +121,7 @@ class ChatView {
     replace(this.configsSlot, this.configs.length
       ? h('table', { class: 'data', id: 'channels-table' },
         h('caption', { class: 'visually-hidden' }, 'Channel configurations'),
-        h('thead', null, h('tr', null, ['Name', 'Workspace', 'Channel', 'IAM role', 'SNS topics', 'Guardrails', 'Logging', 'Actions'].map((c) => h('th', { scope: 'col' }, c)))),
+        h('thead', null, h('tr', null, ['Name', 'Workspace', 'Channel', 'IAM role', 'SNS topics', 'Guardrails', 'Logging', 'Dropped notifications', 'Actions'].map((c) => h('th', { scope: 'col' }, c)))),
         h('tbody', null, this.configs.map((c) => this.configRow(c))))
       : h('p', { class: 'empty' }, 'No channel configuration yet.'));
     this.drawTest();
@@ -156,7 +159,17 @@ class ChatView {
       h('td', { class: 'wrap' }, list(c.SnsTopicArns)),
       h('td', { class: 'wrap' }, list(c.GuardrailPolicyArns)),
       h('td', null, c.LoggingLevel ?? 'NONE'),
+      this.dropsCell(c.ChatConfigurationArn),
       actions);
+  }
+
+  /** How many notifications the configuration did not post, by reason; the latest in the tooltip. */
+  private dropsCell(arn: string): HTMLTableCellElement {
+    const d = this.drops.get(arn);
+    if (!d?.total) return h('td', { class: 'drops' }, h('span', { class: 'muted' }, '0'));
+    const reasons = Object.entries(d.byReason).map(([r, n]) => `${r}: ${n}`).join(', ');
+    const title = d.last ? `Latest: ${d.last.reason} at ${d.last.at} (${d.last.detail})` : '';
+    return h('td', { class: 'drops wrap', title }, h('strong', null, String(d.total)), ` (${reasons})`);
   }
 
   private openForm(existing?: ChannelConfiguration): void {
