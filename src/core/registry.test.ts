@@ -43,3 +43,12 @@ test('services sharing a signing name: the target header picks, else the preferr
   assert.equal(r.forScope('dynamodb', { headers: { 'x-amz-target': 'DynamoDB_20120810.ListTables' } })?.model.name, 'dynamodb');
   assert.equal(r.forScope('dynamodb', { headers: {} })?.model.name, 'dynamodb');
 });
+
+test('REST services sharing a signing name: the one whose routes match the method and path', () => {
+  const r = new ServiceRegistry();
+  r.registerLazy({ modelName: 'apigateway', signingName: 'apigateway', preferred: true, accepts: (h) => h.rawPath?.startsWith('/restapis') ?? false }, () => def('apigateway'));
+  r.registerLazy({ modelName: 'apigatewayv2', signingName: 'apigateway', accepts: (h) => h.rawPath?.startsWith('/v2/') ?? false }, () => def('apigatewayv2', 'apigateway'));
+  assert.equal(r.forScope('apigateway', { method: 'GET', rawPath: '/v2/apis', headers: {} })?.model.name, 'apigatewayv2');
+  assert.equal(r.forScope('apigateway', { method: 'GET', rawPath: '/restapis', headers: {} })?.model.name, 'apigateway');
+  assert.equal(r.forScope('apigateway', { method: 'GET', rawPath: '/nothing', headers: {} })?.model.name, 'apigateway', 'else the preferred one');
+});

@@ -11,12 +11,17 @@ export interface LazyServiceEntry {
   signingName: string;
   /** JSON services: the `X-Amz-Target` prefix, which tells services sharing a signing name apart. */
   targetPrefix?: string;
-  /** Among services sharing a signing name and not told apart by target, the one chosen (elbv2 over elb). */
+  /** Among services sharing a signing name and not told apart otherwise, the one chosen (elbv2 over elb). */
   preferred?: boolean;
+  /** Whether a request's head names one of this service's operations (REST services by method and path). */
+  accepts?(head: RoutingHead): boolean;
 }
 
 /** The head of a request, as far as routing needs it. */
 export interface RoutingHead {
+  method?: string;
+  rawPath?: string;
+  query?: URLSearchParams;
   headers: Record<string, string | undefined>;
 }
 
@@ -47,7 +52,8 @@ export class ServiceRegistry {
 
   /**
    * By SigV4 scope name: `sts`, `iam`, `cloudtrail`, `chatbot`, `s3`, `sns`, `lambda`... Services
-   * sharing a signing name (dynamodb and its streams) are told apart by the request's target header.
+   * sharing a signing name are told apart by the request's target header (dynamodb and its streams),
+   * else by which one routes its method and path (apigateway and apigatewayv2), else the preferred one.
    */
   forScope(signingName: string, head?: RoutingHead): ServiceDefinition | undefined {
     const native = this.bySigningName.get(signingName);
@@ -58,7 +64,9 @@ export class ServiceRegistry {
     if (candidates.length > 1) {
       const target = head?.headers['x-amz-target'];
       const prefix = target?.slice(0, target.lastIndexOf('.'));
-      entry = candidates.find((c) => prefix && c.targetPrefix === prefix) ?? candidates.find((c) => c.preferred) ?? entry;
+      entry = candidates.find((c) => prefix && c.targetPrefix === prefix)
+        ?? (head && !prefix ? candidates.find((c) => c.accepts?.(head)) : undefined)
+        ?? candidates.find((c) => c.preferred) ?? entry;
     }
     return this.byName(entry.modelName);
   }

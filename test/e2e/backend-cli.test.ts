@@ -119,6 +119,16 @@ describe('forwarded services with the AWS CLI', () => {
     }
   });
 
+  test('services sharing a signing name reach the right one: API Gateway v1 and v2, DynamoDB and its streams', async () => {
+    const v2 = await ok(['apigatewayv2', 'create-api', '--name', 'http-api', '--protocol-type', 'HTTP']);
+    assert.deepEqual((await ok(['apigatewayv2', 'get-apis'])).Items.map((a: { ApiId: string }) => a.ApiId), [v2.ApiId]);
+    const v1 = await ok(['apigateway', 'create-rest-api', '--name', 'rest-api']);
+    assert.deepEqual((await ok(['apigateway', 'get-rest-apis'])).items.map((a: { id: string }) => a.id), [v1.id]);
+    assert.deepEqual((await ok(['dynamodbstreams', 'list-streams'])).Streams, []);
+    const recs = await records();
+    assert.ok(recs.some((r) => r.eventName === 'CreateApi' && r.eventSource === 'apigateway.amazonaws.com'));
+  });
+
   test('a user without ec2:RunInstances is refused by chattrail, recorded, and the backend never sees the call', async () => {
     const reader = await createUser(srv, 'ec2-reader', { read: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ec2:Describe*', Resource: '*' }] }) });
     const r = await srv.aws(['ec2', 'run-instances', '--image-id', 'ami-12c6146b', '--count', '1'], { creds: reader, region: 'ap-south-1' });

@@ -2,7 +2,7 @@
 // registered as a forwarded service, built on first use, and served by the configured emulator.
 import type { Module, ModuleDeps } from '../../core/module.js';
 import { isPreferred, loadCatalog } from './catalog.js';
-import { forwardedService } from './definition.js';
+import { forwardedService, routesRequest } from './definition.js';
 import { HttpForwarder } from './forwarder.js';
 import { ExternalBackend, MotoSupervisor } from './supervisor.js';
 import type { Backend } from './backend.js';
@@ -20,7 +20,7 @@ export function backendModule(deps: ModuleDeps): Module {
   });
   const excluded = new Set(config.exclude);
   const lazyServices = loadCatalog().entries.filter((e) => !excluded.has(e.name)).map((entry) => ({
-    entry: { modelName: entry.name, signingName: entry.signingName, targetPrefix: entry.targetPrefix, preferred: isPreferred(entry) },
+    entry: { modelName: entry.name, signingName: entry.signingName, targetPrefix: entry.targetPrefix, preferred: isPreferred(entry), accepts: routesRequest(entry) },
     load: () => forwardedService(entry, forwarder),
   }));
   return {
