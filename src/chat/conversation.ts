@@ -15,6 +15,10 @@ import { ChannelAliases } from './channel-aliases.js';
 import { deniedHint } from './denials.js';
 import { explainDenial, type PolicySource } from './explain.js';
 import { BUTTON_KIND, type ActionButtonDoc } from './notifier.js';
+import { DefaultAccounts, defaultAccountRequest } from './accounts.js';
+import { ChannelPreferencesStore, preferencesRequest } from './preferences.js';
+import { isSwitchRole, needsOwnRoleMessage, switchRoleMessage, type RoleMessage } from './user-roles.js';
+import type { OrgPolicyGate } from './org-policy.js';
 import type { Clock, Ids } from '../common/runtime.js';
 import type { Logger } from '../common/runtime.js';
 
@@ -60,6 +64,8 @@ interface PendingCommand {
   text: string;
   threadTs: string;
   createdAt: Date;
+  /** The configuration (so the account) it was asked in: confirming runs it there. */
+  configurationArn?: string;
 }
 
 const PENDING_KIND = 'chat-pending-command';
@@ -80,6 +86,10 @@ export interface ConversationDeps {
   policies: PolicySource;
   /** How long a command may take before the channel is told it timed out (AWS's 15 s by default). */
   commandTimeoutMs?: number;
+  /** Organizations' chat applications policies, checked before a command runs (org-policy.ts). */
+  orgPolicies?: Pick<OrgPolicyGate, 'refusal'>;
+  /** This server's public base URL: where a member's "choose user role" link leads. */
+  consoleUrl?: () => string;
 }
 
 /**
@@ -90,8 +100,12 @@ export const COMMAND_TIMEOUT_MS = 15_000;
 
 export class Conversation {
   private readonly aliases: ChannelAliases;
+  private readonly accounts: DefaultAccounts;
+  private readonly preferences: ChannelPreferencesStore;
   constructor(private readonly deps: ConversationDeps) {
     this.aliases = new ChannelAliases({ directory: deps.directory, services: deps.services });
+    this.accounts = new DefaultAccounts(deps.documents, deps.clock);
+    this.preferences = new ChannelPreferencesStore(deps.documents, deps.clock);
   }
 
   /** Handles a message; every outcome (including refusals) ends with a reply in the thread. */
@@ -131,11 +145,17 @@ export class Conversation {
     used.token = ws.botToken;
     const threadTs = m.threadTs ?? m.ts;
     const reply = (text: string, blocks?: unknown[]) => this.deps.poster.post(ws.botToken, { channel: m.channel, text, blocks, thread_ts: threadTs });
-    const config = await this.deps.directory.channelConfiguration(m.teamId, m.channel);
+    const configs = await this.deps.directory.channelConfigurations(m.teamId, m.channel);
+    const config = await this.accounts.pick(configs, m.teamId, m.channel, m.user);
     if (!config) {
       await reply(`This channel is not configured for AWS commands yet. An administrator can connect it with:\n\`aws chatbot create-slack-channel-configuration --slack-team-id ${m.teamId} --slack-channel-id ${m.channel} --configuration-name <name> --iam-role-arn <role ARN trusting chatbot.amazonaws.com>\``);
       return;
     }
+    if (isSwitchRole(m.text)) { await this.switchRole(ws.botToken, m.teamId, m.channel, m.user, threadTs); return; }
+    const setAccount = defaultAccountRequest(m.text);
+    if (setAccount) { await reply('error' in setAccount ? setAccount.error : await this.accounts.answer(setAccount, configs, m.teamId, m.channel, m.user)); return; }
+    const prefs = preferencesRequest(m.text);
+    if (prefs) { await reply(prefs.kind === 'error' ? prefs.message : await this.preferences.answer(prefs, m.teamId, m.channel, m.user)); return; }
     const request = aliasRequest(m.text);
     let text = m.text;
     if (request?.kind === 'error') { await reply(request.message); return; }
@@ -159,9 +179,15 @@ export class Conversation {
     }
     if (parsed.kind === 'help') { await reply(this.helpText(parsed)); return; }
     const roleArn = await this.roleFor(config, c.user);
-    if (!roleArn) { await reply(needsOwnRole(config, c.user)); return; }
+    if (!roleArn) {
+      const ask = this.needsOwnRole(config, c.user);
+      await this.deps.poster.post(token, { channel: c.channel, text: ask.text, blocks: ask.blocks, thread_ts: c.threadTs });
+      return;
+    }
+    const refused = await this.deps.orgPolicies?.refusal(config, token, c.user, roleArn);
+    if (refused) { await reply(refused); return; }
     if (!isReadOnly(parsed.opName, parsed.service.recording)) {
-      await this.askConfirmation(token, c);
+      await this.askConfirmation(token, c, config.configurationArn);
       return;
     }
     await this.run(token, config, roleArn, parsed, c.channel, c.threadTs, c.user);
@@ -171,7 +197,7 @@ export class Conversation {
   private async aliasAnswer(req: Extract<AliasRequest, { kind: 'alias' }>, config: ChannelConfig, user: string): Promise<string> {
     if (req.verb !== 'create' && req.verb !== 'delete') return (await this.aliases.read(req, config)).text;
     const roleArn = await this.roleFor(config, user);
-    if (!roleArn) return needsOwnRole(config, user);
+    if (!roleArn) return this.needsOwnRole(config, user).text;
     const answer = await this.aliases.write(req, config, roleArn, this.deps.executor);
     if (answer.logged) this.log(config, user, answer.logged.command, answer.ok, answer.logged.errorCode);
     return answer.text;
@@ -186,8 +212,8 @@ export class Conversation {
     const button = await this.deps.documents.get<ActionButtonDoc>({ kind: BUTTON_KIND, accountId: c.teamId, region: 'global', id: c.value });
     // A value names a button of this channel's notification, or nothing runs.
     if (!button || button.channel !== c.channel) { await reply('This button no longer runs anything.'); return; }
-    const config = await this.deps.directory.channelConfiguration(c.teamId, c.channel);
-    if (!config || config.configurationArn !== button.configurationArn) {
+    const config = await this.deps.directory.channelConfigurationByArn(button.configurationArn);
+    if (!config || config.teamId !== c.teamId || config.channelId !== c.channel) {
       await reply('The channel configuration changed since this notification was posted; its buttons no longer run.');
       return;
     }
@@ -226,7 +252,8 @@ export class Conversation {
     }
     const running = `Confirmed by <@${a.user}>. Running...`;
     await this.deps.poster.update(ws.botToken, { channel: a.channel, ts: a.messageTs, text: running, blocks: answeredBlocks(pending.text, running) });
-    const config = await this.deps.directory.channelConfiguration(pending.teamId, pending.channel);
+    const configs = await this.deps.directory.channelConfigurations(pending.teamId, pending.channel);
+    const config = pending.configurationArn ? configs.find((x) => x.configurationArn === pending.configurationArn) : configs[0];
     const roleArn = config && await this.roleFor(config, pending.user);
     if (!config || !roleArn) {
       await this.deps.poster.post(ws.botToken, { channel: pending.channel, thread_ts: pending.threadTs, text: 'The channel configuration changed since you asked; please ask again.' });
@@ -235,15 +262,29 @@ export class Conversation {
     await this.run(ws.botToken, config, roleArn, this.parse(pending.text), pending.channel, pending.threadTs, pending.user);
   }
 
+  /** A member's own user role, when they mapped one, else the channel role unless the channel requires user roles. */
   private async roleFor(config: ChannelConfig, slackUser: string): Promise<string | undefined> {
-    return config.userAuthorizationRequired ? this.deps.directory.userRoleArn(config.configurationArn, slackUser) : config.iamRoleArn;
+    const own = await this.deps.directory.userRoleArn(config.configurationArn, slackUser);
+    return own ?? (config.userAuthorizationRequired ? undefined : config.iamRoleArn);
+  }
+
+  private needsOwnRole(config: ChannelConfig, user: string): RoleMessage {
+    return needsOwnRoleMessage(this.deps.consoleUrl?.() ?? '', config, user);
+  }
+
+  /** `@aws switch-role`: the member's role in each account the channel reaches, with links to choose another. */
+  private async switchRole(token: string, teamId: string, channel: string, user: string, threadTs: string): Promise<void> {
+    const configs = await this.deps.directory.channelConfigurations(teamId, channel);
+    const roles = await Promise.all(configs.map((c) => this.deps.directory.userRoleArn(c.configurationArn, user)));
+    const m = switchRoleMessage(this.deps.consoleUrl?.() ?? '', configs, user, roles);
+    await this.deps.poster.post(token, { channel, text: m.text, blocks: m.blocks, thread_ts: threadTs });
   }
 
   /** Shows the whole command, parameters and all, so what gets confirmed is what will run. */
-  private async askConfirmation(token: string, c: ChannelRequest): Promise<void> {
+  private async askConfirmation(token: string, c: ChannelRequest, configurationArn: string): Promise<void> {
     const id = this.deps.ids.uuid();
     await this.deps.documents.put<PendingCommand>({ kind: PENDING_KIND, accountId: c.teamId, region: 'global', id },
-      { id, teamId: c.teamId, channel: c.channel, user: c.user, text: c.text, threadTs: c.threadTs, createdAt: this.deps.clock.now() });
+      { id, teamId: c.teamId, channel: c.channel, user: c.user, text: c.text, threadTs: c.threadTs, createdAt: this.deps.clock.now(), configurationArn });
     const text = `This command changes resources:\n${commandLine(c.text)}\n<@${c.user}>, run it?`;
     await this.deps.poster.post(token, {
       channel: c.channel, thread_ts: c.threadTs, text,
@@ -304,7 +345,7 @@ export class Conversation {
       } else {
         // Denials are the usual surprise in chat: say which layer refused, and which policy.
         const why = await explainDenial(outcome.error, {
-          roleArn, usersOwnRole: config.userAuthorizationRequired, configurationArn: config.configurationArn,
+          roleArn, usersOwnRole: config.userAuthorizationRequired || roleArn !== config.iamRoleArn, configurationArn: config.configurationArn,
           guardrailPolicyArns: config.guardrailPolicyArns, region: outcome.region, now: this.deps.clock.now(),
         }, this.deps.policies);
         answer = { ok: false, text: `*${title}* failed: \`${outcome.error.code}\`\n${outcome.error.message}${why}` };
@@ -356,11 +397,6 @@ async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | 'timeou
 /** What the channel is told when a command outlasts the timeout. */
 export function timeoutText(title: string, ms: number): string {
   return `*${title}* timed out: commands in chat have ${Math.round(ms / 1000)} seconds to answer, as in AWS Chatbot. The call was made and may still complete (CloudTrail records it); run long jobs asynchronously, e.g. \`lambda invoke --invocation-type Event\`.`;
-}
-
-/** What a user-authorization channel answers someone without a linked role. */
-function needsOwnRole(config: ChannelConfig, user: string): string {
-  return `This channel requires each user to link their own IAM role (user authorization). <@${user}>, ask an administrator to create your Slack user identity for configuration ${config.configurationName}.`;
 }
 
 /** An answered confirmation keeps showing the command, with who answered in place of the buttons. */

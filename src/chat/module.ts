@@ -13,6 +13,8 @@ import { NotificationDrops } from './drops.js';
 import { CHATBOT_SNS_ENDPOINT } from '../core/chat-directory.js';
 import { isReadOnly } from '../records/record.js';
 import { normalizeSlackText } from './command.js';
+import { OrgPolicyGate } from './org-policy.js';
+import { SlackApi } from '../slack/client.js';
 
 /** The Chatbot module's channels, found on first use (modules are assembled in any order). */
 function channelsOf(deps: Pick<ModuleDeps, 'chatChannels'>): ChatDirectory {
@@ -23,13 +25,24 @@ function channelsOf(deps: Pick<ModuleDeps, 'chatChannels'>): ChatDirectory {
   };
   return {
     channelConfiguration: (teamId, channelId) => source().channelConfiguration(teamId, channelId),
+    channelConfigurations: (teamId, channelId) => source().channelConfigurations(teamId, channelId),
     channelConfigurationByArn: (arn) => source().channelConfigurationByArn(arn),
     workspace: (teamId) => source().workspace(teamId),
     userRoleArn: (configurationArn, slackUserId) => source().userRoleArn(configurationArn, slackUserId),
     markNeedsReauthorization: (teamId, slackError, failedToken) => source().markNeedsReauthorization(teamId, slackError, failedToken),
     notificationTargets: (topicArn) => source().notificationTargets(topicArn),
     customActions: (configurationArn) => source().customActions(configurationArn),
+    beginUserRoleMapping: (choice) => source().beginUserRoleMapping(choice),
   };
+}
+
+/** Organizations' chat applications policies (the organizations module's), with Slack telling public from private channels. */
+function orgPolicyGate(deps: ModuleDeps): OrgPolicyGate {
+  const slack = new SlackApi({ apiUrl: deps.config.slack.apiUrl, logger: deps.logger });
+  return new OrgPolicyGate({
+    policies: () => deps.chatPolicies(), logger: deps.logger,
+    channelIsPrivate: async (token, channelId) => (await slack.channelInfo(token, channelId)).isPrivate,
+  });
 }
 
 /** The channel's confirmation question, for the test panel. */
@@ -50,7 +63,9 @@ export function chatModule(deps: ModuleDeps, poster: SlackPoster = new WebApiSla
   const conversationDeps = {
     directory, poster, executor, services: deps.registry, documents: deps.stores.documents,
     clock: deps.clock, ids: deps.ids, logger: deps.logger,
+    consoleUrl: () => deps.config.publicUrl ?? deps.baseUrl(),
     policies: { getRole: (a: string, n: string) => deps.identity.getRole(a, n), managedPolicy: (a: string, arn: string) => deps.authorizer.managedPolicy(a, arn) },
+    orgPolicies: orgPolicyGate(deps),
   };
   const conversation = new Conversation(conversationDeps);
   const drops = new NotificationDrops({ documents: deps.stores.documents, clock: deps.clock, logger: deps.logger });
@@ -65,7 +80,7 @@ export function chatModule(deps: ModuleDeps, poster: SlackPoster = new WebApiSla
       const config = await directory.channelConfigurationByArn(run.configurationArn);
       if (!config) return { ok: false, text: `No Slack channel configuration ${run.configurationArn}.` };
       const slackUserId = run.slackUserId ?? 'console';
-      const roleArn = config.userAuthorizationRequired ? await directory.userRoleArn(run.configurationArn, slackUserId) : config.iamRoleArn;
+      const roleArn = (await directory.userRoleArn(run.configurationArn, slackUserId)) ?? (config.userAuthorizationRequired ? undefined : config.iamRoleArn);
       if (!roleArn) return { ok: false, text: 'This configuration requires user authorization and the user has no linked role.' };
       // `run <alias>` runs the alias's command, filled, exactly as if it had been typed.
       const expanded = await conversation.expandRun(run.command, config);

@@ -11,6 +11,7 @@ import { formatNotification, type ChatNotification } from './notification-format
 import { slackAuthFailure } from './slack-poster.js';
 import { buttonsBlock, matchingButtons } from './action-buttons.js';
 import { reasonOf, type DropReason, type NotificationDrops } from './drops.js';
+import { channelPreferences } from './preferences.js';
 
 const THREAD_KIND = 'chat-notification-thread';
 /** A custom action button on a posted notification: what its click runs (conversation.ts reads it). */
@@ -100,7 +101,11 @@ export class ChatNotifier {
       return;
     }
     const blocks = [...msg.blocks, ...await this.buttons(config, msg)];
-    const post = async (threadTs?: string) => (await this.deps.poster.post(ws.botToken, { channel: config.channelId, text: msg.text, blocks, thread_ts: threadTs })).ts;
+    // A thread's later messages also show in the channel unless the channel chose threads only (`@aws preferences`).
+    const broadcast = msg.threadId ? (await channelPreferences(this.deps.documents, config.teamId, config.channelId)).notificationUpdates !== 'threads-only' : false;
+    const post = async (threadTs?: string) => (await this.deps.poster.post(ws.botToken, {
+      channel: config.channelId, text: msg.text, blocks, thread_ts: threadTs, ...(threadTs && broadcast ? { reply_broadcast: true } : {}),
+    })).ts;
     try {
       if (msg.threadId) await this.inThread(config, msg.threadId, post);
       else await post();

@@ -12,9 +12,10 @@ export class WebApiSlackPoster implements SlackPoster {
     this.api = new SlackApi({ apiUrl, logger });
   }
 
-  async post(token: string, msg: { channel: string; text: string; blocks?: unknown[]; thread_ts?: string }): Promise<{ ts: string }> {
+  async post(token: string, msg: { channel: string; text: string; blocks?: unknown[]; thread_ts?: string; reply_broadcast?: boolean }): Promise<{ ts: string }> {
     const r = await this.api.call('chat.postMessage', token, {
       channel: msg.channel, text: msg.text, ...(msg.thread_ts ? { thread_ts: msg.thread_ts } : {}), ...(msg.blocks ? { blocks: msg.blocks } : {}),
+      ...(msg.thread_ts && msg.reply_broadcast ? { reply_broadcast: true } : {}),
     });
     return { ts: String(r.ts ?? '') };
   }

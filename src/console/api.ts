@@ -14,6 +14,7 @@ import { LiveFeed } from './live.js';
 import { inputFromJson, toJson } from './convert.js';
 import { ApiProblem, json, problem, readBody, stringField, checkSameOrigin } from './respond.js';
 import { chatDropsReader, type ChatTestRunner } from './chat-test.js';
+import { userRoleStarter } from './user-role.js';
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const LOOKUP_KEYS: readonly LookupAttributeKey[] = ['EventId', 'EventName', 'ReadOnly', 'Username', 'ResourceType', 'ResourceName', 'EventSource', 'AccessKeyId'];
@@ -51,6 +52,7 @@ export class ConsoleApi {
         case 'GET events/live': return await this.liveEvents(await this.signed(req, false), req, sourceIp);
         case 'POST chat/test': return await this.chatTest(await this.signed(req, true), req, sourceIp);
         case 'GET chat/drops': return await this.chatDrops(await this.signed(req, false), req, sourceIp);
+        case 'POST chat/user-role': return await this.chatUserRole(await this.signed(req, true), req, sourceIp);
         default: throw new ApiProblem(404, 'NotFound', 'No such console API.');
       }
     } catch (e) {
@@ -175,6 +177,16 @@ export class ConsoleApi {
   /** Notifications each visible channel configuration did not post, by reason (the chat client page shows them). */
   private async chatDrops(s: Signed, req: RawRequest, sourceIp: string): Promise<RawResponse> {
     const answer = await chatDropsReader(this.deps)({ principal: s.principal, sourceIp, userAgent: req.headers['user-agent'] ?? '' });
+    return json(answer.status ?? 200, answer);
+  }
+
+  /** A channel member's user-role choice: answers Slack's authorization page to confirm who they are. */
+  private async chatUserRole(s: Signed, req: RawRequest, sourceIp: string): Promise<RawResponse> {
+    const body = readBody(req);
+    const answer = await userRoleStarter(this.deps)({
+      principal: s.principal, configurationArn: stringField(body, 'channelConfigurationArn', 1224)!, roleArn: stringField(body, 'roleArn', 2048)!,
+      sourceIp, userAgent: req.headers['user-agent'] ?? '',
+    });
     return json(answer.status ?? 200, answer);
   }
 

@@ -1,6 +1,8 @@
 // The contract between chat (src/chat/) and the Chatbot service: what the chat receiver needs to
 // know about Slack channels and workspaces, implemented over Chatbot's store (services/chatbot/
 // channels.ts), and where Chatbot's SNS subscriptions deliver. Neither side imports the other.
+import type { Principal } from '../common/principal.js';
+
 export interface ChannelConfig {
   accountId: string;
   configurationArn: string;
@@ -22,7 +24,10 @@ export interface WorkspaceAuth {
 }
 
 export interface ChatDirectory {
+  /** The channel's default configuration: its oldest, when several accounts configured the channel. */
   channelConfiguration(teamId: string, channelId: string): Promise<ChannelConfig | undefined>;
+  /** Every account's configuration of the channel, oldest first. */
+  channelConfigurations(teamId: string, channelId: string): Promise<ChannelConfig[]>;
   channelConfigurationByArn(arn: string): Promise<ChannelConfig | undefined>;
   workspace(teamId: string): Promise<WorkspaceAuth | undefined>;
   /** The role a Slack user linked for a configuration (Slack user identities), if any. */
@@ -36,6 +41,19 @@ export interface ChatDirectory {
    * Chatbot reads its own resources: no API call, no record.
    */
   customActions(configurationArn: string): Promise<ChannelCustomAction[]>;
+  /**
+   * A channel member chose their user role in the console: answers Slack's authorization page,
+   * which confirms who they are in Slack before the role is mapped (throws AwsError).
+   */
+  beginUserRoleMapping(choice: UserRoleChoice): Promise<{ authorizationUrl: string; expiresAt: Date }>;
+}
+
+/** A user role chosen by a signed-in AWS identity, for a channel configuration of its account. */
+export interface UserRoleChoice {
+  principal: Principal;
+  region: string;
+  configurationArn: string;
+  roleArn: string;
 }
 
 /** A custom action as a channel uses it: `@aws run <aliasName>`, and buttons on matching notifications. */
@@ -64,7 +82,8 @@ export interface NotificationTargets {
 
 /** Sends messages to Slack on behalf of a workspace's bot. */
 export interface SlackPoster {
-  post(token: string, msg: { channel: string; text: string; blocks?: unknown[]; thread_ts?: string }): Promise<{ ts: string }>;
+  /** `reply_broadcast`: a thread reply also shown in the channel (Slack's "also send to channel"). */
+  post(token: string, msg: { channel: string; text: string; blocks?: unknown[]; thread_ts?: string; reply_broadcast?: boolean }): Promise<{ ts: string }>;
   update(token: string, msg: { channel: string; ts: string; text: string; blocks?: unknown[] }): Promise<void>;
   upload(token: string, file: { channel: string; thread_ts?: string; filename: string; content: string; title?: string }): Promise<void>;
 }

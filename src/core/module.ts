@@ -15,6 +15,7 @@ import type { FeedConsumer } from '../records/feed.js';
 import type { StoredEvent } from '../storage/event-store.js';
 import type { BucketStorage, ChannelCommands, TopicPublisher } from './capabilities.js';
 import type { ChatDirectory } from './chat-directory.js';
+import type { ChatPolicyLookup } from './chat-policies.js';
 import type { InternalClient } from './internal-client.js';
 
 export interface ModuleDeps {
@@ -43,6 +44,8 @@ export interface ModuleDeps {
   chatChannels(): ChatDirectory | undefined;
   /** Chat commands run as a channel runs them (the chat module offers it). */
   channelCommands(): ChannelCommands | undefined;
+  /** Organizations' effective chat applications policies (the organizations module offers it). */
+  chatPolicies(): ChatPolicyLookup | undefined;
   /** The server's own base URL (http://host:port), known once it listens. */
   baseUrl(): string;
 }
@@ -62,6 +65,7 @@ export interface Module {
   serviceEndpoints?: ServiceEndpoints;
   chatChannels?: ChatDirectory;
   channelCommands?: ChannelCommands;
+  chatPolicies?: ChatPolicyLookup;
   /** Called once the HTTP server listens. */
   start?(): Promise<void>;
   /** What `GET /_chattrail/health` shows of this module, under its name (the backend's state). */

@@ -95,6 +95,7 @@ export async function startChattrail(config: Config, opts: StartOptions = {}): P
     serviceEndpoints: () => modules.find((m) => m.serviceEndpoints)?.serviceEndpoints,
     chatChannels: () => modules.find((m) => m.chatChannels)?.chatChannels,
     channelCommands: () => modules.find((m) => m.channelCommands)?.channelCommands,
+    chatPolicies: () => modules.find((m) => m.chatPolicies)?.chatPolicies,
     baseUrl: () => baseUrl,
   };
   for (const make of [...MODULES, ...(opts.modules ?? [])]) modules.push(make(deps));

@@ -266,6 +266,11 @@ export interface DropCounts {
   last?: { reason: string; detail: string; topicArn: string; messageId: string; at: string };
 }
 
+/** A channel member's user-role choice; answers Slack's authorization page, which confirms who they are in Slack. */
+export async function chooseUserRole(channelConfigurationArn: string, roleArn: string): Promise<{ ok: boolean; authorizationUrl: string }> {
+  return request<{ ok: boolean; authorizationUrl: string }>('POST', 'chat/user-role', { channelConfigurationArn, roleArn });
+}
+
 export async function chatDrops(): Promise<{ ok: boolean; drops?: DropCounts[] }> {
   return request<{ ok: boolean; drops?: DropCounts[] }>('GET', 'chat/drops');
 }

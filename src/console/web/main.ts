@@ -25,6 +25,7 @@ function pageFor(path: string): { load: () => Page | Promise<Page>; title: strin
   if (path.startsWith('/console/events/')) return { load: () => import('./pages/event-detail.js').then((m) => m.eventDetailPage), title: 'Event record' };
   if (path === '/console/trails') return { load: () => import('./pages/trails.js').then((m) => m.trailsPage), title: 'Trails' };
   if (path === '/console/files') return { load: () => import('./pages/files.js').then((m) => m.filesPage), title: 'Delivered files' };
+  if (path === '/console/chat/user-role') return { load: () => import('./pages/user-role.js').then((m) => m.userRolePage), title: 'Choose user role' };
   if (path === '/console/chat') return { load: () => import('./pages/chat.js').then((m) => m.chatPage), title: 'Chat clients' };
   return undefined;
 }

@@ -7,6 +7,7 @@ import type { ChangeFeed } from '../../storage/changes.js';
 import type { CustomAction, SlackChannelConfiguration } from './records.js';
 import { parseChatbotArn } from './arns.js';
 import type { ChatbotStore } from './store.js';
+import type { UserRoleMapping } from './user-roles.js';
 
 function toChannelConfig(c: SlackChannelConfiguration): ChannelConfig {
   const level = c.LoggingLevel === 'INFO' || c.LoggingLevel === 'NONE' ? c.LoggingLevel : 'ERROR';
@@ -27,26 +28,29 @@ function toChannelCustomAction(a: CustomAction): ChannelCustomAction {
   };
 }
 
-export function chatbotChannels(store: ChatbotStore, changes: ChangeFeed): ChatDirectory {
-  const cache = new Map<string, ChannelConfig | null>();
+export function chatbotChannels(store: ChatbotStore, changes: ChangeFeed, userRoles: UserRoleMapping): ChatDirectory {
+  // Oldest first: the first is the channel's default account (store.findSlackChannelConfigurations).
+  const cache = new Map<string, ChannelConfig[]>();
   const workspaces = new Map<string, Awaited<ReturnType<ChatDirectory['workspace']>> | null>();
   // Bumped by every change, so a read that raced one is not cached.
   let generation = 0;
   changes.onChange(store.slackConfigs.kind, () => { generation++; cache.clear(); });
   changes.onChange([store.installations.kind, store.workspaces.kind], () => { generation++; workspaces.clear(); });
-  return {
+  const directory: ChatDirectory = {
     // Found by listing every account's configurations: worth caching, as every message asks.
     async channelConfiguration(teamId, channelId) {
+      return (await directory.channelConfigurations(teamId, channelId))[0];
+    },
+    async channelConfigurations(teamId, channelId) {
       const key = `${teamId}/${channelId}`;
       const hit = cache.get(key);
-      if (hit !== undefined) return hit ?? undefined;
+      if (hit !== undefined) return hit;
       const seen = generation;
-      const c = await store.findSlackChannelConfiguration(teamId, channelId);
-      const config = c && toChannelConfig(c);
-      if (seen !== generation) return config;
+      const configs = (await store.findSlackChannelConfigurations(teamId, channelId)).map(toChannelConfig);
+      if (seen !== generation) return configs;
       if (cache.size > 10_000) cache.clear();
-      cache.set(key, config ?? null);
-      return config;
+      cache.set(key, configs);
+      return configs;
     },
     async channelConfigurationByArn(arn) {
       const c = await store.getSlackChannelConfiguration(arn);
@@ -78,6 +82,7 @@ export function chatbotChannels(store: ChatbotStore, changes: ChangeFeed): ChatD
         .map((c) => ({ configurationArn: c.ChatConfigurationArn, url: store.box.open(c.SealedWebhookUrl) }));
       return { slack, chimeWebhookUrls };
     },
+    beginUserRoleMapping: (choice) => userRoles.begin(choice),
     // Associations are stored per account as `<configuration ARN>|<resource ARN>`.
     async customActions(configurationArn) {
       const accountId = parseChatbotArn(configurationArn)?.accountId;
@@ -91,4 +96,5 @@ export function chatbotChannels(store: ChatbotStore, changes: ChangeFeed): ChatD
       return out;
     },
   };
+  return directory;
 }

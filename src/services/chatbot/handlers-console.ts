@@ -24,7 +24,7 @@ function slackApp(deps: ChatbotDeps): { clientId: string; clientSecret: string }
 }
 
 /** Where Slack sends the browser back: configured, or this server's own callback. */
-export function redirectUriOf(deps: ChatbotDeps): string {
+export function redirectUriOf(deps: Pick<ChatbotDeps, 'config' | 'baseUrl'>): string {
   if (deps.config.slack.redirectUri) return deps.config.slack.redirectUri;
   const base = (deps.config.publicUrl ?? deps.baseUrl()).replace(/\/+$/, '');
   return `${base}/slack/oauth/callback`;

@@ -11,6 +11,7 @@ import { chatbotService } from './index.js';
 import { oauthRoute } from './oauth-route.js';
 import { chatbotTopicSubscriber } from './topic-subscriptions.js';
 import { chatbotChannels } from './channels.js';
+import { UserRoleMapping } from './user-roles.js';
 
 /** Chatbot's store over a server's documents (it keeps nothing in memory: any number may share them). */
 export function openChatbotStore(deps: Pick<ModuleDeps, 'config' | 'stores' | 'box' | 'logger'>): ChatbotStore {
@@ -24,10 +25,11 @@ export function chatbotModule(deps: ModuleDeps): Module {
     store, states, config: deps.config, baseUrl: deps.baseUrl, subscribeTopics: chatbotTopicSubscriber(deps),
     roles: (accountId, roleName) => deps.identity.getRole(accountId, roleName),
   });
+  const userRoles = new UserRoleMapping({ store, states, config: deps.config, baseUrl: deps.baseUrl, documents: deps.stores.documents, clock: deps.clock });
   return {
     name: 'chatbot',
     services: [service],
-    routes: [oauthRoute({ model: service.model, client: deps.client, states })],
-    chatChannels: chatbotChannels(store, deps.stores.documents.changes),
+    routes: [oauthRoute({ model: service.model, client: deps.client, states, userRoles })],
+    chatChannels: chatbotChannels(store, deps.stores.documents.changes, userRoles),
   };
 }

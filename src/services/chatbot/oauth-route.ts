@@ -9,6 +9,7 @@ import { statusOf } from '../../protocol/errors.js';
 import type { OAuthStates } from '../../slack/oauth-state.js';
 import { OAuthStateError } from '../../slack/oauth-state.js';
 import { stateFailure } from './slack-errors.js';
+import type { UserRoleMapping } from './user-roles.js';
 
 export const CALLBACK_PATH = '/slack/oauth/callback';
 
@@ -17,6 +18,8 @@ export interface OAuthRouteDeps {
   model: ServiceModel;
   client: InternalClient;
   states: OAuthStates;
+  /** A channel member's user-role choice comes back through the same redirect. */
+  userRoles?: UserRoleMapping;
 }
 
 function escapeHtml(s: string): string {
@@ -48,6 +51,12 @@ export function oauthRoute(deps: OAuthRouteDeps): Route {
         return page(400, 'Slack authorization cancelled', `Slack did not authorize chattrail (${denied}). Start again from chattrail when you are ready.`);
       }
       if (!code || !state) return page(400, 'Slack authorization failed', 'The redirect from Slack is missing its code or state parameter.');
+      if (deps.userRoles && await deps.userRoles.pending(state)) {
+        const done = await deps.userRoles.finish(state, code);
+        if (!done.ok) return page(done.status, done.title, done.message);
+        const id = done.identity;
+        return page(200, 'User role saved', `Slack user ${id.SlackUserId} now runs commands in ${done.configurationName} as ${id.IamRoleArn}. You can close this tab and go back to the channel.`);
+      }
       let rec;
       try {
         rec = await deps.states.peek(state);

@@ -8,11 +8,13 @@ import type { Account, IdentityStore, IamRole } from '../../identity/store.js';
 import { newAccountId } from '../../identity/accounts.js';
 import type { CreateAccountStatusDoc, OrganizationDoc, OrganizationStore } from '../../identity/organizations.js';
 import { ouHandlers, type Listing } from './ous.js';
-import { policyHandlers } from './policies.js';
+import { policyHandlers, rootShape } from './policies.js';
+import type { PolicyStore } from './policy-store.js';
 
 export interface OrganizationsDeps {
   orgs: OrganizationStore;
   identity: IdentityStore;
+  policies: PolicyStore;
 }
 
 /**
@@ -44,7 +46,8 @@ function organizationShape(o: OrganizationDoc) {
     Id: o.id, Arn: `${orgBase(o)}:organization/${o.id}`, FeatureSet: o.featureSet,
     MasterAccountArn: `${orgBase(o)}:account/${o.id}/${o.managementAccountId}`, MasterAccountId: o.managementAccountId,
     MasterAccountEmail: o.managementAccountEmail,
-    // Only policy types chattrail enforces may be reported, and it enforces none (see policies.ts).
+    // Deprecated in AWS's model ("doesn't provide complete information"): the root's PolicyTypes
+    // (ListRoots) say which types are enabled.
     AvailablePolicyTypes: [],
   };
 }
@@ -77,7 +80,7 @@ function accessRole(ctx: CallContext, accountId: string, managementAccountId: st
 }
 
 export function organizationsHandlers(deps: OrganizationsDeps): Record<string, Handler> {
-  const { orgs, identity } = deps;
+  const { orgs, identity, policies } = deps;
 
   async function myOrganization(ctx: CallContext): Promise<OrganizationDoc> {
     const org = await orgs.organizationFor(ctx.accountId);
@@ -166,7 +169,7 @@ export function organizationsHandlers(deps: OrganizationsDeps): Record<string, H
 
     async ListRoots(input: object, ctx: CallContext) {
       const org = await managedOrganization(ctx);
-      const root = { Id: org.rootId, Arn: `${orgBase(org)}:root/${org.id}/${org.rootId}`, Name: 'Root', PolicyTypes: [] };
+      const root = rootShape(org, await policies.state(org.id));
       const p = pages.list('ListRoots', input, ctx, [root], (r) => r.Id, { resume: 'position' });
       return p.output(p.items);
     },
@@ -178,7 +181,7 @@ export function organizationsHandlers(deps: OrganizationsDeps): Record<string, H
     },
 
     ...ouHandlers({ orgs, identity, managed: managedOrganization, page, accountShape }),
-    ...policyHandlers({ managed: managedOrganization, pages }),
+    ...policyHandlers({ managed: managedOrganization, member: myOrganization, pages, policies, identity }),
 
     async RemoveAccountFromOrganization(input: { AccountId: string }, ctx: CallContext) {
       const org = await managedOrganization(ctx);
