@@ -159,7 +159,7 @@ export class Conversation {
     const request = aliasRequest(m.text);
     let text = m.text;
     if (request?.kind === 'error') { await reply(request.message); return; }
-    if (request?.kind === 'alias') { await reply(await this.aliasAnswer(request, config, m.user)); return; }
+    if (request?.kind === 'alias') { await reply(await this.aliasAnswer(request, config, m.user, ws.botToken)); return; }
     if (request?.kind === 'run') {
       const expanded = await this.aliases.expand(request, config);
       if (!expanded.ok) { await reply(expanded.message); return; }
@@ -194,10 +194,13 @@ export class Conversation {
   }
 
   /** `alias ...`: reads answer at once; create and delete call the Chatbot API as the asking user. */
-  private async aliasAnswer(req: Extract<AliasRequest, { kind: 'alias' }>, config: ChannelConfig, user: string): Promise<string> {
+  private async aliasAnswer(req: Extract<AliasRequest, { kind: 'alias' }>, config: ChannelConfig, user: string, token: string): Promise<string> {
     if (req.verb !== 'create' && req.verb !== 'delete') return (await this.aliases.read(req, config)).text;
     const roleArn = await this.roleFor(config, user);
     if (!roleArn) return this.needsOwnRole(config, user).text;
+    // Writing an alias is a command run in the channel: the organization's chat policy applies to it too.
+    const refused = await this.deps.orgPolicies?.refusal(config, token, user, roleArn);
+    if (refused) return refused;
     const answer = await this.aliases.write(req, config, roleArn, this.deps.executor);
     if (answer.logged) this.log(config, user, answer.logged.command, answer.ok, answer.logged.errorCode);
     return answer.text;

@@ -85,6 +85,8 @@ test('CHATBOT_POLICY: enable on the root, attach, refuse naming the policy, merg
   let reply = await ask('sts get-caller-identity');
   assert.match(reply, new RegExp(`refused by the chat applications policy \\*other-workspace-only\\* \\(\`${p1.Id}\`\\)`));
   assert.match(reply, /workspace T0ORGP is not one of the allowed workspaces/);
+  // Writing an alias is a command in the channel too.
+  assert.match(await ask('alias create whoami sts get-caller-identity'), new RegExp(`refused by the chat applications policy \\*other-workspace-only\\*`));
 
   // A second policy on the account: appends the workspace, requires user roles.
   const p2 = (await ok(['organizations', 'create-policy', '--name', 'user-roles', '--description', 'user roles only', '--type', 'CHATBOT_POLICY',
