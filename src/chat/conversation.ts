@@ -2,11 +2,12 @@
 // `@aws run`), checked against the channel's configuration, confirmed with buttons when it changes
 // something, run, and answered in the thread. A notification's custom action button runs the same way.
 import type { ChatDirectory, ChannelConfig, SlackPoster } from '../core/chat-directory.js';
-import { normalizeSlackText, parseCommand, stripBotName, type ParsedCommand, type ServiceLookup } from './command.js';
+import { parseCommand, type ParsedCommand, type ServiceLookup } from './command.js';
 import { generalHelp, operationHelp, serviceHelp } from './help.js';
 import { cliName } from './cli-names.js';
 import { formatResult } from './format.js';
 import { slackAuthFailure } from './slack-poster.js';
+import { Confirmations, type ActionClick, type ChannelRequest } from './confirmations.js';
 import type { CommandExecutor } from './executor.js';
 import { isReadOnly } from '../records/record.js';
 import type { DocumentStore } from '../storage/documents.js';
@@ -23,6 +24,7 @@ import type { Clock, Ids } from '../common/runtime.js';
 import type { Logger } from '../common/runtime.js';
 
 export { deniedHint };
+export { CANCEL_ACTION, CONFIRM_ACTION } from './confirmations.js';
 
 export interface IncomingMessage {
   teamId: string;
@@ -36,15 +38,6 @@ export interface IncomingMessage {
 /** The bot token a handler is using, so a Slack auth failure condemns that token only. */
 interface TokenInUse { token?: string }
 
-/** A command text to run for someone in a channel's thread: typed, an alias filled, or a button's. */
-interface ChannelRequest {
-  teamId: string;
-  channel: string;
-  user: string;
-  text: string;
-  threadTs: string;
-}
-
 /** A click on a custom action button of a notification. */
 export interface ButtonClick {
   teamId: string;
@@ -55,23 +48,6 @@ export interface ButtonClick {
   /** The thread the notification is in, when it is a reply. */
   threadTs?: string;
 }
-
-interface PendingCommand {
-  id: string;
-  teamId: string;
-  channel: string;
-  user: string;
-  text: string;
-  threadTs: string;
-  createdAt: Date;
-  /** The configuration (so the account) it was asked in: confirming runs it there. */
-  configurationArn?: string;
-}
-
-const PENDING_KIND = 'chat-pending-command';
-const PENDING_TTL_MS = 10 * 60 * 1000;
-export const CONFIRM_ACTION = 'chattrail_confirm';
-export const CANCEL_ACTION = 'chattrail_cancel';
 
 export interface ConversationDeps {
   directory: ChatDirectory;
@@ -102,7 +78,9 @@ export class Conversation {
   private readonly aliases: ChannelAliases;
   private readonly accounts: DefaultAccounts;
   private readonly preferences: ChannelPreferencesStore;
+  private readonly confirmations: Confirmations;
   constructor(private readonly deps: ConversationDeps) {
+    this.confirmations = new Confirmations(deps);
     this.aliases = new ChannelAliases({ directory: deps.directory, services: deps.services });
     this.accounts = new DefaultAccounts(deps.documents, deps.clock);
     this.preferences = new ChannelPreferencesStore(deps.documents, deps.clock);
@@ -114,7 +92,7 @@ export class Conversation {
   }
 
   /** A button press on a confirmation: only the person who asked may run or cancel it. */
-  async onAction(a: { teamId: string; user: string; actionId: string; value: string; channel: string; messageTs: string }): Promise<void> {
+  async onAction(a: ActionClick): Promise<void> {
     await this.watchingToken(a.teamId, (used) => this.handleAction(a, used));
   }
 
@@ -187,7 +165,7 @@ export class Conversation {
     const refused = await this.deps.orgPolicies?.refusal(config, token, c.user, roleArn);
     if (refused) { await reply(refused); return; }
     if (!isReadOnly(parsed.opName, parsed.service.recording)) {
-      await this.askConfirmation(token, c, config.configurationArn);
+      await this.confirmations.ask(token, c, config.configurationArn);
       return;
     }
     await this.run(token, config, roleArn, parsed, c.channel, c.threadTs, c.user);
@@ -231,30 +209,12 @@ export class Conversation {
     await this.execute(ws.botToken, config, { teamId: c.teamId, channel: c.channel, user: c.user, text: filled.command, threadTs });
   }
 
-  private async handleAction(a: { teamId: string; user: string; actionId: string; value: string; channel: string; messageTs: string }, used: TokenInUse): Promise<void> {
+  private async handleAction(a: ActionClick, used: TokenInUse): Promise<void> {
     const ws = await this.deps.directory.workspace(a.teamId);
     if (!ws) return;
     used.token = ws.botToken;
-    const key = { kind: PENDING_KIND, accountId: a.teamId, region: 'global', id: a.value };
-    const pending = await this.deps.documents.get<PendingCommand>(key);
-    if (!pending) {
-      await this.deps.poster.update(ws.botToken, { channel: a.channel, ts: a.messageTs, text: 'This request has expired or was already answered.' });
-      return;
-    }
-    if (pending.user !== a.user) {
-      await this.deps.poster.post(ws.botToken, { channel: a.channel, thread_ts: pending.threadTs, text: `<@${a.user}>, only <@${pending.user}> can confirm this command.` });
-      return;
-    }
-    // Deleting first makes a double click (or a retried delivery) run the command once.
-    if (!(await this.deps.documents.delete(key))) return;
-    const expired = this.deps.clock.now().getTime() - new Date(pending.createdAt).getTime() > PENDING_TTL_MS;
-    if (a.actionId === CANCEL_ACTION || expired) {
-      const outcome = expired ? 'This request expired; ask again.' : `Cancelled by <@${a.user}>.`;
-      await this.deps.poster.update(ws.botToken, { channel: a.channel, ts: a.messageTs, text: outcome, blocks: answeredBlocks(pending.text, outcome) });
-      return;
-    }
-    const running = `Confirmed by <@${a.user}>. Running...`;
-    await this.deps.poster.update(ws.botToken, { channel: a.channel, ts: a.messageTs, text: running, blocks: answeredBlocks(pending.text, running) });
+    const pending = await this.confirmations.answer(ws.botToken, a);
+    if (!pending) return;
     const configs = await this.deps.directory.channelConfigurations(pending.teamId, pending.channel);
     const config = pending.configurationArn ? configs.find((x) => x.configurationArn === pending.configurationArn) : configs[0];
     const roleArn = config && await this.roleFor(config, pending.user);
@@ -281,24 +241,6 @@ export class Conversation {
     const roles = await Promise.all(configs.map((c) => this.deps.directory.userRoleArn(c.configurationArn, user)));
     const m = switchRoleMessage(this.deps.consoleUrl?.() ?? '', configs, user, roles);
     await this.deps.poster.post(token, { channel, text: m.text, blocks: m.blocks, thread_ts: threadTs });
-  }
-
-  /** Shows the whole command, parameters and all, so what gets confirmed is what will run. */
-  private async askConfirmation(token: string, c: ChannelRequest, configurationArn: string): Promise<void> {
-    const id = this.deps.ids.uuid();
-    await this.deps.documents.put<PendingCommand>({ kind: PENDING_KIND, accountId: c.teamId, region: 'global', id },
-      { id, teamId: c.teamId, channel: c.channel, user: c.user, text: c.text, threadTs: c.threadTs, createdAt: this.deps.clock.now(), configurationArn });
-    const text = `This command changes resources:\n${commandLine(c.text)}\n<@${c.user}>, run it?`;
-    await this.deps.poster.post(token, {
-      channel: c.channel, thread_ts: c.threadTs, text,
-      blocks: [
-        { type: 'section', text: { type: 'mrkdwn', text } },
-        { type: 'actions', elements: [
-          { type: 'button', action_id: CONFIRM_ACTION, style: 'primary', text: { type: 'plain_text', text: 'Run' }, value: id },
-          { type: 'button', action_id: CANCEL_ACTION, text: { type: 'plain_text', text: 'Cancel' }, value: id },
-        ] },
-      ],
-    });
   }
 
   /**
@@ -402,16 +344,3 @@ export function timeoutText(title: string, ms: number): string {
   return `*${title}* timed out: commands in chat have ${Math.round(ms / 1000)} seconds to answer, as in AWS Chatbot. The call was made and may still complete (CloudTrail records it); run long jobs asynchronously, e.g. \`lambda invoke --invocation-type Event\`.`;
 }
 
-/** An answered confirmation keeps showing the command, with who answered in place of the buttons. */
-function answeredBlocks(command: string, outcome: string): unknown[] {
-  return [
-    { type: 'section', text: { type: 'mrkdwn', text: `This command changes resources:\n${commandLine(command)}` } },
-    { type: 'context', elements: [{ type: 'mrkdwn', text: outcome }] },
-  ];
-}
-
-/** The command as typed, without the mention, in a code span. */
-function commandLine(text: string): string {
-  const t = stripBotName(normalizeSlackText(text));
-  return `\`${t.replace(/`/g, "'")}\``;
-}
