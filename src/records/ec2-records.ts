@@ -185,21 +185,27 @@ function classicOutputValue(model: ServiceModel, shapeName: string, raw: unknown
   return items.length ? { items } : {};
 }
 
+
+/** A structure's members, each converted by `value` and named by `nameOf`; absent and redacted ones left out. */
+function membersOf(shape: Shape, v: Json, rules: RecordingRules,
+  value: (ref: MemberRef, raw: unknown) => unknown, nameOf: (name: string, ref: MemberRef) => string): Json {
+  const out: Json = {};
+  for (const [name, ref] of Object.entries(shape.members ?? {})) {
+    const raw = v[name];
+    if (raw === undefined || raw === null || rules.redact?.includes(name)) continue;
+    const x = value(ref, raw);
+    if (x !== undefined) out[nameOf(name, ref)] = x;
+  }
+  return out;
+}
+
 /** The request as it went on the wire: capitalized names, list items as `{content, tag}` (several: an array). */
 function wireValue(model: ServiceModel, shapeName: string, v: unknown, rules: RecordingRules): unknown {
   const shape = model.shape(shapeName);
   if (shape.sensitive) return marker(rules);
   switch (shape.type) {
-    case 'structure': {
-      const out: Json = {};
-      for (const [name, ref] of Object.entries(shape.members ?? {})) {
-        const raw = (v as Json)[name];
-        if (raw === undefined || raw === null || rules.redact?.includes(name)) continue;
-        const x = wireValue(model, ref.shape, raw, rules);
-        if (x !== undefined) out[ref.queryName ?? upperFirst(ref.locationName ?? name)] = x;
-      }
-      return out;
-    }
+    case 'structure':
+      return membersOf(shape, v as Json, rules, (ref, raw) => wireValue(model, ref.shape, raw, rules), (name, ref) => ref.queryName ?? upperFirst(ref.locationName ?? name));
     case 'list': {
       const member = shape.member!;
       const items = (v as unknown[]).map((x, i) => {
@@ -219,16 +225,8 @@ function xmlValue(model: ServiceModel, shapeName: string, v: unknown, rules: Rec
   const shape = model.shape(shapeName);
   if (shape.sensitive) return marker(rules);
   switch (shape.type) {
-    case 'structure': {
-      const out: Json = {};
-      for (const [name, ref] of Object.entries(shape.members ?? {})) {
-        const raw = (v as Json)[name];
-        if (raw === undefined || raw === null || rules.redact?.includes(name)) continue;
-        const x = xmlValue(model, ref.shape, raw, rules);
-        if (x !== undefined) out[ref.locationName ?? name] = x;
-      }
-      return out;
-    }
+    case 'structure':
+      return membersOf(shape, v as Json, rules, (ref, raw) => xmlValue(model, ref.shape, raw, rules), (name, ref) => ref.locationName ?? name);
     case 'list': {
       const items = (v as unknown[]).map((x) => xmlValue(model, shape.member!.shape, x, rules));
       return items.length === 0 ? '' : { [shape.member!.locationName ?? 'member']: items.length === 1 ? items[0] : items };
